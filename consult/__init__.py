@@ -1,0 +1,50 @@
+"""Consult: a public consultation platform for reform offices. `create_app` builds the web app."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from consult.config import ROOT, load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    settings = load_config(config)
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from consult import celery, database, errors, security, templating
+    from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, default_locale="zh_CN")
+    limiter.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    celery.celery_init_app(app)
+
+    from consult.accounts import auth
+    from consult.accounts.views import bp as accounts_bp
+    from consult.main.views import bp as main_bp
+    from consult.plans.views import bp as plans_bp
+    from consult.search.views import bp as search_bp
+    from consult.staff.views import bp as staff_bp
+
+    auth.init_app(app, login_manager)
+    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp):
+        app.register_blueprint(bp)
+    return app

@@ -1,0 +1,62 @@
+"""Login sessions and the role checks every staff route goes through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user
+
+from consult.extensions import db
+from consult.models import User
+from consult.models.users import STAFF_ROLES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def init_app(app: Flask, login_manager: LoginManager) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("请先登录。")
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def _load(session_id: str) -> User | None:
+        user_id, _, version = session_id.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        # An older session_version means "logged out everywhere" happened since.
+        return user if user is not None and user.session_version == int(version) else None
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    allowed = frozenset(roles) if roles else STAFF_ROLES
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                from consult.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in allowed:
+                abort(403, description=str(_l("您没有访问该页面的权限。")))
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+staff_required = roles_required()
+
+
+def can_manage_plan(user: User, plan: Any) -> bool:
+    """Department staff manage only their own department's plans; office staff and admins all."""
+    if user.role in ("staff", "admin"):
+        return True
+    return user.role == "department" and user.department_id is not None and user.department_id == plan.department_id

@@ -1,0 +1,109 @@
+"""The `consult` command: a Flask CLI group over the app factory."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from consult import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True, add_version_option=False)
+def main() -> None:
+    """Consult: public consultation platform for reform offices."""
+
+
+def _worker_args(concurrency: int, beat: bool) -> list[str]:
+    instance = Path(current_app.instance_path)
+    args = [
+        sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker",
+        "--loglevel", "INFO", "-Q", "celery,digests", "--concurrency", str(concurrency),
+    ]
+    if beat:
+        args += ["-B", "--schedule", str(instance / "celerybeat-schedule")]
+    return args
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Serve the web app only (run `consult worker` elsewhere).")
+@with_appcontext
+def run_command(host: str, port: int, no_worker: bool) -> None:
+    """Serve the site and start a Celery worker (with beat) beside it."""
+    from werkzeug.serving import run_simple
+
+    worker = None
+    if not no_worker:
+        worker = subprocess.Popen(_worker_args(1, beat=True), start_new_session=True)  # noqa: S603
+        click.echo(f"Celery worker started (pid {worker.pid}), broker: {_broker_label()}")
+    click.echo(f"Consult is running at http://{host}:{port}/  (Ctrl+C to stop)")
+    try:
+        run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)  # type: ignore[attr-defined]
+    finally:
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
+
+
+def _broker_label() -> str:
+    url = current_app.config["CELERY"]["broker_url"]
+    return "Redis" if url.startswith("redis") else "SQLite (kombu SQLAlchemy transport, no server needed)"
+
+
+@main.command("worker")
+@click.option("--concurrency", default=2, show_default=True, type=int)
+@click.option("--beat/--no-beat", default=False, help="Also run the periodic scheduler in this process.")
+@with_appcontext
+def worker_command(concurrency: int, beat: bool) -> None:
+    """Run a Celery worker for this app."""
+    os.execv(sys.executable, _worker_args(concurrency, beat))  # noqa: S606
+
+
+@main.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo plans, accounts and comments (safe to run twice)."""
+    from consult.services import demo
+
+    report = demo.load()
+    click.echo(json.dumps(report, ensure_ascii=False))
+
+
+@main.command("create-user")
+@click.option("--login", required=True, help="E-mail address or mobile number.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", type=click.Choice(["citizen", "department", "staff", "admin"]), required=True)
+@click.option("--name", default="", help="Real name (kept in the back end).")
+@click.option("--department", default="", help="Department name (required for --role department).")
+@with_appcontext
+def create_user_command(login: str, password: str, role: str, name: str, department: str) -> None:
+    """Create (or update) a verified account with the given role."""
+    from consult.extensions import db
+    from consult.services import ServiceError, accounts
+
+    if role == "department" and not department:
+        raise click.UsageError("--department is required for --role department")
+    try:
+        user = accounts.create_staff(login, password, role, name=name, department=department)
+        db.session.commit()
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"user {user.id} ({user.login_name}) has role {user.role}")
+
+
+@main.command("sweep")
+@with_appcontext
+def sweep_command() -> None:
+    """Re-enqueue owed work from the outbox now (the worker's beat does this every 30 s)."""
+    from consult.services import intake
+
+    click.echo(f"re-enqueued {intake.sweep()} event(s)")

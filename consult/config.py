@@ -1,0 +1,101 @@
+"""Configuration: safe defaults in code; URLs and secrets come from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _instance_path() -> Path:
+    return Path(os.environ.get("CONSULT_INSTANCE_PATH", ROOT / "instance")).resolve()
+
+
+def _secret_key(instance: Path) -> str:
+    """A stable key per installation: from the environment, else generated once into the instance folder."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config. `overrides` (tests) win over the environment."""
+    overrides = overrides or {}
+    instance = Path(overrides.get("INSTANCE_PATH") or _instance_path())
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'consult.sqlite'}"
+    if database_url.startswith("postgres://"):  # Heroku-style URLs
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    redis_url = os.environ.get("REDIS_URL", "")
+    broker_url = redis_url or f"sqla+sqlite:///{instance / 'broker.sqlite'}"
+    production = bool(redis_url) or database_url.startswith("postgresql")
+
+    config: dict[str, Any] = {
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        # Comments are short text; plan uploads are at most a few MB. Anything larger is refused
+        # before parsing with 413.
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("CONSULT_SECURE_COOKIES", "1" if production else "0")
+        == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("CONSULT_TIMEZONE", "Asia/Shanghai"),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # A rate-limit store that is down must not take the site down with it.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "COMMENT_RATE_LIMIT": os.environ.get("CONSULT_COMMENT_RATE_LIMIT", "10 per minute"),
+        "COMMENT_MAX_CHARS": 5000,
+        "VERIFICATION_SENDER": os.environ.get("CONSULT_VERIFICATION_SENDER", "log"),
+        "DEFAULT_WINDOW_DAYS": 30,
+        # Outbox rows older than this and still unprocessed are re-enqueued by the sweep.
+        "OUTBOX_REDELIVER_AFTER_SECONDS": 60,
+        "CELERY": {
+            "broker_url": broker_url,
+            "task_ignore_result": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "task_time_limit": 30 * 60,
+            "task_soft_time_limit": 25 * 60,
+            "broker_connection_retry_on_startup": True,
+            # Publishing from a web request must never hang on a broker that is down.
+            "broker_connection_timeout": 2,
+            "broker_transport_options": {
+                "socket_connect_timeout": 1,
+                "socket_timeout": 2,
+                "visibility_timeout": 3600,
+                "polling_interval": 0.5,
+            },
+            "task_default_queue": "celery",
+            "task_routes": {"consult.build_digest": {"queue": "digests"}},
+            "beat_schedule": {
+                "sweep-outbox": {"task": "consult.sweep_outbox", "schedule": 30.0},
+                "scheduled-digests": {"task": "consult.scheduled_digests", "schedule": 3600.0},
+            },
+            "timezone": "Asia/Shanghai",
+        },
+    }
+    if database_url.startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    config.update(overrides)
+    return config

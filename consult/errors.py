@@ -1,0 +1,74 @@
+"""Error pages: every failure a user can cause gets a clear Chinese message and a 4xx, never a 500."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "请求有误",
+    403: "没有权限",
+    404: "页面不存在",
+    405: "不支持的请求方式",
+    409: "重复提交",
+    413: "提交的内容过大",
+    422: "无法处理的内容",
+    429: "操作过于频繁",
+    503: "服务暂时不可用",
+}
+
+
+def wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    if wants_json():
+        response = jsonify(error=message, status=status)
+    else:
+        response = Response(
+            render_template("errors/error.html", status=status, title=_(TITLES.get(status, "出错了")), message=message),
+            mimetype="text/html",
+        )
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> Response:
+        return render_error(400, _("页面已过期或缺少安全令牌（CSRF），请刷新页面后重新提交。"))
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate(error: RateLimitExceeded) -> Response:
+        return render_error(429, _("操作过于频繁，请稍后再试（限制：%(limit)s）。", limit=error.description), {"Retry-After": "60"})
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response:
+        status = error.code or 500
+        if status == 413:
+            message = _("提交的内容超过了允许的大小。")
+        elif error.description and not error.description.startswith(("The ", "A ", "You ", "Bad ", "Request")):
+            message = error.description
+        else:
+            message = _(TITLES.get(status, "出错了"))
+        return render_error(status, message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _db_down(error: Exception) -> Response:
+        from consult.extensions import db
+
+        log.error("database unavailable: %s", type(error).__name__)
+        db.session.rollback()
+        return render_error(503, _("数据库暂时不可用，您的内容没有保存，请稍后重试。"), {"Retry-After": "30"})

@@ -1,0 +1,27 @@
+"""Home page (open consultations, closing soon first) and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from consult.extensions import db
+from consult.services import plans
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("main/home.html", open_plans=plans.open_plans(), closed_plans=plans.closed_plans())
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return jsonify(status="ok"), 200
+    except Exception:  # noqa: BLE001 - health reports, never raises
+        db.session.rollback()
+        return jsonify(status="database unavailable"), 503

@@ -1,0 +1,22 @@
+"""The database models, one module per aggregate; imported here so Alembic sees every table."""
+
+from consult.models.comments import Comment, CommentVote, ImportBatch
+from consult.models.digests import Digest, UserWord
+from consult.models.outbox import OutboxEvent
+from consult.models.plans import Clause, Plan, PlanVersion
+from consult.models.users import Department, User, VerificationCode
+
+__all__ = [
+    "Clause",
+    "Comment",
+    "CommentVote",
+    "Department",
+    "ImportBatch",
+    "Digest",
+    "OutboxEvent",
+    "Plan",
+    "PlanVersion",
+    "User",
+    "UserWord",
+    "VerificationCode",
+]

@@ -1,0 +1,88 @@
+"""Citizens' comments on a plan version (or one of its clauses) and their support/oppose votes."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.extensions import db
+from consult.models.base import UTCDateTime, utcnow
+
+
+class CommentStatus(enum.StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+class Source(enum.StrEnum):
+    WEB = "web"
+    LETTER = "letter"
+    EMAIL = "email"
+    HOTLINE = "hotline"
+
+
+class Comment(db.Model):
+    __table_args__ = (
+        # A double-submitted form carries the same submission id: stored once.
+        UniqueConstraint("user_id", "submission_id"),
+        Index("ix_comment_plan_status", "plan_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("plan_version.id", ondelete="CASCADE"))
+    clause_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clause.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    submission_id: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(20), default=Source.WEB)
+    # Stored exactly as written (traditional stays traditional), minus invisible characters.
+    body: Mapped[str] = mapped_column(Text)
+    show_pseudonym: Mapped[bool] = mapped_column(default=True)
+    author_label: Mapped[str] = mapped_column(String(80), default="")
+    status: Mapped[str] = mapped_column(String(20), default=CommentStatus.PUBLISHED)
+    reject_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    support_count: Mapped[int] = mapped_column(default=0)
+    oppose_count: Mapped[int] = mapped_column(default=0)
+    search_terms: Mapped[str] = mapped_column(Text, default="")
+    # Segmented once, by the worker, right after the comment is stored; digests reuse them.
+    tokens: Mapped[list[str] | None] = mapped_column(JSON)
+    segmented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dictionary_version: Mapped[int] = mapped_column(default=0)
+
+    user = relationship("User")
+    clause = relationship("Clause")
+    version = relationship("PlanVersion")
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == CommentStatus.PUBLISHED
+
+
+class CommentVote(db.Model):
+    __table_args__ = (UniqueConstraint("comment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column()  # +1 support, -1 oppose
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ImportBatch(db.Model):
+    """Letters, e-mails or hotline records imported by staff (kept for provenance)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(20))
+    rows: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    meta: Mapped[dict | None] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,45 @@
+"""Opinion digests (versioned, stored per plan) and the staff-extended policy dictionary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.extensions import db
+from consult.models.base import UTCDateTime, utcnow
+
+
+class Digest(db.Model):
+    __table_args__ = (
+        # Idempotency: one digest per plan and last comment covered.
+        UniqueConstraint("plan_id", "last_comment_id", "sources_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    progress: Mapped[float] = mapped_column(default=0.0)
+    stage: Mapped[str] = mapped_column(String(80), default="")
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")
+    sources_key: Mapped[str] = mapped_column(String(80), default="all")
+    last_comment_id: Mapped[int] = mapped_column(default=0)
+    comment_count: Mapped[int] = mapped_column(default=0)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    plan = relationship("Plan")
+
+
+class UserWord(db.Model):
+    """A policy term staff add to jieba's user dictionary (e.g. 放管服)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(String(40), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

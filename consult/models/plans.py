@@ -1,0 +1,102 @@
+"""Draft reform plans, their versions and the clauses each version is split into."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.extensions import db
+from consult.models.base import UTCDateTime, utcnow
+
+
+class PlanStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Moderation(enum.StrEnum):
+    PRE = "pre"  # 先审后发: nothing public until approved
+    POST = "post"
+
+
+class Plan(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    moderation: Mapped[str] = mapped_column(String(10), default=Moderation.POST)
+    window_days: Mapped[int] = mapped_column(default=30)
+    short_window_reason: Mapped[str] = mapped_column(Text, default="")
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    published: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    search_terms: Mapped[str] = mapped_column(Text, default="")
+    demo_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+
+    department = relationship("Department")
+    versions: Mapped[list[PlanVersion]] = relationship(
+        back_populates="plan", order_by="PlanVersion.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status(self) -> PlanStatus:
+        if not self.published or self.opens_at is None:
+            return PlanStatus.DRAFT
+        if self.closes_at is not None and datetime.now(UTC) >= self.closes_at:
+            return PlanStatus.CLOSED
+        return PlanStatus.OPEN
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PlanStatus.OPEN
+
+    @property
+    def current_version(self) -> PlanVersion | None:
+        return self.versions[-1] if self.versions else None
+
+    def days_left(self, now: datetime | None = None) -> int:
+        if self.closes_at is None:
+            return 0
+        seconds = (self.closes_at - (now or datetime.now(UTC))).total_seconds()
+        return max(0, -int(-seconds // 86400))
+
+
+class PlanVersion(db.Model):
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(default=1)
+    body: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    plan: Mapped[Plan] = relationship(back_populates="versions")
+    clauses: Mapped[list[Clause]] = relationship(
+        back_populates="version", order_by="Clause.position", cascade="all, delete-orphan"
+    )
+
+
+class Clause(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_version.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column()
+    key: Mapped[str] = mapped_column(String(40))  # "2.1.3": stable anchor within a version
+    number: Mapped[str] = mapped_column(String(40), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[int] = mapped_column(default=0)
+
+    version: Mapped[PlanVersion] = relationship(back_populates="clauses")
+
+    @property
+    def label(self) -> str:
+        return " ".join(part for part in (self.number, self.title) if part) or self.text[:20]

@@ -1,0 +1,205 @@
+"""Reading a plan clause by clause, commenting on it, and voting on others' comments."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+from werkzeug.wrappers import Response
+
+from consult.errors import wants_json
+from consult.extensions import db, limiter
+from consult.models import Clause, Comment, Plan, PlanVersion
+from consult.models.comments import CommentStatus
+from consult.plans.forms import CommentForm, VoteForm
+from consult.services import ServiceError
+from consult.services import comments as comment_service
+from consult.services import plans as plan_service
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+PAGE_SIZE = 20
+SORTS = {"new": Comment.created_at.desc(), "support": Comment.support_count.desc(), "old": Comment.created_at}
+
+
+def _plan_or_404(plan_id: int) -> Plan:
+    plan = db.session.get(Plan, plan_id)
+    staff = current_user.is_authenticated and current_user.is_staff
+    if plan is None or (not plan.published and not staff):
+        abort(404, description=_("没有找到该方案。"))
+    return plan
+
+
+def _version(plan: Plan) -> PlanVersion:
+    number = request.args.get("version", type=int)
+    if number is None:
+        version = plan.current_version
+    else:
+        version = next((v for v in plan.versions if v.number == number), None)
+    if version is None:
+        abort(404, description=_("没有找到该版本。"))
+    return version
+
+
+def _visible(query, version_id: int):  # type: ignore[no-untyped-def]
+    """Public comments, plus the viewer's own in any status (so they always see where theirs stand)."""
+    condition = Comment.status == CommentStatus.PUBLISHED
+    if current_user.is_authenticated:
+        condition = or_(condition, Comment.user_id == current_user.id)
+    return query.where(Comment.version_id == version_id, condition)
+
+
+def _comment_form(plan: Plan, version: PlanVersion, clause: Clause | None = None) -> CommentForm:
+    form = CommentForm()
+    form.clause_id.choices = [("", _("整个方案"))] + [
+        (str(c.id), c.label[:40]) for c in version.clauses
+    ]
+    if clause is not None and not form.is_submitted():
+        form.clause_id.data = str(clause.id)
+    if not form.submission_id.data:
+        form.submission_id.data = uuid.uuid4().hex
+    return form
+
+
+def _page(query, sort: str):  # type: ignore[no-untyped-def]
+    page = max(1, request.args.get("page", 1, type=int))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(db.session.scalars(query.order_by(SORTS.get(sort, SORTS["new"]), Comment.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    return items, page, max(1, -(-total // PAGE_SIZE)), total
+
+
+@bp.get("/<int:plan_id>")
+def detail(plan_id: int) -> str:
+    plan = _plan_or_404(plan_id)
+    version = _version(plan)
+    counts = plan_service.comment_counts(version)
+    sort = request.args.get("sort", "new")
+    query = _visible(select(Comment), version.id).where(Comment.clause_id.is_(None))
+    whole_plan, page, pages, total = _page(query, sort)
+    return render_template(
+        "plans/detail.html",
+        plan=plan,
+        version=version,
+        counts=counts,
+        comments=whole_plan,
+        page=page,
+        pages=pages,
+        total=total,
+        sort=sort,
+        form=_comment_form(plan, version),
+        votes=comment_service.my_vote(current_user if current_user.is_authenticated else None, [c.id for c in whole_plan]),
+        vote_form=VoteForm(),
+        is_current=version.id == plan.current_version.id,
+    )
+
+
+@bp.get("/<int:plan_id>/clauses/<int:clause_id>")
+def clause(plan_id: int, clause_id: int) -> str:
+    plan = _plan_or_404(plan_id)
+    clause = db.session.get(Clause, clause_id)
+    if clause is None or clause.version.plan_id != plan.id:
+        abort(404, description=_("没有找到该条款。"))
+    version = clause.version
+    sort = request.args.get("sort", "new")
+    query = _visible(select(Comment), version.id).where(Comment.clause_id == clause.id)
+    items, page, pages, total = _page(query, sort)
+    return render_template(
+        "plans/clause.html",
+        plan=plan,
+        version=version,
+        clause=clause,
+        comments=items,
+        page=page,
+        pages=pages,
+        total=total,
+        sort=sort,
+        form=_comment_form(plan, version, clause),
+        votes=comment_service.my_vote(current_user if current_user.is_authenticated else None, [c.id for c in items]),
+        vote_form=VoteForm(),
+        is_current=version.id == plan.current_version.id,
+    )
+
+
+def _comment_limit() -> str:
+    return current_app.config["COMMENT_RATE_LIMIT"]
+
+
+def _comment_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else (request.remote_addr or "")
+
+
+@bp.post("/<int:plan_id>/comments")
+@login_required
+@limiter.limit(_comment_limit, key_func=_comment_key)
+def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
+    plan = _plan_or_404(plan_id)
+    version = plan.current_version
+    form = _comment_form(plan, version)
+    clause_value = (form.clause_id.data or "").strip()
+    if clause_value and not clause_value.isdigit():
+        return _comment_error(plan, _("所选条款不存在。"), 400)
+    try:
+        comment, created = comment_service.post_comment(
+            user=current_user,
+            plan=plan,
+            body=form.body.data or "",
+            clause_id=int(clause_value) if clause_value else None,
+            show_pseudonym=bool(form.show_pseudonym.data),
+            submission_id=form.submission_id.data,
+        )
+        comment_service.commit_and_dispatch(comment)
+    except ServiceError as error:
+        db.session.rollback()
+        return _comment_error(plan, error.message, error.status)
+    if not created:
+        message = _("这条意见已经提交过了，不会重复保存。")
+        if wants_json():
+            return jsonify(id=comment.id, duplicate=True, message=message), 409
+        flash(message, "info")
+    elif comment.status == CommentStatus.PENDING:
+        flash(_("意见已提交，将在审核通过后公开显示。"), "success")
+    else:
+        flash(_("意见已发表，感谢您的参与！"), "success")
+    if wants_json() and created:
+        return jsonify(id=comment.id, status=comment.status), 201
+    target = (
+        url_for("plans.clause", plan_id=plan.id, clause_id=comment.clause_id, _anchor=f"comment-{comment.id}")
+        if comment.clause_id
+        else url_for("plans.detail", plan_id=plan.id, _anchor=f"comment-{comment.id}")
+    )
+    return redirect(target)
+
+
+def _comment_error(plan: Plan, message: str, status: int) -> tuple[str, int] | tuple[Response, int]:
+    if wants_json():
+        return jsonify(error=message), status
+    return render_template("errors/error.html", status=status, title=_("意见未能提交"), message=message, back=url_for("plans.detail", plan_id=plan.id)), status
+
+
+@bp.post("/comments/<int:comment_id>/vote")
+@login_required
+@limiter.limit("60 per minute", key_func=_comment_key)
+def vote(comment_id: int) -> Response | tuple[Response, int]:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404, description=_("没有找到该意见。"))
+    form = VoteForm()
+    value = {"support": 1, "oppose": -1, "clear": 0}.get(form.value.data or "")
+    try:
+        if value is None:
+            raise ServiceError(_("无效的投票。"))
+        comment_service.vote(current_user, comment, value)
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error=error.message), error.status
+        flash(error.message, "error")
+        return redirect(request.referrer or url_for("plans.detail", plan_id=comment.plan_id)), 303
+    if wants_json():
+        return jsonify(support=comment.support_count, oppose=comment.oppose_count, mine=value), 200
+    target = url_for("plans.clause", plan_id=comment.plan_id, clause_id=comment.clause_id) if comment.clause_id else url_for("plans.detail", plan_id=comment.plan_id)
+    return redirect(f"{target}#comment-{comment.id}"), 303

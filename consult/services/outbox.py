@@ -1,0 +1,95 @@
+"""Best-effort hand-off of owed work to Celery. The outbox row, committed with the data, is the truth."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from consult.extensions import db
+from consult.models import OutboxEvent
+
+log = logging.getLogger(__name__)
+
+# After a failed publish, skip the broker for a while: the sweep will deliver, and requests
+# must not each wait on a broker that is down.
+_BROKER_BACKOFF_SECONDS = 10.0
+_broker_down_until = 0.0
+
+
+def add(task: str, ref_id: int) -> OutboxEvent:
+    event = OutboxEvent(task=task, ref_id=ref_id)
+    db.session.add(event)
+    return event
+
+
+def publish(events: Iterable[OutboxEvent]) -> int:
+    """Send committed events to the broker; failures are logged and left to the sweep."""
+    global _broker_down_until
+    events = list(events)
+    if not events or time.monotonic() < _broker_down_until:
+        return 0
+    celery = current_app.extensions["celery"]
+    sent = 0
+    try:
+        for event in events:
+            celery.send_task(event.task, args=[event.ref_id], retry=False)
+            event.enqueued_at = datetime.now(UTC)
+            event.attempts += 1
+            sent += 1
+    except Exception as error:  # noqa: BLE001 - any broker failure means "later", never a 500
+        _broker_down_until = time.monotonic() + _BROKER_BACKOFF_SECONDS
+        log.warning("broker unavailable, %d event(s) left to the outbox sweep: %s", len(events) - sent, type(error).__name__)
+    if sent:
+        try:
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - the timestamps are an optimisation only
+            db.session.rollback()
+    return sent
+
+
+def due(now: datetime | None = None, limit: int = 500) -> list[OutboxEvent]:
+    now = now or datetime.now(UTC)
+    redeliver = timedelta(seconds=current_app.config["OUTBOX_REDELIVER_AFTER_SECONDS"])
+    return list(
+        db.session.scalars(
+            select(OutboxEvent)
+            .where(
+                OutboxEvent.processed_at.is_(None),
+                or_(
+                    OutboxEvent.enqueued_at.is_(None) & (OutboxEvent.created_at < now - timedelta(seconds=5)),
+                    OutboxEvent.enqueued_at < now - redeliver,
+                ),
+            )
+            .order_by(OutboxEvent.id)
+            .limit(limit)
+        )
+    )
+
+
+def sweep() -> int:
+    """Re-enqueue owed work that never reached (or never left) the broker."""
+    global _broker_down_until
+    _broker_down_until = 0.0
+    return publish(due())
+
+
+def mark_done(task: str, ref_id: int) -> None:
+    for event in db.session.scalars(
+        select(OutboxEvent).where(
+            OutboxEvent.task == task, OutboxEvent.ref_id == ref_id, OutboxEvent.processed_at.is_(None)
+        )
+    ):
+        event.processed_at = datetime.now(UTC)
+
+
+def pending_count() -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.count()).select_from(OutboxEvent).where(OutboxEvent.processed_at.is_(None))
+    ) or 0

@@ -1,0 +1,27 @@
+"""Pluggable delivery of one-time codes. Development prints them to the log."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from flask import current_app
+from werkzeug.utils import import_string
+
+log = logging.getLogger("consult.verification")
+
+
+class CodeSender(Protocol):
+    def send(self, destination: str, code: str) -> None: ...
+
+
+class LogSender:
+    def send(self, destination: str, code: str) -> None:
+        log.info("verification code for %s: %s", destination, code)
+
+
+def get_sender() -> CodeSender:
+    name = current_app.config["VERIFICATION_SENDER"]
+    if name == "log":
+        return LogSender()
+    return import_string(name)()

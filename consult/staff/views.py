@@ -1,0 +1,136 @@
+"""Staff pages: draft plans, preview and fix the clause split, publish, revise."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from consult.accounts.auth import can_manage_plan, staff_required
+from consult.accounts.forms import EmptyForm
+from consult.documents import DocumentError, extract_text
+from consult.extensions import db
+from consult.models import Comment, Plan
+from consult.services import ServiceError
+from consult.services import plans as plan_service
+from consult.staff.forms import BodyForm, PlanForm, VersionForm
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def _managed_plan(plan_id: int) -> Plan:
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        abort(404, description=_("没有找到该方案。"))
+    if not can_manage_plan(current_user, plan):
+        abort(403, description=_("您只能管理本部门的方案。"))
+    return plan
+
+
+def _body_from(form: PlanForm | VersionForm) -> str:
+    upload = form.upload.data
+    if upload and getattr(upload, "filename", ""):
+        return extract_text(upload.filename, upload.read())
+    return form.body.data or ""
+
+
+@bp.get("/")
+@staff_required
+def index() -> str:
+    query = select(Plan).order_by(Plan.created_at.desc())
+    if current_user.role == "department":
+        query = query.where(Plan.department_id == current_user.department_id)
+    plans = list(db.session.scalars(query))
+    counts = dict(db.session.execute(select(Comment.plan_id, func.count()).group_by(Comment.plan_id)).tuples())
+    return render_template("staff/index.html", plans=plans, counts=counts)
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+@staff_required
+def new_plan() -> str | Response | tuple[str, int]:
+    form = PlanForm()
+    if current_user.role == "department" and not form.is_submitted() and current_user.department:
+        form.department.data = current_user.department.name
+    if form.validate_on_submit():
+        try:
+            department = form.department.data
+            if current_user.role == "department":
+                department = current_user.department.name if current_user.department else ""
+            plan = plan_service.create_plan(
+                author=current_user,
+                title=form.title.data,
+                department=department,
+                summary=form.summary.data or "",
+                body=_body_from(form),
+                window_days=form.window_days.data,
+                short_window_reason=form.short_window_reason.data or "",
+                moderation=form.moderation.data,
+            )
+            db.session.commit()
+            flash(_("草稿已保存。请检查条款拆分结果，确认无误后发布。"), "success")
+            return redirect(url_for("staff.plan", plan_id=plan.id))
+        except (ServiceError, DocumentError) as error:
+            db.session.rollback()
+            form.body.errors.append(getattr(error, "message", str(error)))
+            return render_template("staff/plan_form.html", form=form), getattr(error, "status", 400)
+    if form.is_submitted():
+        return render_template("staff/plan_form.html", form=form), 400
+    return render_template("staff/plan_form.html", form=form)
+
+
+@bp.get("/plans/<int:plan_id>")
+@staff_required
+def plan(plan_id: int) -> str:
+    plan = _managed_plan(plan_id)
+    body_form = BodyForm()
+    body_form.body.data = plan.current_version.body
+    return render_template("staff/plan.html", plan=plan, body_form=body_form, action=EmptyForm(), version_form=VersionForm(), counts=plan_service.comment_counts(plan.current_version))
+
+
+def _act(plan_id: int, action, success: str) -> Response:  # type: ignore[no-untyped-def]
+    plan = _managed_plan(plan_id)
+    try:
+        action(plan)
+        db.session.commit()
+        flash(success, "success")
+    except (ServiceError, DocumentError) as error:
+        db.session.rollback()
+        flash(getattr(error, "message", str(error)), "error")
+        return redirect(url_for("staff.plan", plan_id=plan_id)), 303  # type: ignore[return-value]
+    return redirect(url_for("staff.plan", plan_id=plan_id))
+
+
+@bp.post("/plans/<int:plan_id>/body")
+@staff_required
+def update_body(plan_id: int) -> Response:
+    form = BodyForm()
+    if not form.validate_on_submit():
+        flash(_("正文不能为空。"), "error")
+        return redirect(url_for("staff.plan", plan_id=plan_id))
+    return _act(plan_id, lambda p: plan_service.update_body(p, form.body.data), _("正文已更新并重新拆分。"))
+
+
+@bp.post("/plans/<int:plan_id>/clauses/<int:clause_id>/merge")
+@staff_required
+def merge(plan_id: int, clause_id: int) -> Response:
+    EmptyForm().validate_on_submit()
+    return _act(plan_id, lambda p: plan_service.merge_into_previous(p, clause_id), _("已并入上一条。"))
+
+
+@bp.post("/plans/<int:plan_id>/publish")
+@staff_required
+def publish(plan_id: int) -> Response:
+    EmptyForm().validate_on_submit()
+    return _act(plan_id, plan_service.publish, _("方案已发布，开始征求意见。"))
+
+
+@bp.post("/plans/<int:plan_id>/versions")
+@staff_required
+def new_version(plan_id: int) -> Response:
+    form = VersionForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
+        return redirect(url_for("staff.plan", plan_id=plan_id))
+    return _act(plan_id, lambda p: plan_service.new_version(p, _body_from(form), form.note.data or ""), _("已发布修订版本，原有意见保留在原版本上。"))

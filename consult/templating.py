@@ -1,0 +1,23 @@
+"""Template filters and globals: local dates, days left, the CSP nonce."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, g
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.astimezone(tz).strftime(fmt)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(local_time, "local_time")
+
+    @app.context_processor
+    def _globals() -> dict[str, object]:
+        return {"csp_nonce": getattr(g, "csp_nonce", "")}

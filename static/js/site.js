@@ -1,0 +1,58 @@
+// Progressive enhancement only: every form works without JavaScript.
+"use strict";
+
+function csrfToken(form) {
+  const input = form.querySelector("input[name=csrf_token]");
+  return input ? input.value : "";
+}
+
+// Votes: post in the background and update the counts in place.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest(".vote-btn");
+  if (!button || button.disabled) return;
+  const form = button.closest("form.vote");
+  event.preventDefault();
+  const body = new URLSearchParams({ csrf_token: csrfToken(form), value: button.value });
+  button.disabled = true;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) },
+      body,
+    });
+    const data = await response.json();
+    if (!response.ok) { alert(data.error || "操作失败"); return; }
+    form.querySelector(".support-count").textContent = data.support;
+    form.querySelector(".oppose-count").textContent = data.oppose;
+    const support = form.querySelector(".vote-btn.support");
+    const oppose = form.querySelector(".vote-btn.oppose");
+    support.classList.toggle("active", data.mine === 1);
+    oppose.classList.toggle("active", data.mine === -1);
+    support.value = data.mine === 1 ? "clear" : "support";
+    oppose.value = data.mine === -1 ? "clear" : "oppose";
+    support.setAttribute("aria-pressed", String(data.mine === 1));
+    oppose.setAttribute("aria-pressed", String(data.mine === -1));
+  } catch (error) {
+    form.requestSubmit(button);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+// Digest progress: poll the task state while a digest is being built.
+document.addEventListener("DOMContentLoaded", () => {
+  const bar = document.querySelector("[data-progress-url]");
+  if (!bar) return;
+  const fill = bar.querySelector("span");
+  const label = document.querySelector("[data-progress-label]");
+  const poll = async () => {
+    const response = await fetch(bar.dataset.progressUrl, { headers: { "Accept": "application/json" } });
+    if (!response.ok) return;
+    const data = await response.json();
+    fill.style.width = Math.round(data.progress * 100) + "%";
+    if (label) label.textContent = data.stage || data.status;
+    if (data.status === "done" || data.status === "failed") { window.location.reload(); return; }
+    setTimeout(poll, 1000);
+  };
+  poll();
+});

@@ -1,0 +1,646 @@
+"""Clause structure of Chinese draft plans, and mapping of comments onto clauses.
+
+`split_clauses` turns the body of a 征求意见稿 into a tree of `Clause` objects
+following the numbering conventions of Chinese policy documents:
+
+    第一编 > 第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1） > ①
+
+plus inline enumerations (一是……二是……, 第一，……第二，……) which become
+sub-clauses of the clause whose text holds them. Simplified and traditional
+characters (条/條, 节/節, 编/編) are treated alike.
+
+The split never loses text: concatenating number + title + text of every clause
+in `flatten` order gives back every non-whitespace character of the body.
+
+`map_to_clauses` assigns free comments (pre-segmented tokens, optional raw text)
+to the clause they most likely address: explicit references such as "第三条"
+win, otherwise TF-IDF cosine similarity decides.
+
+Pure Python: no Flask, Celery or SQLAlchemy here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Clause",
+    "ClauseRef",
+    "cn_to_int",
+    "find_references",
+    "flatten",
+    "map_to_clauses",
+    "parse_label",
+    "split_clauses",
+]
+
+# --------------------------------------------------------------------------- numbers
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+CN_NUM = "[零〇一二两兩三四五六七八九十百千]+"
+AR_NUM = "[0-9０-９]+"
+
+
+def cn_to_int(s: str) -> int | None:
+    """Value of a Chinese (一百零一, 十二) or Arabic (12, １２) numeral; None if not a numeral."""
+    s = s.strip().translate(_FULLWIDTH_DIGITS)
+    if not s:
+        return None
+    if len(s) == 1 and s in _CIRCLED:
+        return _CIRCLED.index(s) + 1
+    # str.isdigit() also accepts "①" and superscripts, which int() rejects.
+    if all("0" <= c <= "9" for c in s):
+        return int(s)
+    total, current = 0, 0
+    for ch in s:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            # A bare unit (十二) means one of it.
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass
+class Clause:
+    """One numbered unit of a plan.
+
+    `number` is the marker exactly as written, minus whitespace ("第三条", "二、",
+    "（一）", "1.", "一是"); "" for the preamble. `title` is a short heading
+    ("总体要求", or "深化商事制度改革。" when a heading sentence opens the paragraph),
+    `text` the clause's own text without its children. `key` is the dotted
+    1-based position ("2.1.3"); the preamble is "0" so later keys do not shift
+    when a preamble is added or removed.
+    """
+
+    number: str
+    title: str
+    text: str
+    level: int
+    kind: str
+    key: str = ""
+    ordinal: int | None = None
+    children: list[Clause] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.key
+
+    @property
+    def label(self) -> str:
+        """Short display label: "第三条", "一、总体要求", "（一）指导思想"."""
+        title = self.title.rstrip("。．.：:；;")
+        if self.kind in _HEADING_WITH_SPACE and title:
+            return f"{self.number} {title}"
+        return f"{self.number}{title}" if self.number else "序言"
+
+    def full_text(self) -> str:
+        """Number, title, text and all descendants, as a readable block."""
+        if self.title:
+            own = self.number + self.title + ("\n" + self.text if self.text else "")
+        else:
+            sep = " " if self.kind in _SPACED_TEXT and self.text else ""
+            own = self.number + sep + self.text
+        return "\n".join([own, *(c.full_text() for c in self.children)]).strip()
+
+
+# Kinds whose title is conventionally separated by a space ("第一章 总则").
+_HEADING_WITH_SPACE = {"part", "chapter", "section"}
+# Kinds whose marker is set off from running text by a space ("第三条 为了……").
+_SPACED_TEXT = {"part", "chapter", "section", "article"}
+
+# Rank decides nesting: a heading becomes the child of the nearest open heading
+# with a smaller rank. Fixed ranks follow GB/T 9704 and legislative drafting
+# practice; documents rarely deviate and a fixed order keeps siblings stable.
+_RANK = {
+    "part": 0,
+    "chapter": 1,
+    "section": 2,
+    "article": 3,
+    "cn_item": 4,
+    "paren_cn": 5,
+    "arabic": 6,
+    "paren_arabic": 7,
+    "circled": 8,
+}
+
+_WS = re.compile(r"\s+")
+_RE_LEGAL = re.compile(rf"^第\s*({CN_NUM}|{AR_NUM})\s*([编編章节節条條])")
+_LEGAL_KIND = {
+    "编": "part",
+    "編": "part",
+    "章": "chapter",
+    "节": "section",
+    "節": "section",
+    "条": "article",
+    "條": "article",
+}
+_RE_CN_ITEM = re.compile(r"^([一二三四五六七八九十]{1,3})\s*([、，,．.])")
+# "五 破除梗阻问题" (numeral + space, no 、) is seen in reports; only a short heading qualifies.
+_RE_CN_SPACE = re.compile(r"^([一二三四五六七八九十]{1,3})[ \t\u3000]+(?=\S)")
+_RE_PAREN_CN = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]")
+_RE_ARABIC = re.compile(rf"^({AR_NUM})\s*[.．、](?![0-9０-９])")
+_RE_PAREN_AR = re.compile(rf"^[（(]\s*({AR_NUM})\s*[）)]")
+_RE_CIRCLED = re.compile(f"^([{_CIRCLED}])")
+# After "第三条" with no space, these mean the line is a sentence citing the article.
+_REF_CONTINUATION = re.compile(
+    r"^(规定|規定|所|的|中|至|到|、|，|,|和|與|与|及|或|第|之|以|有关|有關|相关|相關|明确|明確|要求|提出|款|项|項)"
+)
+_BRACKET_TITLE = re.compile(r"^(【[^】]{1,20}】|[（(][^）)]{1,15}[）)])")
+_SENTENCE_END = "。；;！!？?"
+_TITLE_MAX = 30
+_INLINE_TITLE_MAX = 25
+
+
+@dataclass
+class _Heading:
+    kind: str
+    number: str
+    ordinal: int | None
+    rest: str
+
+
+def _detect_heading(line: str, last_article: int | None) -> _Heading | None:
+    """Recognise a numbered heading at the start of a stripped line."""
+    m = _RE_LEGAL.match(line)
+    if m:
+        kind = _LEGAL_KIND[m.group(2)]
+        rest = line[m.end() :]
+        ordinal = cn_to_int(m.group(1))
+        if rest and not rest[0].isspace():
+            if _REF_CONTINUATION.match(rest):
+                return None
+            # "第五条本规定……" without the customary space: accept only the next article in
+            # sequence, so a wrapped line beginning "第三条……" in prose is left alone.
+            if (
+                kind == "article"
+                and not _BRACKET_TITLE.match(rest)
+                and ordinal != (last_article or 0) + 1
+            ):
+                return None
+        return _Heading(kind, _WS.sub("", m.group(0)), ordinal, rest.strip())
+    for kind, rx in (
+        ("paren_cn", _RE_PAREN_CN),
+        ("paren_arabic", _RE_PAREN_AR),
+        ("cn_item", _RE_CN_ITEM),
+        ("arabic", _RE_ARABIC),
+        ("circled", _RE_CIRCLED),
+    ):
+        m = rx.match(line)
+        if m:
+            if kind == "cn_item" and line[m.end() :].startswith("是"):
+                return None  # "一、是" never happens; "一是" handled as enumeration.
+            return _Heading(kind, _WS.sub("", m.group(0)), cn_to_int(m.group(1)), line[m.end() :])
+    m = _RE_CN_SPACE.match(line)
+    if m:
+        rest = line[m.end() :]
+        if len(rest) <= _TITLE_MAX and not any(c in rest for c in _SENTENCE_END + "，,"):
+            return _Heading("cn_item", m.group(1), cn_to_int(m.group(1)), rest)
+    return None
+
+
+def _split_title(kind: str, rest: str) -> tuple[str, str]:
+    """Split the remainder of a heading line into (title, inline text)."""
+    rest = rest.strip()
+    if not rest:
+        return "", ""
+    if kind in _HEADING_WITH_SPACE:
+        return rest, ""
+    if kind == "article":
+        m = _BRACKET_TITLE.match(rest)
+        if m:
+            return m.group(0), rest[m.end() :].strip()
+        return "", rest
+    return _title_of_sentence(rest, whole_line_ok=True)
+
+
+def _title_of_sentence(rest: str, whole_line_ok: bool) -> tuple[str, str]:
+    # A short line with no sentence punctuation is a heading ("总体要求",
+    # "下放权力，激发地方改革活力"); list items end in "；" or "。" and are text.
+    if (
+        whole_line_ok
+        and len(rest) <= _TITLE_MAX
+        and not any(c in rest for c in _SENTENCE_END)
+        and rest[-1] not in "，,、"
+    ):
+        return rest, ""
+    # "深化商事制度改革。全面推行……": a short lead sentence without commas is a run-in heading.
+    m = re.search(r"[。：:]", rest)
+    if m and 0 < m.start() <= _INLINE_TITLE_MAX:
+        head, tail = rest[: m.end()], rest[m.end() :].strip()
+        if tail and not any(c in head for c in "，,；;"):
+            return head, tail
+    return "", rest
+
+
+# --------------------------------------------------------------------------- enumerations
+
+_ENUM_RX = re.compile(
+    r"(第([一二三四五六七八九十]{1,2})[，,、])"  # 第一，
+    r"|(其([一二三四五六七八九十]{1,2})[，,、])"  # 其一，
+    r"|(([一二三四五六七八九十]{1,2})是)"  # 一是
+)
+_ENUM_BOUNDARY = set("。；;：:！!？?\n")
+
+
+def _enum_markers(text: str) -> list[tuple[int, int, str, int]]:
+    """Positions (start, end, family, ordinal) of accepted enumeration markers.
+
+    A marker counts only at the start of the text or right after sentence
+    punctuation, and only inside a run 1, 2, 3… of its family with at least two
+    members, so "统一是" or a lone "第一，" is not split.
+    """
+    found: list[tuple[int, int, str, int]] = []
+    for m in _ENUM_RX.finditer(text):
+        before = text[: m.start()].rstrip(" \t\u3000")
+        if before and before[-1] not in _ENUM_BOUNDARY:
+            continue
+        if m.group(1):
+            fam, num = "di", m.group(2)
+        elif m.group(3):
+            fam, num = "qi", m.group(4)
+        else:
+            fam, num = "shi", m.group(6)
+        ordinal = cn_to_int(num)
+        if ordinal is not None:
+            found.append((m.start(), m.end(), fam, ordinal))
+    # Choose one family per text: the one forming the longest valid run.
+    best: list[tuple[int, int, str, int]] = []
+    for fam in ("shi", "di", "qi"):
+        run: list[tuple[int, int, str, int]] = []
+        expected = 1
+        for mk in (f for f in found if f[2] == fam):
+            if mk[3] == expected:
+                run.append(mk)
+                expected += 1
+            elif mk[3] == 1 and expected > 2:
+                # A new enumeration starting in a later paragraph.
+                run.append(mk)
+                expected = 2
+        if len(run) >= 2 and len(run) > len(best):
+            best = run
+    return best
+
+
+def _split_enumerations(parent: Clause) -> list[Clause]:
+    """Cut a clause's own text at enumeration markers; returns the new sub-clauses."""
+    markers = _enum_markers(parent.text)
+    if not markers:
+        return []
+    text = parent.text
+    items: list[Clause] = []
+    for i, (start, end, fam, ordinal) in enumerate(markers):
+        stop = markers[i + 1][0] if i + 1 < len(markers) else len(text)
+        body = text[end:stop].strip()
+        title, own = _title_of_sentence(body, whole_line_ok=False)
+        items.append(
+            Clause(
+                number=_WS.sub("", text[start:end]),
+                title=title,
+                text=own,
+                level=parent.level + 1,
+                kind="enum_shi" if fam == "shi" else "enum_di",
+                ordinal=ordinal,
+            )
+        )
+    parent.text = text[: markers[0][0]].strip()
+    return items
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def split_clauses(body: str) -> list[Clause]:
+    """Split a plan body into top-level clauses with nested children.
+
+    Headings are only recognised at the start of a line, so "按照第三条规定" inside
+    a sentence never splits. Text before the first heading becomes a preamble
+    clause (kind "preamble", number ""). A body without any structure is one
+    clause.
+    """
+    lines = [ln.strip() for ln in body.splitlines()]
+    roots: list[Clause] = []
+    stack: list[Clause] = []
+    preamble: list[str] = []
+    own_lines: dict[int, list[str]] = {}
+    last_article: int | None = None
+    # The inline title/text split happens per heading line; continuation lines
+    # are collected and joined afterwards.
+    for line in lines:
+        if not line:
+            continue
+        h = _detect_heading(line, last_article)
+        if h is None:
+            if stack:
+                own_lines[id(stack[-1])].append(line)
+            else:
+                preamble.append(line)
+            continue
+        if h.kind == "article":
+            last_article = h.ordinal
+        title, inline = _split_title(h.kind, h.rest)
+        rank = _RANK[h.kind]
+        while stack and _RANK[stack[-1].kind] >= rank:
+            stack.pop()
+        clause = Clause(
+            number=h.number,
+            title=title,
+            text="",
+            level=len(stack),
+            kind=h.kind,
+            ordinal=h.ordinal,
+        )
+        own_lines[id(clause)] = [inline] if inline else []
+        (stack[-1].children if stack else roots).append(clause)
+        stack.append(clause)
+
+    def finish(clauses: list[Clause]) -> None:
+        for c in clauses:
+            c.text = "\n".join(own_lines.get(id(c), []))
+            finish(c.children)
+            # Own text precedes the first child heading, so its enumeration items do too.
+            c.children[:0] = _split_enumerations(c)
+
+    finish(roots)
+    if preamble:
+        pre = Clause(number="", title="", text="\n".join(preamble), level=0, kind="preamble")
+        items = _split_enumerations(pre)
+        if items and not roots:
+            # An essay-like body ("第一，……第二，……") has its points as its structure.
+            for item in items:
+                item.level = 0
+            roots = [pre, *items] if pre.text else items
+        else:
+            pre.children = items
+            roots.insert(0, pre)
+    _assign_keys(roots, "")
+    return roots
+
+
+def _assign_keys(clauses: list[Clause], prefix: str) -> None:
+    n = 0
+    for c in clauses:
+        if c.kind == "preamble" and not prefix:
+            c.key = "0"
+        else:
+            n += 1
+            c.key = f"{prefix}{n}"
+        _assign_keys(c.children, c.key + ".")
+
+
+def flatten(clauses: Iterable[Clause]) -> list[Clause]:
+    """All clauses in document order (pre-order), each with its `level`."""
+    out: list[Clause] = []
+    for c in clauses:
+        out.append(c)
+        out.extend(flatten(c.children))
+    return out
+
+
+# --------------------------------------------------------------------------- references
+
+
+@dataclass(frozen=True)
+class ClauseRef:
+    """A clause designation: kind ("article", "chapter", "cn_item", "paren_cn", ...) and ordinal."""
+
+    kind: str
+    ordinal: int
+
+
+def parse_label(label: str) -> ClauseRef | None:
+    """The numbering designation at the start of a clause label ("第三条 ……" → article 3)."""
+    h = _detect_heading(label.strip(), None)
+    if h is None:
+        # Labels are generated by us, so "第三条规定……" style ambiguity does not arise;
+        # retry with a space so the sequence check does not reject it.
+        m = _RE_LEGAL.match(label.strip())
+        if not m:
+            m2 = _ENUM_RX.match(label.strip())
+            if m2 and m2.group(5):
+                ordinal = cn_to_int(m2.group(6))
+                return ClauseRef("enum_shi", ordinal) if ordinal else None
+            return None
+        ordinal = cn_to_int(m.group(1))
+        return ClauseRef(_LEGAL_KIND[m.group(2)], ordinal) if ordinal else None
+    if h.ordinal is None:
+        return None
+    return ClauseRef(h.kind, h.ordinal)
+
+
+_RX_REF_LEGAL = re.compile(rf"第\s*({CN_NUM}|{AR_NUM})\s*([编編章节節条條])")
+_RX_REF_PAREN = re.compile(rf"[（(]\s*({CN_NUM}|{AR_NUM})\s*[）)]")
+_RX_REF_PART = re.compile(r"第\s*([一二三四五六七八九十]{1,3})\s*(?:部分|大项|大項)")
+_PAREN_REF_BEFORE = ("第", "部分", "条", "條", "章", "关于", "關於", "对", "對", "中")
+_PAREN_REF_AFTER = (
+    "项",
+    "項",
+    "款",
+    "点",
+    "點",
+    "条",
+    "條",
+    "部分",
+    "中",
+    "提到",
+    "所",
+    "规定",
+    "規定",
+)
+_RX_TOKEN_ORD = re.compile(rf"^第?({CN_NUM}|{AR_NUM})$")
+
+
+def find_references(text: str) -> list[ClauseRef]:
+    """Clause designations mentioned in a comment, in order of appearance."""
+    hits: list[tuple[int, ClauseRef]] = []
+    for m in _RX_REF_LEGAL.finditer(text):
+        ordinal = cn_to_int(m.group(1))
+        if ordinal:
+            hits.append((m.start(), ClauseRef(_LEGAL_KIND[m.group(2)], ordinal)))
+    for m in _RX_REF_PART.finditer(text):
+        ordinal = cn_to_int(m.group(1))
+        if ordinal:
+            hits.append((m.start(), ClauseRef("cn_item", ordinal)))
+    for m in _RX_REF_PAREN.finditer(text):
+        ordinal = cn_to_int(m.group(1))
+        # Commenters number their own points "（一）……（二）……"; only a bracket that
+        # is cited ("第（二）项", "关于（二）", "（三）中提到") designates a clause.
+        before = text[max(0, m.start() - 4) : m.start()].rstrip()
+        after = text[m.end() : m.end() + 3]
+        if not (before.endswith(_PAREN_REF_BEFORE) or after.startswith(_PAREN_REF_AFTER)):
+            continue
+        if ordinal:
+            kind = (
+                "paren_arabic" if m.group(1).translate(_FULLWIDTH_DIGITS).isdigit() else "paren_cn"
+            )
+            hits.append((m.start(), ClauseRef(kind, ordinal)))
+    hits.sort(key=lambda h: h[0])
+    return [r for _, r in hits]
+
+
+def _token_references(tokens: Sequence[str]) -> list[ClauseRef]:
+    """References recoverable from jieba tokens: "第三条", or "第三"/"第"+"3" followed by "条"."""
+    refs: list[ClauseRef] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        found = find_references(tok) if ("第" in tok or "（" in tok or "(" in tok) else []
+        if found:
+            refs.extend(found)
+            i += 1
+            continue
+        # Only adjacent tokens are joined: joining everything would turn
+        # "第一"+"条件" into a false "第一条".
+        window = tok
+        for j in range(i + 1, min(i + 4, n)):
+            window += tokens[j]
+            if tokens[j] in _LEGAL_KIND and _RX_REF_LEGAL.fullmatch(window):
+                refs.extend(find_references(window))
+                i = j
+                break
+            if not _RX_TOKEN_ORD.match(tokens[j]) and tokens[j] not in ("第",):
+                break
+        i += 1
+    return refs
+
+
+# --------------------------------------------------------------------------- mapping
+
+EXPLICIT_CONFIDENCE = 0.95
+AMBIGUOUS_EXPLICIT_CONFIDENCE = 0.8
+MIN_SIMILARITY = 0.08
+# Similarity at which the similarity curve reaches ~63 % of its ceiling.
+_SIM_SCALE = 0.25
+_SIM_CEILING = 0.85
+
+
+def _tfidf(tokens: Iterable[str], idf: dict[str, float], default_idf: float) -> dict[str, float]:
+    counts = Counter(tokens)
+    vec = {t: (1.0 + math.log(c)) * idf.get(t, default_idf) for t, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    return {t: v / norm for t, v in vec.items()} if norm else {}
+
+
+def _calibrate(best: float, second: float) -> float:
+    """Turn a cosine into a 0-1 confidence.
+
+    Monotone in the similarity and reduced when a second clause is nearly as
+    similar; the ceiling stays below explicit references. A heuristic scale,
+    not a probability.
+    """
+    strength = _SIM_CEILING * (1.0 - math.exp(-best / _SIM_SCALE))
+    margin = (best - second) / best if best > 0 else 0.0
+    return round(strength * (0.6 + 0.4 * margin), 4)
+
+
+def map_to_clauses(
+    doc_tokens: Sequence[Sequence[str]],
+    clauses: Sequence[Any],
+    texts: Sequence[str] | None = None,
+    min_similarity: float = MIN_SIMILARITY,
+) -> list[tuple[int | None, float]]:
+    """Best clause id and confidence for each document.
+
+    `clauses` are objects with `.id`, `.label` ("第三条 ……", "（二）……") and
+    `.tokens` (segmented clause text). Tokens on both sides should come from the
+    same normaliser (e.g. traditional already converted to simplified).
+
+    An explicit reference to a clause ("第三条", "第3条", "第三條", "（二）")
+    in the raw text or the tokens wins with high confidence; if a designation
+    fits several clauses (two "（二）" under different headings) similarity
+    picks among them at a lower confidence. Otherwise TF-IDF cosine between the
+    document and each clause decides; below `min_similarity` the result is
+    (None, 0.0).
+    """
+    if texts is not None and len(texts) != len(doc_tokens):
+        raise ValueError("texts must align with doc_tokens")
+    if not clauses:
+        return [(None, 0.0) for _ in doc_tokens]
+
+    by_ref: dict[ClauseRef, list[int]] = {}
+    for idx, c in enumerate(clauses):
+        ref = parse_label(str(getattr(c, "label", "") or ""))
+        if ref is not None:
+            by_ref.setdefault(ref, []).append(idx)
+
+    # IDF over clauses: a word found in every clause says nothing about which one is meant.
+    n = len(clauses)
+    df: Counter[str] = Counter()
+    for c in clauses:
+        df.update(set(c.tokens))
+    idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
+    # Words no clause uses still dilute the match (an off-topic comment should score low),
+    # but only with the weight of a common word.
+    default_idf = 1.0
+    clause_vecs = [_tfidf(c.tokens, idf, default_idf) for c in clauses]
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for idx, vec in enumerate(clause_vecs):
+        for t, w in vec.items():
+            postings.setdefault(t, []).append((idx, w))
+
+    results: list[tuple[int | None, float]] = []
+    for d, tokens in enumerate(doc_tokens):
+        scores: dict[int, float] = {}
+        for t, w in _tfidf(tokens, idf, default_idf).items():
+            for idx, cw in postings.get(t, ()):
+                scores[idx] = scores.get(idx, 0.0) + w * cw
+
+        refs = find_references(texts[d]) if texts is not None else []
+        if not refs:
+            refs = _token_references(tokens)
+        candidates: Counter[int] = Counter()
+        for ref in refs:
+            for idx in by_ref.get(ref, ()):
+                candidates[idx] += 1
+        if candidates:
+            top = max(candidates.values())
+            tied = [i for i, k in candidates.items() if k == top]
+            best_idx = max(tied, key=lambda i: (scores.get(i, 0.0), -i))
+            unique = (
+                len(tied) == 1 and len(by_ref.get(parse_label(clauses[best_idx].label), [])) == 1
+            )
+            conf = EXPLICIT_CONFIDENCE if unique else AMBIGUOUS_EXPLICIT_CONFIDENCE
+            results.append((clauses[best_idx].id, conf))
+            continue
+
+        if not scores:
+            results.append((None, 0.0))
+            continue
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        best_idx, best = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        if best < min_similarity:
+            results.append((None, 0.0))
+        else:
+            results.append((clauses[best_idx].id, _calibrate(best, second)))
+    return results

@@ -1,0 +1,170 @@
+"""Text normalisation for analysis and masking of personal data.
+
+``normalise`` builds the *analysis copy* of a comment (never shown to users);
+``strip_invisible`` only removes characters nobody can see, for cleaning stored text;
+``to_simplified`` converts traditional to simplified Chinese; ``mask_personal`` hides
+phone numbers, ID numbers and e-mail addresses before text goes into digests or exports.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from typing import Any
+
+# Format characters (category Cf: zero-width space/joiners, BOM, soft hyphen, bidi
+# controls, word joiner ...) are invisible yet break tokenisation and duplicate detection.
+# U+180E (Mongolian vowel separator) used to be whitespace and is also used for evasion.
+_INVISIBLE_EXTRA = {"\u180e", "\u115f", "\u1160", "\u3164", "\uffa0"}
+_KEEP_CONTROLS = {"\n", "\t"}
+
+
+def _is_invisible(ch: str) -> bool:
+    cat = unicodedata.category(ch)
+    if cat == "Cf" or ch in _INVISIBLE_EXTRA:
+        return True
+    return cat == "Cc" and ch not in _KEEP_CONTROLS
+
+
+# Every Cf character, the extra blanks above, and Cc except \n and \t, as ranges
+# (generated from unicodedata; test_analysis_normalise checks it is still complete).
+_INVISIBLE_CLASS = (
+    "\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f"
+    "\u0890-\u0891\u08e2\u115f-\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f"
+)
+
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CLASS}]+")
+_WS_RE = re.compile(r"\s+")
+
+_converter: Any = None
+_converter_lock = threading.Lock()
+
+
+def _opencc() -> Any:
+    global _converter
+    if _converter is None:
+        with _converter_lock:
+            if _converter is None:
+                import opencc
+
+                _converter = opencc.OpenCC("t2s")
+    return _converter
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional Chinese characters to simplified (OpenCC ``t2s``)."""
+    if not text or text.isascii():
+        return text
+    return _opencc().convert(text)
+
+
+def strip_invisible(text: str) -> str:
+    """Remove zero-width, format and control characters; keep ``\\n`` and ``\\t``.
+
+    ``\\r\\n`` and lone ``\\r`` become ``\\n`` so stored text has one line-ending style.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _INVISIBLE_RE.sub("", text)
+
+
+def _normalise_once(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE_RE.sub("", text)
+    text = to_simplified(text)
+    text = text.lower()
+    return _WS_RE.sub(" ", text).strip()
+
+
+def normalise(text: str) -> str:
+    """Return the analysis copy of ``text``.
+
+    NFKC (full-width letters, digits and punctuation become half-width), invisible and
+    control characters removed, traditional converted to simplified, lower case, every
+    whitespace run collapsed to one space. Idempotent: ``normalise(normalise(t)) ==
+    normalise(t)``.
+    """
+    once = _normalise_once(text)
+    # OpenCC or lower() can, rarely, produce characters that NFKC maps again (e.g. some
+    # compatibility ideographs); a second pass makes the result a fixed point. The
+    # common case is ASCII/CJK text that the first pass already fixes, so check cheaply.
+    if once.isascii():
+        return once
+    twice = _normalise_once(once)
+    return twice if twice == once else normalise(twice)
+
+
+# --- personal data -------------------------------------------------------------------
+
+_SEP = r"[ \-\u2010-\u2015]?"
+
+_EMAIL_RE = re.compile(
+    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+)
+
+# 18-digit resident ID: 6-digit region, birth date 18xx-20xx, 3-digit sequence, check
+# digit or X. The 15-digit form has a 2-digit year. The date check keeps long amounts
+# and serial numbers unmasked.
+_ID18_RE = re.compile(
+    r"(?<![0-9A-Za-z])([1-9]\d{5})(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
+)
+_ID15_RE = re.compile(
+    r"(?<![0-9A-Za-z])([1-9]\d{5})\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z])"
+)
+_MOBILE_RE = re.compile(
+    r"(?<![0-9])((?:(?:\+|00)?86"
+    + _SEP
+    + r")?)(1[3-9]\d)"
+    + _SEP
+    + r"(\d{4})"
+    + _SEP
+    + r"(\d{4})(?![0-9])"
+)
+# Landline: area code 0xx or 0xxx, written with a separator or in brackets, then 7-8
+# digits; unseparated 0-prefixed runs are accepted only at 11-12 digits.
+_LANDLINE_RE = re.compile(
+    r"(?<![0-9])(\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ \-])\s?(\d{3,4})[ \-]?(\d{4})(?:(?:转|-|ext\.?)\d{1,5})?(?![0-9])"
+    r"|(?<![0-9.])(0[1-9]\d{1,2})(\d{3,4})(\d{4})(?![0-9.])"
+)
+
+
+def _mask_email(m: re.Match[str]) -> str:
+    return f"{m.group(1)}***@{m.group(2)}"
+
+
+def _mask_id(m: re.Match[str]) -> str:
+    whole = m.group(0)
+    return whole[:3] + "*" * (len(whole) - 7) + whole[-4:]
+
+
+def _mask_mobile(m: re.Match[str]) -> str:
+    return f"{m.group(1)}{m.group(2)}****{m.group(4)}"
+
+
+def _mask_landline(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        area, _, last = m.group(1), m.group(2), m.group(3)
+        return f"{area}****{last}"
+    area, _, last = m.group(4), m.group(5), m.group(6)
+    # An 11-digit run starting with 0 is more often a landline than anything else, but
+    # keep the area code readable so the office still knows the city.
+    return f"{area}-****{last}"
+
+
+def mask_personal(text: str) -> str:
+    """Mask mobile numbers, resident ID numbers, e-mail addresses and landlines.
+
+    ``13812341234`` → ``138****1234``; ``zhang.san@example.com`` → ``z***@example.com``;
+    ``110101199003071234`` → ``110***********1234``; ``010-12345678`` → ``010-****5678``.
+    Years, amounts, article numbers and other ordinary numbers are left alone.
+    """
+    if not any(c.isdigit() for c in text) and "@" not in text:
+        return text
+    text = _EMAIL_RE.sub(_mask_email, text)
+    text = _ID18_RE.sub(_mask_id, text)
+    text = _ID15_RE.sub(_mask_id, text)
+    text = _MOBILE_RE.sub(_mask_mobile, text)
+    return _LANDLINE_RE.sub(_mask_landline, text)

@@ -1,0 +1,28 @@
+"""Celery tasks: thin shells that load by id, call the services or the analysis, and store."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from consult.services import intake
+
+log = logging.getLogger(__name__)
+
+RETRY = {"autoretry_for": (Exception,), "retry_backoff": 2, "retry_backoff_max": 300, "max_retries": 8}
+
+
+@shared_task(name="consult.segment_comment", acks_late=True, **RETRY)
+def segment_comment(comment_id: int) -> None:
+    intake.segment_comment(comment_id)
+
+
+@shared_task(name="consult.sweep_outbox", acks_late=True)
+def sweep_outbox() -> int:
+    return intake.sweep()
+
+
+@shared_task(name="consult.resegment_all", acks_late=True, **RETRY)
+def resegment_all() -> int:
+    return intake.resegment_all()
