@@ -26,13 +26,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult import celery, database, errors, security, templating
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    # First, so malformed bodies are refused before anything (CSRF included) parses the form.
+    security.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, default_locale="zh_CN")
     limiter.init_app(app)
-    security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     celery.celery_init_app(app)

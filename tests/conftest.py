@@ -14,6 +14,8 @@ from flask.testing import FlaskClient
 
 from tests.support.services import fresh_postgres_database, require_postgres_url
 
+pytest_plugins = ["tests.support.services", "tests.support.browser"]
+
 BACKENDS = ["sqlite", "postgres"]
 
 
@@ -122,8 +124,16 @@ def browser(client: FlaskClient) -> Browser:
     return Browser(client)
 
 
+def _target(request: pytest.FixtureRequest) -> Flask:
+    """Factories write to the backend under test: `any_app` when the test uses it, else SQLite."""
+    name = "any_app" if "any_app" in request.fixturenames else "app"
+    return request.getfixturevalue(name)
+
+
 @pytest.fixture
-def make_user(app: Flask) -> Callable[..., object]:
+def make_user(request: pytest.FixtureRequest) -> Callable[..., object]:
+    app = _target(request)
+
     def factory(role: str = "citizen", verified: bool = True, department: str = "", password: str = "password123"):  # type: ignore[no-untyped-def]
         from consult.extensions import db
         from consult.services import accounts
@@ -147,7 +157,9 @@ def make_user(app: Flask) -> Callable[..., object]:
 
 
 @pytest.fixture
-def make_plan(app: Flask) -> Callable[..., int]:
+def make_plan(request: pytest.FixtureRequest) -> Callable[..., int]:
+    app = _target(request)
+
     def factory(body: str = "第一条 为了规范管理，制定本办法。\n第二条 本办法适用于全市。\n第三条 本办法自发布之日起施行。", *, published: bool = True, moderation: str = "post", closed: bool = False, department: str = "市委改革办", title: str = "测试方案（征求意见稿）") -> int:
         from consult.extensions import db
         from consult.services import accounts, plans

@@ -128,4 +128,4 @@ def my_vote(user: User | None, comment_ids: list[int]) -> dict[int, int]:
             CommentVote.user_id == user.id, CommentVote.comment_id.in_(comment_ids)
         )
     )
-    return dict(rows.tuples())
+    return {comment_id: value for comment_id, value in rows}

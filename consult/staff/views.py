@@ -43,7 +43,7 @@ def index() -> str:
     if current_user.role == "department":
         query = query.where(Plan.department_id == current_user.department_id)
     plans = list(db.session.scalars(query))
-    counts = dict(db.session.execute(select(Comment.plan_id, func.count()).group_by(Comment.plan_id)).tuples())
+    counts = {pid: n for pid, n in db.session.execute(select(Comment.plan_id, func.count()).group_by(Comment.plan_id))}
     return render_template("staff/index.html", plans=plans, counts=counts)
 
 
