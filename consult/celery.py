@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from celery import Celery, Task
 from flask import Flask
 
@@ -12,6 +14,10 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+    options = app.config["CELERY"]["broker_transport_options"]
+    for key in ("data_folder_in", "control_folder", "processed_folder"):
+        if key in options:  # the filesystem transport expects its folders to exist
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()

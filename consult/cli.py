@@ -56,7 +56,7 @@ def run_command(host: str, port: int, no_worker: bool) -> None:
 
 def _broker_label() -> str:
     url = current_app.config["CELERY"]["broker_url"]
-    return "Redis" if url.startswith("redis") else "SQLite (kombu SQLAlchemy transport, no server needed)"
+    return "Redis" if url.startswith("redis") else "kombu filesystem transport (no server needed)"
 
 
 @main.command("worker")

@@ -36,7 +36,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     redis_url = os.environ.get("REDIS_URL", "")
-    broker_url = redis_url or f"sqla+sqlite:///{instance / 'broker.sqlite'}"
+    # Embedded default: kombu's filesystem transport, a real broker that needs no server.
+    broker_url = redis_url or "filesystem://"
+    broker_dir = instance / "broker"
     production = bool(redis_url) or database_url.startswith("postgresql")
 
     config: dict[str, Any] = {
@@ -68,7 +70,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "VERIFICATION_SENDER": os.environ.get("CONSULT_VERIFICATION_SENDER", "log"),
         "DEFAULT_WINDOW_DAYS": 30,
         # Outbox rows older than this and still unprocessed are re-enqueued by the sweep.
-        "OUTBOX_REDELIVER_AFTER_SECONDS": 60,
+        "OUTBOX_REDELIVER_AFTER_SECONDS": int(os.environ.get("CONSULT_OUTBOX_REDELIVER_SECONDS", "60")),
         "CELERY": {
             "broker_url": broker_url,
             "task_ignore_result": True,
@@ -84,12 +86,23 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
                 "socket_connect_timeout": 1,
                 "socket_timeout": 2,
                 "visibility_timeout": 3600,
-                "polling_interval": 0.5,
+            }
+            if redis_url
+            else {
+                "data_folder_in": str(broker_dir / "queue"),
+                "data_folder_out": str(broker_dir / "queue"),
+                "control_folder": str(broker_dir / "control"),
+                "processed_folder": str(broker_dir / "processed"),
+                "store_processed": False,
+                "polling_interval": 0.05,
             },
             "task_default_queue": "celery",
             "task_routes": {"consult.build_digest": {"queue": "digests"}},
             "beat_schedule": {
-                "sweep-outbox": {"task": "consult.sweep_outbox", "schedule": 30.0},
+                "sweep-outbox": {
+                    "task": "consult.sweep_outbox",
+                    "schedule": float(os.environ.get("CONSULT_OUTBOX_SWEEP_SECONDS", "30")),
+                },
                 "scheduled-digests": {"task": "consult.scheduled_digests", "schedule": 3600.0},
             },
             "timezone": "Asia/Shanghai",

@@ -82,14 +82,15 @@ def load(now: datetime | None = None) -> dict[str, int]:
         version = plan.versions[0]
         build_clauses(version)
         plan.search_terms = search_terms(f"{plan.title} {plan.summary} {body}")
-        by_number = {c.number: c.id for c in version.clauses if c.number}
-        for i, item in enumerate(generate_comments(meta["key"], list(by_number), COMMENTS_PER_PLAN, seed=index + 1)):
+        # Numbers like （一） repeat under different parents; keys ("2.1") are unique per version.
+        by_key = {c.key: c.id for c in version.clauses}
+        for i, item in enumerate(generate_comments(meta["key"], list(by_key), COMMENTS_PER_PLAN, seed=index + 1)):
             user = users[i % len(users)]
             created = now - timedelta(days=min(item.days_ago, opened_days_ago), minutes=i)
             comment = Comment(
                 plan_id=plan.id,
                 version_id=version.id,
-                clause_id=by_number.get(item.clause_number) if item.clause_number else None,
+                clause_id=by_key.get(item.clause_number) if item.clause_number else None,
                 user_id=user.id,
                 body=item.text,
                 author_label=getattr(item, "pseudonym", "") or user.pseudonym,

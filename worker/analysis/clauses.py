@@ -251,6 +251,8 @@ def _title_of_sentence(rest: str, whole_line_ok: bool) -> tuple[str, str]:
         and len(rest) <= _TITLE_MAX
         and not any(c in rest for c in _SENTENCE_END)
         and rest[-1] not in "，,、"
+        # "下放审批权限，具体包括：" introduces a list; it is a sentence, not a heading.
+        and not (rest[-1] in "：:" and any(c in rest for c in "，,"))
     ):
         return rest, ""
     # "深化商事制度改革。全面推行……": a short lead sentence without commas is a run-in heading.
