@@ -107,3 +107,59 @@ def sweep_command() -> None:
     from consult.services import intake
 
     click.echo(f"re-enqueued {intake.sweep()} event(s)")
+
+
+@main.command("evaluate")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--text-col", default="text", show_default=True)
+@click.option("--label-col", default="label", show_default=True)
+@click.option("--baseline", is_flag=True, help="jieba + TF-IDF + KMeans with k = the true number of labels.")
+@click.option("--seed", default=0, show_default=True, type=int)
+def evaluate_command(path: str, text_col: str, label_col: str, baseline: bool, seed: int) -> None:
+    """Cluster a labelled CSV/XLSX and print one JSON line of quality figures."""
+    from worker.analysis.evaluate import evaluate_file
+
+    click.echo(json.dumps(evaluate_file(path, text_col, label_col, baseline=baseline, seed=seed), ensure_ascii=False))
+
+
+@main.command("benchmark")
+@click.option("--comments", "n", default=100_000, show_default=True, type=int)
+def benchmark_command(n: int) -> None:
+    """Segment and digest N synthetic comments; print one JSON line of timings and memory."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks.digest_benchmark import run
+
+    click.echo(json.dumps(run(n), ensure_ascii=False))
+
+
+@main.command("analyze")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--text-col", required=True, help="Column holding the opinion text.")
+@click.option("--date-col", default=None, help="Optional column with dates (YYYY-MM-DD).")
+@click.option("--out", "out", default=None, help="report.html, report.docx or report.json (default: JSON to stdout).")
+@with_appcontext
+def analyze_command(path: str, text_col: str, date_col: str | None, out: str | None) -> None:
+    """Build a digest of a spreadsheet of opinions offline (no database needed)."""
+    from consult.services import reports
+    from consult.spreadsheets import TableError
+
+    data = Path(path).read_bytes()
+    try:
+        result, docs = reports.analyze_table(Path(path).name, data, text_col=text_col, date_col=date_col)
+    except (TableError, ValueError) as error:
+        raise click.ClickException(getattr(error, "message", str(error))) from None
+    title = f"意见摘要报告：{Path(path).stem}"
+    if out is None or out.endswith(".json"):
+        payload = json.dumps(reports.masked_dict(result), ensure_ascii=False, indent=1)
+        if out:
+            Path(out).write_text(payload, encoding="utf-8")
+        else:
+            click.echo(payload)
+    elif out.endswith(".docx"):
+        Path(out).write_bytes(reports.docx_report(title, result, docs))
+    elif out.endswith(".html"):
+        Path(out).write_text(reports.html_report(title, result, docs), encoding="utf-8")
+    else:
+        raise click.UsageError("--out must end with .html, .docx or .json")
+    if out:
+        click.echo(f"wrote {out}: {len(docs)} opinions, {len(result.themes)} themes")

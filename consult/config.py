@@ -71,6 +71,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "DEFAULT_WINDOW_DAYS": 30,
         # Outbox rows older than this and still unprocessed are re-enqueued by the sweep.
         "OUTBOX_REDELIVER_AFTER_SECONDS": int(os.environ.get("CONSULT_OUTBOX_REDELIVER_SECONDS", "60")),
+        # A running digest whose heartbeat is older than this was orphaned by a killed worker.
+        "DIGEST_STALE_SECONDS": int(os.environ.get("CONSULT_DIGEST_STALE_SECONDS", "300")),
         "CELERY": {
             "broker_url": broker_url,
             "task_ignore_result": True,

@@ -6,11 +6,16 @@ import logging
 
 from celery import shared_task
 
-from consult.services import intake
+from consult.services import digests, intake
 
 log = logging.getLogger(__name__)
 
-RETRY = {"autoretry_for": (Exception,), "retry_backoff": 2, "retry_backoff_max": 300, "max_retries": 8}
+RETRY = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "max_retries": 8,
+}
 
 
 @shared_task(name="consult.segment_comment", acks_late=True, **RETRY)
@@ -26,3 +31,21 @@ def sweep_outbox() -> int:
 @shared_task(name="consult.resegment_all", acks_late=True, **RETRY)
 def resegment_all() -> int:
     return intake.resegment_all()
+
+
+@shared_task(
+    name="consult.build_digest",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    max_retries=3,
+    soft_time_limit=25 * 60,
+    time_limit=30 * 60,
+)
+def build_digest(digest_id: int) -> str:
+    return digests.build(digest_id)
+
+
+@shared_task(name="consult.scheduled_digests", acks_late=True)
+def scheduled_digests() -> int:
+    return digests.schedule_open_plans()

@@ -16,6 +16,7 @@ class CommentStatus(enum.StrEnum):
     PENDING = "pending"
     PUBLISHED = "published"
     REJECTED = "rejected"
+    INTERNAL = "internal"  # imported letters, e-mails, hotline records: analysed, never public
 
 
 class Source(enum.StrEnum):
@@ -56,8 +57,11 @@ class Comment(db.Model):
     segmented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     dictionary_version: Mapped[int] = mapped_column(default=0)
 
+    # Staff correction of the clause a whole-plan comment or letter is about (digest clause mapping).
+    clause_override_id: Mapped[int | None] = mapped_column(ForeignKey("clause.id", ondelete="SET NULL"))
+
     user = relationship("User")
-    clause = relationship("Clause")
+    clause = relationship("Clause", foreign_keys=[clause_id])
     version = relationship("PlanVersion")
 
     @property

@@ -31,6 +31,9 @@ class Digest(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Refreshed with every progress step; a running digest whose heartbeat stopped was orphaned
+    # by a killed worker and may be claimed again.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     plan = relationship("Plan")

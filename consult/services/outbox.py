@@ -71,6 +71,14 @@ def due(now: datetime | None = None, limit: int = 500) -> list[OutboxEvent]:
     )
 
 
+def due_for(task: str, ref_id: int | None = None) -> list[OutboxEvent]:
+    """Fresh, never-enqueued events of one kind: published right after the commit that made them."""
+    query = select(OutboxEvent).where(OutboxEvent.task == task, OutboxEvent.processed_at.is_(None), OutboxEvent.enqueued_at.is_(None))
+    if ref_id is not None:
+        query = query.where(OutboxEvent.ref_id == ref_id)
+    return list(db.session.scalars(query.order_by(OutboxEvent.id).limit(5000)))
+
+
 def sweep() -> int:
     """Re-enqueue owed work that never reached (or never left) the broker."""
     global _broker_down_until

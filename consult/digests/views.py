@@ -1,0 +1,203 @@
+"""Staff digest pages: build with live progress, read themes → issues → comments, export, import."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import SelectField, StringField
+
+from consult.accounts.auth import can_manage_plan, staff_required
+from consult.accounts.forms import EmptyForm
+from consult.extensions import db
+from consult.models import Clause, Comment, Digest, Plan
+from consult.services import ServiceError, digests, imports, outbox, reports
+from worker.analysis.normalise import mask_personal
+from worker.analysis.pipeline import DigestResult
+
+bp = Blueprint("digests", __name__, url_prefix="/staff")
+
+
+class ImportForm(FlaskForm):
+    channel = SelectField(_("来源渠道"), choices=[(k, v) for k, v in imports.CHANNELS.items()])
+    text_column = StringField(_("内容所在列名（留空自动识别）"))
+    upload = FileField(_("CSV 或 XLSX 文件"), validators=[FileRequired(_("请选择文件。"))])
+
+
+def _plan(plan_id: int) -> Plan:
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        abort(404, description=_("没有找到该方案。"))
+    if not can_manage_plan(current_user, plan):
+        abort(403, description=_("您只能查看本部门方案的意见摘要。"))
+    return plan
+
+
+def _digest(digest_id: int) -> tuple[Digest, Plan]:
+    digest = db.session.get(Digest, digest_id)
+    if digest is None:
+        abort(404, description=_("没有找到该摘要。"))
+    return digest, _plan(digest.plan_id)
+
+
+def _opinions(result: DigestResult, plan: Plan) -> dict[int, reports.Opinion]:
+    labels = digests.clause_labels(plan)
+    ids = [int(i) for i in result.assignments]
+    return {
+        c.id: reports.Opinion(c.id, mask_personal(c.body), c.created_at, c.source, labels.get(c.clause_id, "") if c.clause_id else "")
+        for c in digests.comments_by_id(ids).values()
+    }
+
+
+@bp.get("/plans/<int:plan_id>/digest")
+@staff_required
+def page(plan_id: int) -> str:
+    plan = _plan(plan_id)
+    source = request.args.get("source", digests.ALL_SOURCES)
+    key = digests._sources_key(source.split(",")) if source != digests.ALL_SOURCES else source
+    history = list(db.session.scalars(select(Digest).where(Digest.plan_id == plan.id).order_by(Digest.id.desc()).limit(20)))
+    pending = next((d for d in history if d.status in ("queued", "running")), None)
+    digest = digests.latest(plan.id, key)
+    result = DigestResult.from_dict(digest.result) if digest and digest.result else None
+    opinions = _opinions(result, plan) if result else {}
+    return render_template(
+        "digests/page.html",
+        plan=plan,
+        digest=digest,
+        result=result,
+        opinions=opinions,
+        daily=reports.daily_counts(opinions),
+        history=history,
+        pending=pending,
+        source=key,
+        sources=digests.SOURCES,
+        source_labels=reports.SOURCE_LABELS,
+        clause_labels=digests.clause_labels(plan),
+        stance_text=reports.stance_text,
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/plans/<int:plan_id>/digest")
+@staff_required
+def build(plan_id: int) -> Response:
+    plan = _plan(plan_id)
+    EmptyForm().validate_on_submit()
+    sources = [s for s in request.form.getlist("source") if s in digests.SOURCES]
+    try:
+        digest, created = digests.request_digest(plan, trigger="manual", sources=sources)
+        db.session.commit()
+        outbox.publish(outbox.due_for(digests.BUILD_TASK, digest.id))
+        flash(_("已开始生成意见摘要。") if created else _("没有新的意见，摘要已是最新（或正在生成）。"), "success")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("digests.page", plan_id=plan.id))
+
+
+@bp.get("/digests/<int:digest_id>/status")
+@staff_required
+def status(digest_id: int) -> Response:
+    digest, _plan_ = _digest(digest_id)
+    return jsonify(status=digest.status, progress=digest.progress, stage=digest.stage, error=digest.error)
+
+
+@bp.get("/digests/<int:digest_id>/themes/<int:theme>/issues/<int:issue>")
+@staff_required
+def issue(digest_id: int, theme: int, issue: int) -> str:
+    digest, plan = _digest(digest_id)
+    result = DigestResult.from_dict(digest.result or {})
+    if not (0 <= theme < len(result.themes) and 0 <= issue < len(result.themes[theme].issues)):
+        abort(404, description=_("没有找到该问题。"))
+    item = result.themes[theme].issues[issue]
+    page_no = max(1, request.args.get("page", 1, type=int))
+    ids = item.member_ids[(page_no - 1) * 50 : page_no * 50]
+    comments = digests.comments_by_id(ids)
+    return render_template(
+        "digests/issue.html",
+        plan=plan,
+        digest=digest,
+        theme=result.themes[theme],
+        issue=item,
+        comments=[comments[i] for i in ids if i in comments],
+        page=page_no,
+        pages=max(1, -(-len(item.member_ids) // 50)),
+        links=result.clause_links,
+        clause_labels=digests.clause_labels(plan),
+        clauses=[c for c in plan.current_version.clauses],
+        stance_text=reports.stance_text,
+        mask=mask_personal,
+        form=EmptyForm(),
+        theme_index=theme,
+        issue_index=issue,
+    )
+
+
+@bp.post("/comments/<int:comment_id>/clause")
+@staff_required
+def correct_clause(comment_id: int) -> Response:
+    """Staff correct the clause a comment is mapped to; the next digest uses the correction."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404, description=_("没有找到该意见。"))
+    plan = _plan(comment.plan_id)
+    EmptyForm().validate_on_submit()
+    value = request.form.get("clause_id", "")
+    clause = db.session.get(Clause, int(value)) if value.isdigit() else None
+    if value and (clause is None or clause.version.plan_id != plan.id):
+        abort(400, description=_("所选条款不属于该方案。"))
+    comment.clause_override_id = clause.id if clause else None
+    db.session.commit()
+    flash(_("已更正条款归属，下次生成摘要时生效。"), "success")
+    return redirect(request.referrer or url_for("digests.page", plan_id=plan.id))
+
+
+def _export(digest_id: int, kind: str) -> Response:
+    digest, plan = _digest(digest_id)
+    if digest.status != "done" or not digest.result:
+        abort(409, description=_("摘要尚未生成完成。"))
+    result = DigestResult.from_dict(digest.result)
+    opinions = _opinions(result, plan)
+    labels = digests.clause_labels(plan)
+    title = f"{plan.title} 意见摘要报告（第 {digest.number} 版）"
+    if kind == "docx":
+        body, mimetype = reports.docx_report(title, result, opinions, labels), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    elif kind == "xlsx":
+        body, mimetype = reports.xlsx_report(result, opinions, labels), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        return Response(reports.html_report(title, result, opinions, labels), mimetype="text/html")
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename=digest-{plan.id}-{digest.number}.{kind}"
+    return response
+
+
+@bp.get("/digests/<int:digest_id>/export.<kind>")
+@staff_required
+def export(digest_id: int, kind: str) -> Response:
+    if kind not in ("docx", "xlsx", "html"):
+        abort(404, description=_("不支持的导出格式。"))
+    return _export(digest_id, kind)
+
+
+@bp.route("/plans/<int:plan_id>/import", methods=["GET", "POST"])
+@staff_required
+def import_records(plan_id: int) -> str | Response | tuple[str, int]:
+    plan = _plan(plan_id)
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.upload.data
+        try:
+            batch = imports.import_records(plan, filename=upload.filename or "", data=upload.read(), channel=form.channel.data, text_column=(form.text_column.data or "").strip() or None)
+            db.session.commit()
+            outbox.publish(outbox.due_for("consult.segment_comment"))
+            flash(batch.note, "success")
+            return redirect(url_for("digests.page", plan_id=plan.id))
+        except ServiceError as error:
+            db.session.rollback()
+            form.upload.errors.append(error.message)
+            return render_template("digests/import.html", plan=plan, form=form), error.status
+    status = 400 if form.is_submitted() else 200
+    return render_template("digests/import.html", plan=plan, form=form), status

@@ -1,0 +1,190 @@
+"""Opinion digests: request one (idempotently), build it from stored tokens, read it back."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, update
+
+from consult.extensions import db
+from consult.models import Comment, Digest, Plan
+from consult.models.comments import CommentStatus
+from consult.services import ServiceError, outbox
+from consult.services.intake import current_segmenter
+
+log = logging.getLogger(__name__)
+
+BUILD_TASK = "consult.build_digest"
+ANALYSED = (CommentStatus.PUBLISHED, CommentStatus.INTERNAL)
+ALL_SOURCES = "all"
+SOURCES = ("web", "letter", "email", "hotline")
+
+
+def _sources_key(sources: list[str] | None) -> str:
+    chosen = sorted({s for s in (sources or []) if s in SOURCES})
+    return ",".join(chosen) if chosen and len(chosen) < len(SOURCES) else ALL_SOURCES
+
+
+def _analysed(plan_id: int, sources_key: str):  # type: ignore[no-untyped-def]
+    query = select(Comment).where(Comment.plan_id == plan_id, Comment.status.in_(ANALYSED))
+    if sources_key != ALL_SOURCES:
+        query = query.where(Comment.source.in_(sources_key.split(",")))
+    return query
+
+
+def request_digest(plan: Plan, *, trigger: str = "manual", sources: list[str] | None = None) -> tuple[Digest, bool]:
+    """Queue a digest of everything up to the newest comment; the same request twice gives one digest."""
+    key = _sources_key(sources)
+    last = db.session.scalar(select(func.max(Comment.id)).where(Comment.plan_id == plan.id, Comment.status.in_(ANALYSED))) or 0
+    if last == 0:
+        raise ServiceError(_("该方案还没有可分析的意见。"), 409)
+    existing = db.session.scalar(
+        select(Digest).where(Digest.plan_id == plan.id, Digest.last_comment_id == last, Digest.sources_key == key)
+    )
+    if existing is not None and existing.status != "failed":
+        return existing, False
+    if existing is not None:  # a failed one is retried in place
+        existing.status, existing.progress, existing.error, existing.stage = "queued", 0.0, "", ""
+        digest = existing
+    else:
+        number = (db.session.scalar(select(func.max(Digest.number)).where(Digest.plan_id == plan.id)) or 0) + 1
+        digest = Digest(plan_id=plan.id, number=number, trigger=trigger, sources_key=key, last_comment_id=last)
+        db.session.add(digest)
+    db.session.flush()
+    outbox.add(BUILD_TASK, digest.id)
+    return digest, True
+
+
+def _claim(digest_id: int) -> bool:
+    """Atomically take the digest; two workers racing for it leave one result."""
+    now = datetime.now(UTC)
+    stale_after = timedelta(seconds=current_app.config["DIGEST_STALE_SECONDS"])
+    claimed = db.session.execute(
+        update(Digest)
+        .where(
+            Digest.id == digest_id,
+            or_(
+                Digest.status.in_(("queued", "failed")),
+                (Digest.status == "running") & (Digest.heartbeat_at < now - stale_after),
+            ),
+        )
+        .values(status="running", started_at=now, heartbeat_at=now, progress=0.0, stage="")
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _progress(digest_id: int):  # type: ignore[no-untyped-def]
+    def report(fraction: float, stage: str) -> None:
+        db.session.execute(
+            update(Digest)
+            .where(Digest.id == digest_id)
+            .values(progress=round(min(max(fraction, 0.0), 1.0), 3), stage=stage[:80], heartbeat_at=datetime.now(UTC))
+        )
+        db.session.commit()
+
+    return report
+
+
+def build(digest_id: int) -> str:
+    """Build a claimed digest; returns its final status. Safe to call again at any point."""
+    from worker.analysis.pipeline import ClauseRef, DigestDoc, DigestResult, build_digest
+
+    digest = db.session.get(Digest, digest_id)
+    if digest is None or digest.status == "done":
+        outbox.mark_done(BUILD_TASK, digest_id)
+        db.session.commit()
+        return "done" if digest else "missing"
+    if not _claim(digest_id):
+        return digest.status
+    report = _progress(digest_id)
+    try:
+        report(0.01, _("读取意见"))
+        segmenter, _version = current_segmenter()
+        comments = list(db.session.scalars(_analysed(digest.plan_id, digest.sources_key).where(Comment.id <= digest.last_comment_id).order_by(Comment.id)))
+        missing = [c for c in comments if c.tokens is None]
+        for comment, tokens in zip(missing, segmenter.tokens_many([c.body for c in missing]), strict=True):
+            comment.tokens, comment.segmented_at = tokens, datetime.now(UTC)
+        docs = [
+            DigestDoc(id=c.id, tokens=list(c.tokens or []), text=c.body, created_at=c.created_at, source=c.source, clause_id=c.clause_id or c.clause_override_id)
+            for c in comments
+        ]
+        plan = db.session.get(Plan, digest.plan_id)
+        clauses = [
+            ClauseRef(id=c.id, label=c.label, tokens=segmenter.tokens(f"{c.number} {c.title} {c.text}"))
+            for v in plan.versions
+            for c in v.clauses
+        ]
+        previous = db.session.scalar(
+            select(Digest)
+            .where(Digest.plan_id == digest.plan_id, Digest.status == "done", Digest.sources_key == digest.sources_key, Digest.id != digest.id)
+            .order_by(Digest.last_comment_id.desc())
+        )
+        result = build_digest(
+            docs,
+            clauses=clauses,
+            previous=DigestResult.from_dict(previous.result) if previous is not None and previous.result else None,
+            seed=0,
+            progress=lambda f, stage: report(0.05 + 0.9 * f, stage),
+        )
+        digest = db.session.get(Digest, digest_id)
+        digest.result = result.to_dict()
+        digest.comment_count = len(docs)
+        digest.status, digest.progress, digest.stage = "done", 1.0, _("完成")
+        digest.finished_at = datetime.now(UTC)
+        outbox.mark_done(BUILD_TASK, digest_id)
+        db.session.commit()
+        return "done"
+    except Exception as error:
+        db.session.rollback()
+        log.exception("digest %s failed", digest_id)
+        db.session.execute(update(Digest).where(Digest.id == digest_id).values(status="failed", error=f"{type(error).__name__}: {error}"[:2000]))
+        db.session.commit()
+        raise
+
+
+def latest(plan_id: int, sources_key: str = ALL_SOURCES) -> Digest | None:
+    return db.session.scalar(
+        select(Digest)
+        .where(Digest.plan_id == plan_id, Digest.status == "done", Digest.sources_key == sources_key)
+        .order_by(Digest.last_comment_id.desc(), Digest.id.desc())
+    )
+
+
+def schedule_open_plans(now: datetime | None = None) -> int:
+    """Beat: refresh digests of open plans with new comments, and build a final one after closing."""
+    now = now or datetime.now(UTC)
+    queued = 0
+    plans = db.session.scalars(
+        select(Plan).where(Plan.published.is_(True), Plan.closes_at > now - timedelta(days=2))
+    )
+    for plan in plans:
+        try:
+            _digest, created = request_digest(plan, trigger="final" if plan.closes_at <= now else "schedule")
+        except ServiceError:
+            continue
+        queued += int(created)
+    db.session.commit()
+    outbox.publish(outbox.due(now + timedelta(seconds=10)))
+    return queued
+
+
+def comments_by_id(ids: list[int]) -> dict[int, Comment]:
+    if not ids:
+        return {}
+    return {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids)))}
+
+
+def clause_labels(plan: Plan) -> dict[int, str]:
+    return {c.id: c.label for v in plan.versions for c in v.clauses}
+
+
+def result_of(digest: Digest) -> dict[str, Any]:
+    return digest.result or {}
+
+
+
