@@ -24,6 +24,7 @@ from .normalise import normalise
 
 class _Engine(Protocol):
     def cut(self, text: str) -> list[str]: ...
+    def has_word(self, word: str) -> bool: ...
     def cut_for_search(self, text: str) -> list[str]: ...
 
 
@@ -61,7 +62,9 @@ def default_stopwords() -> frozenset[str]:
 
 
 _HAS_HAN = re.compile(r"[\u4e00-\u9fd5]")
-_ALNUM_ONLY = re.compile(r"[a-zA-Z0-9]*|[^a-zA-Z0-9]")
+# Only these characters join letters and digits into one block in either engine, so a
+# text without such a pair cannot hold a token that needs re-splitting.
+_MAYBE_MERGED = re.compile(r"[a-zA-Z0-9+#&._%-][+#&._%-]|[+#&._%-][a-zA-Z0-9+#&._%-]")
 # Same pattern as jieba.finalseg.re_skip.
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
@@ -78,8 +81,12 @@ class _RJiebaEngine:
             if not self._j.has_word(w):
                 self._j.add_word(w, None, None)
 
+    def has_word(self, word: str) -> bool:
+        return bool(self._j.has_word(word))
+
     def cut(self, text: str) -> list[str]:
-        return self._resplit(self._j.cut(text, hmm=True))
+        tokens = self._j.cut(text, hmm=True)
+        return self._resplit(tokens) if _MAYBE_MERGED.search(text) else tokens
 
     def cut_for_search(self, text: str) -> list[str]:
         # jieba-rs's own search mode also splits inside the runs _resplit fixes, so
@@ -99,14 +106,17 @@ class _RJiebaEngine:
         # jieba-rs keeps runs such as "2017.04.24", "0571-8765" or "baidu.com" whole;
         # jieba's HMM step splits them into alphanumeric pieces and the punctuation
         # between (finalseg.re_skip). Redo that split so both engines agree.
-        if all(_HAS_HAN.search(t) or _ALNUM_ONLY.fullmatch(t) for t in tokens):
-            return tokens
         out: list[str] = []
         for t in tokens:
-            if _HAS_HAN.search(t) or _ALNUM_ONLY.fullmatch(t) or self._j.has_word(t):
-                out.append(t)
-            else:
+            if (
+                len(t) > 1
+                and not _HAS_HAN.search(t)
+                and not t.isalnum()
+                and not self._j.has_word(t)
+            ):
                 out.extend(p for p in _JIEBA_SKIP.split(t) if p)
+            else:
+                out.append(t)
         return out
 
 
@@ -143,6 +153,9 @@ class _JiebaEngine:
                 tok.add_word(w)
         self._t = tok
 
+    def has_word(self, word: str) -> bool:
+        return bool(self._t.FREQ.get(word))
+
     def cut(self, text: str) -> list[str]:
         return self._t.lcut(text, HMM=True)
 
@@ -173,7 +186,6 @@ def _engine_for(engine: str, words: tuple[str, ...]) -> _Engine:
 _NUMBER_RE = re.compile(r"[+-]?\d+(?:[.,:/]\d+)*%?")
 
 
-@cache
 def _is_noise(token: str) -> bool:
     if not token or token.isspace():
         return True
@@ -207,6 +219,8 @@ class Segmenter:
         self.stopwords = (
             default_stopwords() if stopwords is None else frozenset(normalise(w) for w in stopwords)
         )
+        self._seen: set[str] = set(self.stopwords)
+        self._drop: set[str] = set(self.stopwords)
 
     def raw_tokens(self, text: str) -> list[str]:
         """Normalised jieba accurate-mode segmentation, nothing dropped."""
@@ -214,8 +228,21 @@ class Segmenter:
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens: stop words, punctuation, numbers, single latin letters dropped."""
-        stop = self.stopwords
-        return [t for t in self._engine.cut(normalise(text)) if t not in stop and not _is_noise(t)]
+        toks = self._engine.cut(normalise(text))
+        drop = self._drop
+        fresh = set(toks).difference(self._seen)
+        if fresh:
+            self._learn(fresh)
+        return [t for t in toks if t not in drop]
+
+    def _learn(self, fresh: set[str]) -> None:
+        # Set operations in C are much cheaper than a Python test per token, so tokens
+        # are classified once and remembered; the memory is bounded by the vocabulary.
+        if len(self._seen) > 2_000_000:
+            self._seen = set(self.stopwords)
+            self._drop = set(self.stopwords)
+        self._seen |= fresh
+        self._drop.update(t for t in fresh if _is_noise(t))
 
     def tokens_many(self, texts: Sequence[str]) -> list[list[str]]:
         """``tokens`` for every text, in order."""
@@ -224,15 +251,25 @@ class Segmenter:
     def search_terms(self, text: str) -> list[str]:
         """Distinct index/query terms in first-occurrence order.
 
-        Search mode also emits the dictionary words inside long words (营商环境 → 营商,
-        环境, 营商环境), so a query for a part of a term finds documents that contain
-        the whole term; use the same call on documents and on queries.
+        Every dictionary word inside a longer token is emitted before the token itself
+        (优化营商环境 → 优化, 营商, 环境, 营商环境, 优化营商环境), so a query for part of
+        a term finds documents holding the whole term. jieba's search mode only adds
+        2- and 3-character parts, which misses 营商环境 inside 优化营商环境. Use the
+        same call on documents and on queries.
         """
         stop = self.stopwords
+        has = self._engine.has_word
         out: dict[str, None] = {}
-        for t in self._engine.cut_for_search(normalise(text)):
-            if t not in stop and not _is_noise(t):
-                out.setdefault(t, None)
+        for w in self._engine.cut(normalise(text)):
+            n = len(w)
+            if n > 2:
+                for size in range(2, n):
+                    for i in range(n - size + 1):
+                        part = w[i : i + size]
+                        if part not in stop and has(part) and not _is_noise(part):
+                            out.setdefault(part, None)
+            if w not in stop and not _is_noise(w):
+                out.setdefault(w, None)
         return list(out)
 
 

@@ -1,0 +1,255 @@
+"""Two-level clustering of comments into broad themes, each holding specific issues.
+
+Method (see docs/clustering.md): TF-IDF -> LSA -> k-means micro-clusters; an ensemble of
+k-means runs with random k on a sample votes which micro-clusters belong together
+(evidence accumulation); average linkage on that co-association matrix builds a
+dendrogram, cut where a number of clusters survives over the widest range of distances
+(the "maximum lifetime" criterion). The same procedure, inside each theme, gives its
+issues. Neither number is given by the caller.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.exceptions import ConvergenceWarning
+
+from worker.analysis.vectorise import build_tfidf, lsa
+
+
+@dataclass
+class TwoLevelClustering:
+    """Theme and issue of every document, plus the vectors the digest reuses.
+
+    Issues are numbered globally; ``issue_theme[i]`` is the theme of issue ``i``. Themes
+    are numbered by decreasing (weighted) size, issues by theme then decreasing size.
+    Rows of ``doc_vectors`` are L2-normalised, except zero rows for documents without
+    any usable term; those documents form their own last theme.
+    """
+
+    theme_of: np.ndarray
+    issue_of: np.ndarray
+    issue_theme: list[int]
+    doc_vectors: np.ndarray
+    tfidf: sp.csr_matrix
+    vocabulary: list[str] = field(default_factory=list)
+
+    @property
+    def n_themes(self) -> int:
+        return int(self.theme_of.max()) + 1 if len(self.theme_of) else 0
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.issue_theme)
+
+
+@dataclass(frozen=True)
+class _Level:
+    """Parameters of one consensus level (themes or issues)."""
+
+    max_micro: int  # micro-clusters: the units the ensemble votes on
+    runs: int  # ensemble size
+    k_low: int  # k of the ensemble runs is drawn from [k_low, k_high]
+    k_high: int
+    min_clusters: int  # the lifetime cut chooses among [min_clusters, max_clusters]
+    max_clusters: int
+    sample: int  # documents the ensemble runs are fitted on
+
+
+THEMES = _Level(max_micro=200, runs=24, k_low=4, k_high=20, min_clusters=2, max_clusters=12,
+                sample=8000)  # fmt: skip
+ISSUES = _Level(max_micro=60, runs=12, k_low=2, k_high=12, min_clusters=1, max_clusters=10,
+                sample=3000)  # fmt: skip
+LSA_DIMS = 100
+MAX_DF = 0.2  # terms in more than a fifth of the comments do not separate themes
+MIN_DOCS_TO_SPLIT = 4  # fewer documents than this are one theme / one issue
+
+
+def damp_weights(weights: Sequence[float] | None, n: int) -> np.ndarray:
+    """Campaign sizes -> clustering weights, 1 + ln(w).
+
+    A form letter sent 500 times weighs ~7 ordinary comments: enough to pull a centroid
+    and rank its issue higher, not enough to turn its wording into a theme of its own.
+    """
+    if weights is None:
+        return np.ones(n)
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (n,):
+        raise ValueError(f"weights has shape {w.shape}, expected ({n},)")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("weights must be finite and non-negative")
+    return 1.0 + np.log(np.maximum(w, 1.0))
+
+
+def cluster_two_level(
+    token_lists: Sequence[Sequence[str]],
+    *,
+    seed: int = 0,
+    weights: Sequence[float] | None = None,
+) -> TwoLevelClustering:
+    """Cluster pre-tokenised documents into themes and, within each theme, issues."""
+    n = len(token_lists)
+    w = damp_weights(weights, n)
+    tfidf = build_tfidf(token_lists, seed=seed, max_df=MAX_DF)
+    vectors = lsa(tfidf.matrix, n_components=LSA_DIMS, seed=seed) if n else np.zeros((0, 1))
+    vectors = vectors.astype(np.float32)
+    has_text = np.asarray(tfidf.matrix.getnnz(axis=1) > 0) if n else np.zeros(0, bool)
+    has_text &= np.linalg.norm(vectors, axis=1) > 0
+
+    theme_of = np.zeros(n, dtype=np.int64)
+    issue_of = np.zeros(n, dtype=np.int64)
+    issue_theme: list[int] = []
+    live = np.flatnonzero(has_text)
+    if len(live):
+        themes = _consensus(vectors[live], w[live], THEMES, seed)
+        themes = _by_size(_refine(vectors[live], w[live], themes), w[live])
+        theme_of[live] = themes
+        for t in range(int(themes.max()) + 1):
+            members = live[themes == t]
+            issues = _consensus(vectors[members], w[members], ISSUES, seed + 1 + t)
+            issues = _by_size(issues, w[members])
+            issue_of[members] = issues + len(issue_theme)
+            issue_theme.extend([t] * (int(issues.max()) + 1))
+    empty = np.flatnonzero(~has_text)
+    if len(empty):
+        theme_of[empty] = int(theme_of[live].max()) + 1 if len(live) else 0
+        issue_of[empty] = len(issue_theme)
+        issue_theme.append(int(theme_of[empty[0]]))
+    return TwoLevelClustering(
+        theme_of=theme_of,
+        issue_of=issue_of,
+        issue_theme=issue_theme,
+        doc_vectors=vectors,
+        tfidf=tfidf.matrix,
+        vocabulary=tfidf.vocabulary,
+    )
+
+
+def _refine(z: np.ndarray, w: np.ndarray, labels: np.ndarray, rounds: int = 3) -> np.ndarray:
+    """A few spherical k-means rounds started from the consensus themes.
+
+    The consensus works on micro-clusters, so a document sits wherever its
+    micro-cluster went; re-assigning each document to the nearest theme centroid fixes
+    micro-clusters that straddle two themes.
+    """
+    for _ in range(rounds):
+        k = int(labels.max()) + 1
+        sums = np.zeros((k, z.shape[1]))
+        np.add.at(sums, labels, z * w[:, None])
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        centres = sums / np.where(norms > 0, norms, 1.0)
+        new = np.asarray(z @ centres.T.astype(z.dtype)).argmax(axis=1)
+        # A theme that lost every document disappears: renumber densely.
+        new = np.unique(new, return_inverse=True)[1].ravel()
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return labels
+
+
+def _by_size(labels: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Renumber labels 0..k-1 by decreasing total weight (ties: first label first)."""
+    sizes = np.bincount(labels, weights=w)
+    order = np.argsort(-sizes, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[labels]
+
+
+def _consensus(z: np.ndarray, w: np.ndarray, level: _Level, seed: int) -> np.ndarray:
+    """Labels 0..k-1 for the rows of ``z``, k chosen by the lifetime criterion."""
+    n = len(z)
+    if n < MIN_DOCS_TO_SPLIT:
+        return np.zeros(n, dtype=np.int64)
+    micro, centres = _micro_clusters(z, w, level.max_micro, seed)
+    m = len(centres)
+    if m < 2:
+        return np.zeros(n, dtype=np.int64)
+    coassoc = _coassociation(z, w, micro, centres, level, seed)
+    dist = 1.0 - coassoc
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(np.clip(dist, 0.0, 1.0), checks=False), method="average")
+    k = _lifetime_cut(tree[:, 2], m, level.min_clusters, level.max_clusters)
+    return (fcluster(tree, k, criterion="maxclust") - 1)[micro].astype(np.int64)
+
+
+def _micro_clusters(
+    z: np.ndarray, w: np.ndarray, max_micro: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Many small k-means clusters (or the distinct rows, when there are few)."""
+    distinct, inverse = np.unique(z.round(4), axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    if len(distinct) <= max_micro:
+        return inverse, distinct
+    km_cls = KMeans if len(z) <= 20_000 else MiniBatchKMeans
+    extra = {"n_init": 1} if km_cls is KMeans else {"n_init": 3, "batch_size": 4096}
+    km = km_cls(max_micro, random_state=seed, **extra).fit(z, sample_weight=w)
+    # An empty micro-cluster would be a row of zeros in the votes: renumber densely.
+    used, labels = np.unique(km.labels_, return_inverse=True)
+    return labels.ravel(), km.cluster_centers_[used]
+
+
+def _coassociation(
+    z: np.ndarray,
+    w: np.ndarray,
+    micro: np.ndarray,
+    centres: np.ndarray,
+    level: _Level,
+    seed: int,
+) -> np.ndarray:
+    """How often, over the ensemble, the documents of two micro-clusters share a cluster."""
+    rng = np.random.default_rng(seed)
+    n, m = len(z), len(centres)
+    sample = np.sort(rng.choice(n, level.sample, replace=False)) if n > level.sample else None
+    zs = z[sample] if sample is not None else z
+    ws = w[sample] if sample is not None else w
+    ms = micro[sample] if sample is not None else micro
+    unseen = np.setdiff1d(np.arange(m), ms)  # micro-clusters with no sampled document
+    total = np.zeros((m, m))
+    runs = 0
+    for _ in range(level.runs):
+        k = int(rng.integers(level.k_low, level.k_high + 1))
+        k = min(k, m)
+        if k < 2:
+            continue
+        with warnings.catch_warnings():
+            # Fewer distinct points than k (near-identical texts) is expected, not an error.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            km = KMeans(k, n_init=1, random_state=int(rng.integers(2**31 - 1))).fit(
+                zs, sample_weight=ws
+            )
+        votes = np.zeros((m, k))
+        np.add.at(votes, (ms, km.labels_), ws)
+        if len(unseen):
+            votes[unseen, km.predict(centres[unseen].astype(zs.dtype))] = 1.0
+        votes /= votes.sum(axis=1, keepdims=True)
+        total += votes @ votes.T
+        runs += 1
+    if runs == 0:
+        return np.ones((m, m))
+    return total / runs
+
+
+def _lifetime_cut(heights: np.ndarray, m: int, low: int, high: int) -> int:
+    """Number of clusters that survives over the widest range of merge distances.
+
+    With m leaves there are k clusters for distances in [heights[m-k-1], heights[m-k]);
+    one cluster lasts from the last merge up to the largest distance, 1.
+    """
+    high = min(high, m)
+    low = min(max(low, 1), high)
+    best_k, best_life = low, -math.inf
+    for k in range(low, high + 1):
+        upper = 1.0 if k == 1 else heights[m - k]
+        lower = heights[m - k - 1] if k < m else 0.0
+        if upper - lower > best_life + 1e-12:
+            best_k, best_life = k, upper - lower
+    return best_k

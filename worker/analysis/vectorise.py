@@ -1,0 +1,123 @@
+"""Sparse TF-IDF and LSA document vectors built from pre-tokenised comments.
+
+Tokens come from intake (``worker.analysis.segment``); this module only filters out
+tokens that carry no topic (single characters, numbers, anonymised codes), weights the
+rest with sublinear TF-IDF and reduces the matrix with truncated SVD (LSA).
+Pure Python + numpy/scipy/scikit-learn: no web or queue framework here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.preprocessing import normalize
+
+# Tokens with a digit are amounts, dates, phone numbers or anonymised place codes
+# ("A3", "138"): they name an instance, never a topic.
+_HAS_DIGIT = re.compile(r"\d")
+# At least one letter or CJK character; pure punctuation and symbols are dropped.
+_HAS_WORD = re.compile(r"[^\W\d_]")
+
+VOCAB_SAMPLE = 50_000  # documents used to pick the vocabulary: bounds memory at 1 M docs
+MAX_FEATURES = 100_000  # vocabulary cap (most frequent terms kept)
+SMALL_CORPUS = 50  # below this, df pruning would delete most of the vocabulary
+
+
+@dataclass
+class Tfidf:
+    """A TF-IDF matrix (rows L2-normalised, float32 CSR) and its column names."""
+
+    matrix: sp.csr_matrix
+    vocabulary: list[str]
+
+
+def keep_token(token: str, min_chars: int = 2) -> bool:
+    """True when a token may describe a topic (see module docstring)."""
+    return (
+        len(token) >= min_chars
+        and _HAS_WORD.search(token) is not None
+        and _HAS_DIGIT.search(token) is None
+    )
+
+
+def filter_tokens(token_lists: Sequence[Sequence[str]], min_chars: int = 2) -> list[list[str]]:
+    """Drop tokens that carry no topic from every document."""
+    return [[t for t in toks if keep_token(t, min_chars)] for toks in token_lists]
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def build_tfidf(
+    token_lists: Sequence[Sequence[str]],
+    *,
+    seed: int = 0,
+    max_df: float = 0.25,
+    max_features: int = MAX_FEATURES,
+    vocab_sample: int = VOCAB_SAMPLE,
+    filter: bool = True,
+) -> Tfidf:
+    """Sublinear TF-IDF over ``token_lists``.
+
+    The vocabulary is chosen on a seeded sample of at most ``vocab_sample`` documents so
+    that a million comments never build a dictionary of every rare term. Terms in more
+    than ``max_df`` of the sample are generic (greetings, "问题", "希望") and dropped;
+    terms seen once are dropped unless the corpus is tiny.
+    """
+    docs = filter_tokens(token_lists) if filter else [list(t) for t in token_lists]
+    n = len(docs)
+    if n == 0:
+        return Tfidf(sp.csr_matrix((0, 0), dtype=np.float32), [])
+    rng = np.random.default_rng(seed)
+    idx = np.sort(rng.choice(n, vocab_sample, replace=False)) if n > vocab_sample else None
+    sample = [docs[i] for i in idx] if idx is not None else docs
+    small = len(sample) < SMALL_CORPUS
+    vocabulary = _pick_vocabulary(
+        sample,
+        min_df=1 if small else 2,
+        max_df=1.0 if small else max_df,
+        max_features=max_features,
+    )
+    if not vocabulary and not small:
+        # Everything was pruned (e.g. all documents identical): keep the raw vocabulary.
+        vocabulary = _pick_vocabulary(sample, min_df=1, max_df=1.0, max_features=max_features)
+    if not vocabulary:
+        return Tfidf(sp.csr_matrix((n, 0), dtype=np.float32), [])
+    counts = CountVectorizer(analyzer=_identity, vocabulary=vocabulary, dtype=np.float32).transform(
+        docs
+    )
+    matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    return Tfidf(sp.csr_matrix(matrix, dtype=np.float32), vocabulary)
+
+
+def _pick_vocabulary(
+    docs: list[list[str]], *, min_df: int, max_df: float, max_features: int
+) -> list[str]:
+    cv = CountVectorizer(
+        analyzer=_identity, min_df=min_df, max_df=max_df, max_features=max_features
+    )
+    try:
+        cv.fit(docs)
+    except ValueError:  # sklearn raises when no term survives pruning
+        return []
+    return list(cv.get_feature_names_out())
+
+
+def lsa(matrix: sp.spmatrix, *, n_components: int = 100, seed: int = 0) -> np.ndarray:
+    """L2-normalised LSA vectors (float32, n x d). Empty rows stay zero vectors."""
+    n, v = matrix.shape
+    d = min(n_components, n - 1, v - 1)
+    if d < 1:
+        # Too few docs or terms for an SVD: the (tiny) TF-IDF rows are the vectors.
+        dense = matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix)
+        out = dense.astype(np.float32) if v else np.zeros((n, 1), dtype=np.float32)
+        return normalize(out).astype(np.float32)
+    z = TruncatedSVD(d, algorithm="randomized", n_iter=5, random_state=seed).fit_transform(matrix)
+    return normalize(z).astype(np.float32)
