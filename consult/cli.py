@@ -45,13 +45,22 @@ def run_command(host: str, port: int, no_worker: bool) -> None:
     if not no_worker:
         worker = subprocess.Popen(_worker_args(1, beat=True), start_new_session=True)  # noqa: S603
         click.echo(f"Celery worker started (pid {worker.pid}), broker: {_broker_label()}")
+    # `kill` of this process must stop the worker too, not orphan it.
+    signal.signal(signal.SIGTERM, _interrupt)
     click.echo(f"Consult is running at http://{host}:{port}/  (Ctrl+C to stop)")
     try:
         run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)  # type: ignore[attr-defined]
     finally:
-        if worker is not None:
+        if worker is not None and worker.poll() is None:
             os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _broker_label() -> str:
