@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from docx import Document
