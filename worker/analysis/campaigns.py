@@ -150,7 +150,11 @@ def _candidate_pairs(
         return np.zeros((0, 2), dtype=np.int64)
     pairs = np.concatenate(out)
     pairs.sort(axis=1)
-    return np.unique(pairs, axis=0)
+    # Row-wise np.unique sorts structured rows and is slow; one int64 key per pair is not.
+    span = np.int64(sig.shape[0])
+    codes = np.sort(pairs[:, 0].astype(np.int64) * span + pairs[:, 1])
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    return np.stack((codes // span, codes % span), axis=1)
 
 
 def _verify(sig: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
