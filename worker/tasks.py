@@ -29,8 +29,8 @@ def sweep_outbox() -> int:
 
 
 @shared_task(name="consult.resegment_all", acks_late=True, **RETRY)
-def resegment_all() -> int:
-    return intake.resegment_all()
+def resegment_all(dictionary_version: int) -> int:
+    return intake.resegment_all(dictionary_version)
 
 
 @shared_task(

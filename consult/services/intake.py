@@ -49,22 +49,29 @@ def segment_comment(comment_id: int) -> None:
     db.session.commit()
 
 
-def resegment_all(batch: int = 500) -> int:
+def resegment_all(requested_version: int | None = None, batch: int = 500) -> int:
     """After a dictionary change: re-segment every comment segmented with an older dictionary."""
     segmenter, version = current_segmenter()
-    done = 0
+    done = last_id = 0
     while True:
         rows = list(
             db.session.scalars(
-                select(Comment).where(Comment.dictionary_version != version).order_by(Comment.id).limit(batch)
+                select(Comment)
+                .where(Comment.dictionary_version != version, Comment.segmented_at.is_not(None), Comment.id > last_id)
+                .order_by(Comment.id)
+                .limit(batch)
             )
         )
         if not rows:
+            if requested_version is not None:
+                outbox.mark_done("consult.resegment_all", requested_version)
+                db.session.commit()
             return done
         token_lists = segmenter.tokens_many([c.body for c in rows])
         now = datetime.now(UTC)
         for comment, tokens in zip(rows, token_lists, strict=True):
             comment.tokens, comment.segmented_at, comment.dictionary_version = tokens, now, version
+        last_id = rows[-1].id
         db.session.commit()
         done += len(rows)
 

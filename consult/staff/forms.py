@@ -28,3 +28,7 @@ class VersionForm(FlaskForm):
     body = TextAreaField(_l("修订后的正文"))
     upload = FileField(_l("或上传修订稿（.txt / .docx / .md）"), validators=[FileAllowed(["txt", "docx", "md"], _l("只支持 .txt、.docx、.md 文件。"))])
     note = TextAreaField(_l("修订说明"), validators=[Length(max=2000)])
+
+
+class WordForm(FlaskForm):
+    word = StringField(_l("新词"), validators=[DataRequired(_l("请输入词语。")), Length(max=40)])

@@ -8,14 +8,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from consult.accounts.auth import can_manage_plan, staff_required
+from consult.accounts.auth import can_manage_plan, roles_required, staff_required
 from consult.accounts.forms import EmptyForm
 from consult.documents import DocumentError, extract_text
 from consult.extensions import db
 from consult.models import Comment, Plan
-from consult.services import ServiceError
+from consult.services import ServiceError, dictionary, outbox
 from consult.services import plans as plan_service
-from consult.staff.forms import BodyForm, PlanForm, VersionForm
+from consult.staff.forms import BodyForm, PlanForm, VersionForm, WordForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -134,3 +134,40 @@ def new_version(plan_id: int) -> Response:
         flash(" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
         return redirect(url_for("staff.plan", plan_id=plan_id))
     return _act(plan_id, lambda p: plan_service.new_version(p, _body_from(form), form.note.data or ""), _("已发布修订版本，原有意见保留在原版本上。"))
+
+
+@bp.route("/dictionary", methods=["GET", "POST"])
+@roles_required("staff", "admin")
+def dictionary_page() -> str | Response | tuple[str, int]:
+    """Policy vocabulary that jieba must keep whole (放管服, 容错机制 …)."""
+    form = WordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            entry = dictionary.add_word(form.word.data, current_user)
+            db.session.commit()
+            outbox.publish(outbox.due_for(dictionary.RESEGMENT_TASK))
+            flash(_("已添加“%(w)s”，已有意见将在后台按新词典重新分词。", w=entry.word), "success")
+            return redirect(url_for("staff.dictionary_page"))
+        except ServiceError as error:
+            db.session.rollback()
+            form.word.errors.append(error.message)
+            status = error.status
+    elif form.is_submitted():
+        status = 400
+    return render_template("staff/dictionary.html", form=form, words=dictionary.words(), action=EmptyForm()), status
+
+
+@bp.post("/dictionary/<int:word_id>/delete")
+@roles_required("staff", "admin")
+def dictionary_delete(word_id: int) -> Response:
+    EmptyForm().validate_on_submit()
+    try:
+        dictionary.remove_word(word_id)
+        db.session.commit()
+        outbox.publish(outbox.due_for(dictionary.RESEGMENT_TASK))
+        flash(_("已删除，已有意见将在后台重新分词。"), "success")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("staff.dictionary_page"))
