@@ -55,6 +55,15 @@ def class_tfidf(
     return share * idf[None, :]
 
 
+# Words every kind of opinion uses whatever its topic ("建议…", "希望尽快解决…"): they say how
+# people speak, not what about, so they never name a group nor lead its keywords.
+GENERIC_OPINION_WORDS = frozenset(
+    "建议 希望 要求 支持 反对 请问 认为 觉得 应该 应当 能否 是否 可以 需要 加强 增加 进一步 尽快 "
+    "解决 落实 问题 情况 相关 有关 部门 政府 领导 目前 现在 一些 这个 那个 我们 大家 谢谢 感谢 呼吁 "
+    "恳请 强烈 严重 存在 没有 还是 已经 非常 特别 一直 予以 给予 望 请".split()
+)
+
+
 def top_keywords(scores: np.ndarray, vocabulary: Sequence[str], k: int = 8) -> list[str]:
     """The ``k`` best-scoring terms of one c-TF-IDF row (positive scores only)."""
     if scores.size == 0:
@@ -62,7 +71,9 @@ def top_keywords(scores: np.ndarray, vocabulary: Sequence[str], k: int = 8) -> l
     k = min(k, scores.size)
     idx = np.argpartition(-scores, k - 1)[:k]
     idx = idx[np.lexsort((idx, -scores[idx]))]
-    return [vocabulary[i] for i in idx if scores[i] > 0]
+    ranked = [vocabulary[i] for i in idx if scores[i] > 0]
+    specific = [w for w in ranked if w not in GENERIC_OPINION_WORDS]
+    return specific or ranked
 
 
 def _join(tokens: Sequence[str]) -> str:
@@ -96,6 +107,8 @@ def key_phrase(
             for i in range(len(toks) - size + 1):
                 gram = tuple(toks[i : i + size])
                 if gram in seen or len(gram[0]) < 2 or len(gram[-1]) < 2:
+                    continue
+                if gram[0] in GENERIC_OPINION_WORDS or gram[-1] in GENERIC_OPINION_WORDS:
                     continue
                 if len(set(gram)) < size:
                     continue
@@ -192,9 +205,13 @@ def describe_groups(
     for g, members in enumerate(groups):
         members = np.asarray(members, dtype=np.int64)
         row = scores[g] if scores.size else np.zeros(0)
-        keywords = top_keywords(row, vocabulary, n_keywords)
+        keywords = top_keywords(row, vocabulary, n_keywords + 4)[:n_keywords]
         term_scores = (
-            {vocabulary[i]: float(row[i]) for i in np.argsort(-row)[: 3 * n_keywords] if row[i] > 0}
+            {
+                vocabulary[i]: float(row[i])
+                for i in np.argsort(-row)[: 3 * n_keywords]
+                if row[i] > 0 and vocabulary[i] not in GENERIC_OPINION_WORDS
+            }
             if row.size
             else {}
         )
