@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
-from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 
 from worker.analysis.vectorise import build_tfidf, lsa
@@ -64,13 +64,15 @@ class _Level:
     sample: int  # documents the ensemble runs are fitted on
 
 
-THEMES = _Level(max_micro=200, runs=24, k_low=4, k_high=20, min_clusters=2, max_clusters=12,
-                sample=8000)  # fmt: skip
-ISSUES = _Level(max_micro=60, runs=12, k_low=2, k_high=12, min_clusters=1, max_clusters=10,
-                sample=3000)  # fmt: skip
+THEMES = _Level(max_micro=200, runs=20, k_low=4, k_high=20, min_clusters=2, max_clusters=12,
+                sample=5000)  # fmt: skip
+ISSUES = _Level(max_micro=60, runs=10, k_low=2, k_high=12, min_clusters=1, max_clusters=10,
+                sample=2000)  # fmt: skip
 LSA_DIMS = 100
-MAX_DF = 0.2  # terms in more than a fifth of the comments do not separate themes
-MIN_DOCS_TO_SPLIT = 4  # fewer documents than this are one theme / one issue
+MAX_DF = 0.35  # terms in over a third of the comments are generic, not theme words
+MIN_DOCS_TO_SPLIT = 4
+MIN_MICRO = 8
+MICRO_FIT = 10_000  # documents the micro-clusters are fitted on  # fewer documents than this are one theme / one issue
 
 
 def damp_weights(weights: Sequence[float] | None, n: int) -> np.ndarray:
@@ -142,8 +144,8 @@ def _refine(z: np.ndarray, w: np.ndarray, labels: np.ndarray, rounds: int = 3) -
     """
     for _ in range(rounds):
         k = int(labels.max()) + 1
-        sums = np.zeros((k, z.shape[1]))
-        np.add.at(sums, labels, z * w[:, None])
+        member = sp.csr_matrix((w, (labels, np.arange(len(labels)))), shape=(k, len(labels)))
+        sums = np.asarray(member @ z)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         centres = sums / np.where(norms > 0, norms, 1.0)
         new = np.asarray(z @ centres.T.astype(z.dtype)).argmax(axis=1)
@@ -169,7 +171,11 @@ def _consensus(z: np.ndarray, w: np.ndarray, level: _Level, seed: int) -> np.nda
     n = len(z)
     if n < MIN_DOCS_TO_SPLIT:
         return np.zeros(n, dtype=np.int64)
-    micro, centres = _micro_clusters(z, w, level.max_micro, seed)
+    # scikit-learn's k-means++ seeding upcasts float32 in small chunks: far slower.
+    z = z.astype(np.float64)
+    # About ten documents per micro-cluster: singletons make the votes noisy.
+    n_micro = min(level.max_micro, max(MIN_MICRO, n // 10))
+    micro, centres = _micro_clusters(z, w, n_micro, seed)
     m = len(centres)
     if m < 2:
         return np.zeros(n, dtype=np.int64)
@@ -185,15 +191,21 @@ def _micro_clusters(
     z: np.ndarray, w: np.ndarray, max_micro: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Many small k-means clusters (or the distinct rows, when there are few)."""
-    distinct, inverse = np.unique(z.round(4), axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    if len(distinct) <= max_micro:
-        return inverse, distinct
-    km_cls = KMeans if len(z) <= 20_000 else MiniBatchKMeans
-    extra = {"n_init": 1} if km_cls is KMeans else {"n_init": 3, "batch_size": 4096}
-    km = km_cls(max_micro, random_state=seed, **extra).fit(z, sample_weight=w)
+    rng = np.random.default_rng(seed)
+    # Hash of the rounded rows: finds identical texts without sorting n x d rows.
+    key = np.round(z, 4).astype(np.float64) @ rng.standard_normal(z.shape[1])
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    if len(first) <= max_micro:
+        return inverse.ravel(), z[first]
+    # Fitted on a sample, applied to all: the cost stays flat as the corpus grows.
+    fit = np.sort(rng.choice(len(z), MICRO_FIT, replace=False)) if len(z) > MICRO_FIT else None
+    zf, wf = (z[fit], w[fit]) if fit is not None else (z, w)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        km = KMeans(max_micro, n_init=1, max_iter=50, random_state=seed).fit(zf, sample_weight=wf)
+    labels = km.predict(z) if fit is not None else km.labels_
     # An empty micro-cluster would be a row of zeros in the votes: renumber densely.
-    used, labels = np.unique(km.labels_, return_inverse=True)
+    used, labels = np.unique(labels, return_inverse=True)
     return labels.ravel(), km.cluster_centers_[used]
 
 
@@ -217,7 +229,7 @@ def _coassociation(
     runs = 0
     for _ in range(level.runs):
         k = int(rng.integers(level.k_low, level.k_high + 1))
-        k = min(k, m)
+        k = min(k, max(2, m // 2))  # several micro-clusters per cluster, or no vote
         if k < 2:
             continue
         with warnings.catch_warnings():
@@ -229,7 +241,7 @@ def _coassociation(
         votes = np.zeros((m, k))
         np.add.at(votes, (ms, km.labels_), ws)
         if len(unseen):
-            votes[unseen, km.predict(centres[unseen].astype(zs.dtype))] = 1.0
+            votes[unseen, km.predict(centres[unseen])] = 1.0
         votes /= votes.sum(axis=1, keepdims=True)
         total += votes @ votes.T
         runs += 1
@@ -244,7 +256,9 @@ def _lifetime_cut(heights: np.ndarray, m: int, low: int, high: int) -> int:
     With m leaves there are k clusters for distances in [heights[m-k-1], heights[m-k]);
     one cluster lasts from the last merge up to the largest distance, 1.
     """
-    high = min(high, m)
+    # A cut into (nearly) as many clusters as leaves has a spurious lifetime: the first
+    # merges of noisy micro-clusters. Ask for two or more leaves per cluster.
+    high = min(high, max(m // 2, 1))
     low = min(max(low, 1), high)
     best_k, best_life = low, -math.inf
     for k in range(low, high + 1):

@@ -26,6 +26,7 @@ _HAS_WORD = re.compile(r"[^\W\d_]")
 
 VOCAB_SAMPLE = 50_000  # documents used to pick the vocabulary: bounds memory at 1 M docs
 MAX_FEATURES = 100_000  # vocabulary cap (most frequent terms kept)
+SVD_SAMPLE = 20_000  # documents the LSA basis is fitted on
 SMALL_CORPUS = 50  # below this, df pruning would delete most of the vocabulary
 
 
@@ -48,7 +49,19 @@ def keep_token(token: str, min_chars: int = 2) -> bool:
 
 def filter_tokens(token_lists: Sequence[Sequence[str]], min_chars: int = 2) -> list[list[str]]:
     """Drop tokens that carry no topic from every document."""
-    return [[t for t in toks if keep_token(t, min_chars)] for toks in token_lists]
+    # Comments repeat a small vocabulary: decide once per distinct token, not per use.
+    verdict: dict[str, bool] = {}
+    out = []
+    for toks in token_lists:
+        kept = []
+        for t in toks:
+            ok = verdict.get(t)
+            if ok is None:
+                ok = verdict[t] = keep_token(t, min_chars)
+            if ok:
+                kept.append(t)
+        out.append(kept)
+    return out
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -107,11 +120,18 @@ def _pick_vocabulary(
         cv.fit(docs)
     except ValueError:  # sklearn raises when no term survives pruning
         return []
-    return list(cv.get_feature_names_out())
+    return [str(t) for t in cv.get_feature_names_out()]
 
 
-def lsa(matrix: sp.spmatrix, *, n_components: int = 100, seed: int = 0) -> np.ndarray:
-    """L2-normalised LSA vectors (float32, n x d). Empty rows stay zero vectors."""
+def lsa(
+    matrix: sp.spmatrix, *, n_components: int = 100, seed: int = 0, fit_sample: int = SVD_SAMPLE
+) -> np.ndarray:
+    """L2-normalised LSA vectors (float32, n x d). Empty rows stay zero vectors.
+
+    The SVD basis is fitted on a seeded sample of at most ``fit_sample`` rows and then
+    applied to every row: the leading topic directions are already stable at that size
+    and the cost stops growing with the corpus.
+    """
     n, v = matrix.shape
     d = min(n_components, n - 1, v - 1)
     if d < 1:
@@ -119,5 +139,11 @@ def lsa(matrix: sp.spmatrix, *, n_components: int = 100, seed: int = 0) -> np.nd
         dense = matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix)
         out = dense.astype(np.float32) if v else np.zeros((n, 1), dtype=np.float32)
         return normalize(out).astype(np.float32)
-    z = TruncatedSVD(d, algorithm="randomized", n_iter=5, random_state=seed).fit_transform(matrix)
+    svd = TruncatedSVD(d, algorithm="randomized", n_iter=5, random_state=seed)
+    if n > fit_sample:
+        rows = np.sort(np.random.default_rng(seed).choice(n, fit_sample, replace=False))
+        svd.fit(matrix[rows])
+        z = svd.transform(matrix)
+    else:
+        z = svd.fit_transform(matrix)
     return normalize(z).astype(np.float32)
