@@ -192,3 +192,16 @@ def test_pseudonym_shown_never_the_login(setup) -> None:  # type: ignore[no-unty
     page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "匿名网友" in page
     assert "@example.com" not in page.split("<main")[1]
+
+
+def test_oversized_body_is_refused_before_parsing(setup) -> None:  # type: ignore[no-untyped-def]
+    app, client, plan_id = setup
+    token = csrf_from(client.get(f"/plans/{plan_id}").get_data(as_text=True))
+    response = client.post(
+        f"/plans/{plan_id}/comments",
+        data=b"csrf_token=" + token.encode() + b"&body=" + b"a" * (10 * 1024 * 1024),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    assert "超过了允许的大小" in response.get_data(as_text=True)
+    assert _count(app) == 0
