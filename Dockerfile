@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CONSULT_INSTANCE_PATH=/app/instance \
     PORT=8000 \
     WEB_CONCURRENCY=2 \
-    WORKER_CONCURRENCY=2
+    WORKER_CONCURRENCY=2 \
+    OMP_NUM_THREADS=1
 
 # An unprivileged user that owns nothing but the instance folder (uploads, generated files).
 RUN groupadd --system --gid 10001 consult \

@@ -32,6 +32,12 @@ def _worker_args(concurrency: int, beat: bool) -> list[str]:
     return args
 
 
+def _worker_env() -> dict[str, str]:
+    # One BLAS/OpenMP thread per worker process: Celery already runs a process per core, and
+    # nested thread pools made clustering several times slower under load (docs/performance.md).
+    return {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
+
+
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -43,7 +49,7 @@ def run_command(host: str, port: int, no_worker: bool) -> None:
 
     worker = None
     if not no_worker:
-        worker = subprocess.Popen(_worker_args(1, beat=True), start_new_session=True)  # noqa: S603
+        worker = subprocess.Popen(_worker_args(1, beat=True), start_new_session=True, env=_worker_env())  # noqa: S603
         click.echo(f"Celery worker started (pid {worker.pid}), broker: {_broker_label()}")
     # `kill` of this process must stop the worker too, not orphan it.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -74,7 +80,7 @@ def _broker_label() -> str:
 @with_appcontext
 def worker_command(concurrency: int, beat: bool) -> None:
     """Run a Celery worker for this app."""
-    os.execv(sys.executable, _worker_args(concurrency, beat))  # noqa: S606
+    os.execve(sys.executable, _worker_args(concurrency, beat), _worker_env())  # noqa: S606
 
 
 @main.command("demo")
