@@ -60,3 +60,17 @@ def can_manage_plan(user: User, plan: Any) -> bool:
     if user.role in ("staff", "admin"):
         return True
     return user.role == "department" and user.department_id is not None and user.department_id == plan.department_id
+
+
+def managed_plan(plan_id: int) -> Any:
+    """The plan, if the current staff user may manage it: 404 when missing, 403 when not theirs."""
+    from flask_babel import gettext
+
+    from consult.models import Plan
+
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        abort(404, description=gettext("没有找到该方案。"))
+    if not can_manage_plan(current_user, plan):
+        abort(403, description=gettext("您只能管理本部门的方案。"))
+    return plan

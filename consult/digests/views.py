@@ -14,13 +14,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import SelectField, StringField
 
-from consult.accounts.auth import can_manage_plan, staff_required
+from consult.accounts.auth import managed_plan, staff_required
 from consult.accounts.forms import EmptyForm
 from consult.extensions import db
 from consult.models import Clause, Comment, Digest, Plan
@@ -37,20 +36,11 @@ class ImportForm(FlaskForm):
     upload = FileField(_("CSV 或 XLSX 文件"), validators=[FileRequired(_("请选择文件。"))])
 
 
-def _plan(plan_id: int) -> Plan:
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        abort(404, description=_("没有找到该方案。"))
-    if not can_manage_plan(current_user, plan):
-        abort(403, description=_("您只能查看本部门方案的意见摘要。"))
-    return plan
-
-
 def _digest(digest_id: int) -> tuple[Digest, Plan]:
     digest = db.session.get(Digest, digest_id)
     if digest is None:
         abort(404, description=_("没有找到该摘要。"))
-    return digest, _plan(digest.plan_id)
+    return digest, managed_plan(digest.plan_id)
 
 
 def _opinions(result: DigestResult, plan: Plan) -> dict[int, reports.Opinion]:
@@ -65,7 +55,7 @@ def _opinions(result: DigestResult, plan: Plan) -> dict[int, reports.Opinion]:
 @bp.get("/plans/<int:plan_id>/digest")
 @staff_required
 def page(plan_id: int) -> str:
-    plan = _plan(plan_id)
+    plan = managed_plan(plan_id)
     source = request.args.get("source", digests.ALL_SOURCES)
     key = digests._sources_key(source.split(",")) if source != digests.ALL_SOURCES else source
     history = list(db.session.scalars(select(Digest).where(Digest.plan_id == plan.id).order_by(Digest.id.desc()).limit(20)))
@@ -94,7 +84,7 @@ def page(plan_id: int) -> str:
 @bp.post("/plans/<int:plan_id>/digest")
 @staff_required
 def build(plan_id: int) -> Response:
-    plan = _plan(plan_id)
+    plan = managed_plan(plan_id)
     EmptyForm().validate_on_submit()
     sources = [s for s in request.form.getlist("source") if s in digests.SOURCES]
     try:
@@ -153,7 +143,7 @@ def correct_clause(comment_id: int) -> Response:
     comment = db.session.get(Comment, comment_id)
     if comment is None:
         abort(404, description=_("没有找到该意见。"))
-    plan = _plan(comment.plan_id)
+    plan = managed_plan(comment.plan_id)
     EmptyForm().validate_on_submit()
     value = request.form.get("clause_id", "")
     clause = db.session.get(Clause, int(value)) if value.isdigit() else None
@@ -195,7 +185,7 @@ def export(digest_id: int, kind: str) -> Response:
 @bp.route("/plans/<int:plan_id>/import", methods=["GET", "POST"])
 @staff_required
 def import_records(plan_id: int) -> str | Response | tuple[str, int]:
-    plan = _plan(plan_id)
+    plan = managed_plan(plan_id)
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.upload.data

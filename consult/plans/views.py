@@ -81,43 +81,15 @@ def _page(query, sort: str):  # type: ignore[no-untyped-def]
     return items, page, max(1, -(-total // PAGE_SIZE)), total
 
 
-@bp.get("/<int:plan_id>")
-def detail(plan_id: int) -> str:
-    plan = _plan_or_404(plan_id)
-    version = _version(plan)
-    counts = plan_service.comment_counts(version)
+def _render_comments(template: str, plan: Plan, version: PlanVersion, clause: Clause | None, **extra: object) -> str:
+    """A plan or clause page: its visible comments, paginated and sorted, with the comment form."""
     sort = request.args.get("sort", "new")
-    query = _visible(select(Comment), version.id).where(Comment.clause_id.is_(None))
-    whole_plan, page, pages, total = _page(query, sort)
-    return render_template(
-        "plans/detail.html",
-        plan=plan,
-        version=version,
-        counts=counts,
-        comments=whole_plan,
-        page=page,
-        pages=pages,
-        total=total,
-        sort=sort,
-        form=_comment_form(plan, version),
-        votes=comment_service.my_vote(current_user if current_user.is_authenticated else None, [c.id for c in whole_plan]),
-        vote_form=VoteForm(),
-        is_current=version.id == plan.current_version.id,
-    )
-
-
-@bp.get("/<int:plan_id>/clauses/<int:clause_id>")
-def clause(plan_id: int, clause_id: int) -> str:
-    plan = _plan_or_404(plan_id)
-    clause = db.session.get(Clause, clause_id)
-    if clause is None or clause.version.plan_id != plan.id:
-        abort(404, description=_("没有找到该条款。"))
-    version = clause.version
-    sort = request.args.get("sort", "new")
-    query = _visible(select(Comment), version.id).where(Comment.clause_id == clause.id)
+    query = _visible(select(Comment), version.id)
+    query = query.where(Comment.clause_id == clause.id) if clause else query.where(Comment.clause_id.is_(None))
     items, page, pages, total = _page(query, sort)
+    viewer = current_user if current_user.is_authenticated else None
     return render_template(
-        "plans/clause.html",
+        template,
         plan=plan,
         version=version,
         clause=clause,
@@ -127,10 +99,27 @@ def clause(plan_id: int, clause_id: int) -> str:
         total=total,
         sort=sort,
         form=_comment_form(plan, version, clause),
-        votes=comment_service.my_vote(current_user if current_user.is_authenticated else None, [c.id for c in items]),
+        votes=comment_service.my_vote(viewer, [c.id for c in items]),
         vote_form=VoteForm(),
         is_current=version.id == plan.current_version.id,
+        **extra,
     )
+
+
+@bp.get("/<int:plan_id>")
+def detail(plan_id: int) -> str:
+    plan = _plan_or_404(plan_id)
+    version = _version(plan)
+    return _render_comments("plans/detail.html", plan, version, None, counts=plan_service.comment_counts(version))
+
+
+@bp.get("/<int:plan_id>/clauses/<int:clause_id>")
+def clause(plan_id: int, clause_id: int) -> str:
+    plan = _plan_or_404(plan_id)
+    clause = db.session.get(Clause, clause_id)
+    if clause is None or clause.version.plan_id != plan.id:
+        abort(404, description=_("没有找到该条款。"))
+    return _render_comments("plans/clause.html", plan, clause.version, clause)
 
 
 def _comment_limit() -> str:

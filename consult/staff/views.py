@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from consult.accounts.auth import can_manage_plan, roles_required, staff_required
+from consult.accounts.auth import managed_plan, roles_required, staff_required
 from consult.accounts.forms import EmptyForm
 from consult.documents import DocumentError, extract_text
 from consult.extensions import db
@@ -18,15 +18,6 @@ from consult.services import plans as plan_service
 from consult.staff.forms import BodyForm, PlanForm, VersionForm, WordForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-
-def _managed_plan(plan_id: int) -> Plan:
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        abort(404, description=_("没有找到该方案。"))
-    if not can_manage_plan(current_user, plan):
-        abort(403, description=_("您只能管理本部门的方案。"))
-    return plan
 
 
 def _body_from(form: PlanForm | VersionForm) -> str:
@@ -83,14 +74,14 @@ def new_plan() -> str | Response | tuple[str, int]:
 @bp.get("/plans/<int:plan_id>")
 @staff_required
 def plan(plan_id: int) -> str:
-    plan = _managed_plan(plan_id)
+    plan = managed_plan(plan_id)
     body_form = BodyForm()
     body_form.body.data = plan.current_version.body
     return render_template("staff/plan.html", plan=plan, body_form=body_form, action=EmptyForm(), version_form=VersionForm(), counts=plan_service.comment_counts(plan.current_version))
 
 
 def _act(plan_id: int, action, success: str) -> Response:  # type: ignore[no-untyped-def]
-    plan = _managed_plan(plan_id)
+    plan = managed_plan(plan_id)
     try:
         action(plan)
         db.session.commit()
