@@ -78,8 +78,23 @@ def _claim(digest_id: int) -> bool:
     return claimed == 1
 
 
+def _stage_label(stage: str) -> str:
+    """The pipeline names its steps in English; staff read them in Chinese."""
+    labels = {
+        "campaigns": _("识别批量（雷同）意见"),
+        "clustering": _("归纳主题与问题"),
+        "stance": _("判断立场"),
+        "clauses": _("对应条款"),
+        "describing": _("提炼标签与代表意见"),
+        "assembling": _("汇总"),
+        "done": _("完成"),
+    }
+    return labels.get(stage, stage)
+
+
 def _progress(digest_id: int):  # type: ignore[no-untyped-def]
     def report(fraction: float, stage: str) -> None:
+        stage = _stage_label(stage)
         db.session.execute(
             update(Digest)
             .where(Digest.id == digest_id)
