@@ -107,7 +107,13 @@ def _progress(digest_id: int):  # type: ignore[no-untyped-def]
 
 def build(digest_id: int) -> str:
     """Build a claimed digest; returns its final status. Safe to call again at any point."""
-    from worker.analysis.pipeline import ClauseRef, DigestDoc, DigestResult, build_digest
+    from worker.analysis.pipeline import (
+        ClauseRef,
+        DigestDoc,
+        DigestResult,
+        build_digest,
+        intern_all,
+    )
 
     digest = db.session.get(Digest, digest_id)
     if digest is None or digest.status == "done":
@@ -125,7 +131,7 @@ def build(digest_id: int) -> str:
         for comment, tokens in zip(missing, segmenter.tokens_many([c.body for c in missing]), strict=True):
             comment.tokens, comment.segmented_at = tokens, datetime.now(UTC)
         docs = [
-            DigestDoc(id=c.id, tokens=list(c.tokens or []), text=c.body, created_at=c.created_at, source=c.source, clause_id=c.clause_id or c.clause_override_id)
+            DigestDoc(id=c.id, tokens=intern_all(c.tokens or []), text=c.body, created_at=c.created_at, source=c.source, clause_id=c.clause_id or c.clause_override_id)
             for c in comments
         ]
         plan = db.session.get(Plan, digest.plan_id)

@@ -221,6 +221,9 @@ class Segmenter:
         )
         self._seen: set[str] = set(self.stopwords)
         self._drop: set[str] = set(self.stopwords)
+        # One shared string per distinct token: a million comments hold ~15 million token
+        # occurrences of ~10^5 distinct tokens, and unshared copies cost GBs.
+        self._canon: dict[str, str] = {}
 
     def raw_tokens(self, text: str) -> list[str]:
         """Normalised jieba accurate-mode segmentation, nothing dropped."""
@@ -233,7 +236,8 @@ class Segmenter:
         fresh = set(toks).difference(self._seen)
         if fresh:
             self._learn(fresh)
-        return [t for t in toks if t not in drop]
+        canon = self._canon
+        return [canon[t] for t in toks if t not in drop]
 
     def _learn(self, fresh: set[str]) -> None:
         # Set operations in C are much cheaper than a Python test per token, so tokens
@@ -241,7 +245,9 @@ class Segmenter:
         if len(self._seen) > 2_000_000:
             self._seen = set(self.stopwords)
             self._drop = set(self.stopwords)
+            self._canon = {}
         self._seen |= fresh
+        self._canon.update((t, t) for t in fresh)
         self._drop.update(t for t in fresh if _is_noise(t))
 
     def tokens_many(self, texts: Sequence[str]) -> list[list[str]]:
