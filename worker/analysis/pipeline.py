@@ -69,7 +69,9 @@ class Change:
 
 
 @dataclass
-class Issue:
+class Group:
+    """What a theme and an issue both report about their comments."""
+
     label: str
     keywords: list[str]
     size: int
@@ -79,21 +81,16 @@ class Issue:
     stance_counts: dict[str, int]
     clause_counts: dict[int, int]
     member_ids: list[int]
+
+
+@dataclass
+class Issue(Group):
     campaign_count: int = 0
     change: Change | None = None
 
 
 @dataclass
-class Theme:
-    label: str
-    keywords: list[str]
-    size: int
-    share: float
-    representative_ids: list[int]
-    representative_texts: list[str]
-    stance_counts: dict[str, int]
-    clause_counts: dict[int, int]
-    member_ids: list[int]
+class Theme(Group):
     issues: list[Issue] = field(default_factory=list)
 
 
