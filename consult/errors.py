@@ -58,8 +58,8 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         if status == 413:
             message = _("提交的内容超过了允许的大小。")
-        elif error.description and not error.description.startswith(("The ", "A ", "You ", "Bad ", "Request")):
-            message = error.description
+        elif error.description and error.description != type(error).description:
+            message = error.description  # ours, written for the user; the class default is English
         else:
             message = _(TITLES.get(status, "出错了"))
         return render_error(status, message)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from flask import Flask, abort
+from flask import Flask, abort, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
@@ -31,6 +32,19 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
         user = db.session.get(User, int(user_id))
         # An older session_version means "logged out everywhere" happened since.
         return user if user is not None and user.session_version == int(version) else None
+
+
+def safe_target(target: str | None, fallback: str) -> str:
+    """A same-site path to go back to; another host, //host or a backslash gives the fallback."""
+    if not target or "\\" in target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.netloc and parts.netloc != request.host:
+        return fallback
+    path = parts.path if parts.path.startswith("/") and not parts.path.startswith("//") else ""
+    if not path:
+        return fallback
+    return path + (f"?{parts.query}" if parts.query else "")
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from consult.accounts.auth import safe_target
 from consult.accounts.forms import EmptyForm, LoginForm, RegisterForm, VerifyForm
 from consult.extensions import db, limiter
 from consult.services import ServiceError, accounts
@@ -15,9 +16,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.home")
+    return safe_target(target, url_for("main.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

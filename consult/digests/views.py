@@ -14,13 +14,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import SelectField, StringField
 
-from consult.accounts.auth import managed_plan, staff_required
+from consult.accounts.auth import managed_plan, safe_target, staff_required
 from consult.accounts.forms import EmptyForm
+from consult.digests.forms import ImportForm
 from consult.extensions import db
 from consult.models import Clause, Comment, Digest, Plan
 from consult.services import ServiceError, digests, imports, outbox, reports
@@ -28,12 +26,6 @@ from worker.analysis.normalise import mask_personal
 from worker.analysis.pipeline import DigestResult
 
 bp = Blueprint("digests", __name__, url_prefix="/staff")
-
-
-class ImportForm(FlaskForm):
-    channel = SelectField(_("来源渠道"), choices=[(k, v) for k, v in imports.CHANNELS.items()])
-    text_column = StringField(_("内容所在列名（留空自动识别）"))
-    upload = FileField(_("CSV 或 XLSX 文件"), validators=[FileRequired(_("请选择文件。"))])
 
 
 def _digest(digest_id: int) -> tuple[Digest, Plan]:
@@ -57,7 +49,7 @@ def _opinions(result: DigestResult, plan: Plan) -> dict[int, reports.Opinion]:
 def page(plan_id: int) -> str:
     plan = managed_plan(plan_id)
     source = request.args.get("source", digests.ALL_SOURCES)
-    key = digests._sources_key(source.split(",")) if source != digests.ALL_SOURCES else source
+    key = digests.sources_key(source.split(","))
     history = list(db.session.scalars(select(Digest).where(Digest.plan_id == plan.id).order_by(Digest.id.desc()).limit(20)))
     pending = next((d for d in history if d.status in ("queued", "running")), None)
     digest = digests.latest(plan.id, key)
@@ -152,7 +144,7 @@ def correct_clause(comment_id: int) -> Response:
     comment.clause_override_id = clause.id if clause else None
     db.session.commit()
     flash(_("已更正条款归属，下次生成摘要时生效。"), "success")
-    return redirect(request.referrer or url_for("digests.page", plan_id=plan.id))
+    return redirect(safe_target(request.referrer, url_for("digests.page", plan_id=plan.id)))
 
 
 def _export(digest_id: int, kind: str) -> Response:

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
+from consult.accounts.auth import safe_target
 from consult.errors import wants_json
 from consult.extensions import db, limiter
 from consult.models import Clause, Comment, Plan, PlanVersion
@@ -197,7 +198,7 @@ def vote(comment_id: int) -> Response | tuple[Response, int]:
         if wants_json():
             return jsonify(error=error.message), error.status
         flash(error.message, "error")
-        return redirect(request.referrer or url_for("plans.detail", plan_id=comment.plan_id)), 303
+        return redirect(safe_target(request.referrer, url_for("plans.detail", plan_id=comment.plan_id))), 303
     if wants_json():
         return jsonify(support=comment.support_count, oppose=comment.oppose_count, mine=value), 200
     target = url_for("plans.clause", plan_id=comment.plan_id, clause_id=comment.clause_id) if comment.clause_id else url_for("plans.detail", plan_id=comment.plan_id)

@@ -14,7 +14,7 @@ from consult.models import Comment, CommentVote, OutboxEvent, Plan, PlanVersion,
 from consult.models.comments import CommentStatus
 from consult.services import outbox
 from consult.services.comments import SEGMENT_TASK
-from consult.services.plans import _department, build_clauses
+from consult.services.plans import build_clauses, department_named
 from consult.services.text import search_terms
 
 # Windows of the demo plans, relative to today: one closing soon, one fresh, one already closed.
@@ -68,7 +68,7 @@ def load(now: datetime | None = None) -> dict[str, int]:
         opened_days_ago, window = SCHEDULE.get(index, (5, 30))
         plan = Plan(
             title=meta["title"],
-            department=_department(meta.get("department", "")),
+            department=department_named(meta.get("department", "")),
             summary=meta.get("summary", ""),
             window_days=window,
             published=True,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -24,7 +23,7 @@ ALL_SOURCES = "all"
 SOURCES = ("web", "letter", "email", "hotline")
 
 
-def _sources_key(sources: list[str] | None) -> str:
+def sources_key(sources: list[str] | None) -> str:
     chosen = sorted({s for s in (sources or []) if s in SOURCES})
     return ",".join(chosen) if chosen and len(chosen) < len(SOURCES) else ALL_SOURCES
 
@@ -38,7 +37,7 @@ def _analysed(plan_id: int, sources_key: str):  # type: ignore[no-untyped-def]
 
 def request_digest(plan: Plan, *, trigger: str = "manual", sources: list[str] | None = None) -> tuple[Digest, bool]:
     """Queue a digest of everything up to the newest comment; the same request twice gives one digest."""
-    key = _sources_key(sources)
+    key = sources_key(sources)
     last = db.session.scalar(select(func.max(Comment.id)).where(Comment.plan_id == plan.id, Comment.status.in_(ANALYSED))) or 0
     if last == 0:
         raise ServiceError(_("该方案还没有可分析的意见。"), 409)
@@ -202,10 +201,6 @@ def comments_by_id(ids: list[int]) -> dict[int, Comment]:
 
 def clause_labels(plan: Plan) -> dict[int, str]:
     return {c.id: c.label for v in plan.versions for c in v.clauses}
-
-
-def result_of(digest: Digest) -> dict[str, Any]:
-    return digest.result or {}
 
 
 

@@ -83,8 +83,4 @@ def sweep() -> int:
     return sent
 
 
-def unsegmented_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Comment).where(Comment.segmented_at.is_(None))) or 0
-
-
 

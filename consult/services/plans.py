@@ -19,7 +19,7 @@ MIN_WINDOW_DAYS = 30
 MAX_BODY_CHARS = 200_000
 
 
-def _department(name: str) -> Department | None:
+def department_named(name: str) -> Department | None:
     name = (name or "").strip()
     if not name:
         return None
@@ -76,7 +76,7 @@ def create_plan(
         raise ServiceError(_("未知的审核方式。"))
     plan = Plan(
         title=title,
-        department=_department(department),
+        department=department_named(department),
         summary=summary,
         window_days=window_days,
         short_window_reason=_check_window(window_days, short_window_reason),
