@@ -175,6 +175,22 @@ def make_plan(request: pytest.FixtureRequest) -> Callable[..., int]:
     return factory
 
 
+def seed_open_plan(app: Flask, body: str = "第一条 总则。\n第二条 附则。") -> tuple[int, int]:
+    """For apps built outside the fixtures: an open plan and a verified citizen c@example.com
+    (password123). Returns (citizen id, plan id)."""
+    from consult.extensions import db
+    from consult.services import accounts, plans
+
+    with app.app_context():
+        staff = accounts.register("staff@example.com", "password123", "工作人员", role="staff")
+        plan = plans.create_plan(author=staff, title="方案", department="", summary="", body=body, window_days=30)
+        plans.publish(plan)
+        citizen = accounts.register("c@example.com", "password123", "市民")
+        citizen.verified_at = datetime.now(UTC)
+        db.session.commit()
+        return citizen.id, plan.id
+
+
 def login(client: FlaskClient, email: str, password: str) -> None:
     page = client.get("/account/login").get_data(as_text=True)
     response = client.post("/account/login", data={"csrf_token": csrf_from(page), "login": email, "password": password})

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import _make_app, csrf_from
+from tests.conftest import _make_app, csrf_from, seed_open_plan
 
 
 @pytest.fixture
@@ -15,27 +15,11 @@ def limited_app(tmp_path: Path):  # type: ignore[no-untyped-def]
     return _make_app(tmp_path, f"sqlite:///{tmp_path / 'limits.sqlite'}", RATELIMIT_ENABLED=True, COMMENT_RATE_LIMIT="10 per minute")
 
 
-def _seed(app):  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
-    from consult.extensions import db
-    from consult.services import accounts, plans
-
-    with app.app_context():
-        staff = accounts.register("s@example.com", "password123", "工作人员", role="staff")
-        plan = plans.create_plan(author=staff, title="方案", department="", summary="", body="第一条 总则。", window_days=30)
-        plans.publish(plan)
-        citizen = accounts.register("c@example.com", "password123", "市民")
-        citizen.verified_at = datetime.now(UTC)
-        db.session.commit()
-        return plan.id
-
-
 def test_comments_are_limited_per_account(limited_app) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
     from consult.models import Comment
 
-    plan_id = _seed(limited_app)
+    _, plan_id = seed_open_plan(limited_app)
     client = limited_app.test_client()
     token = csrf_from(client.get("/account/login").get_data(as_text=True))
     assert client.post("/account/login", data={"csrf_token": token, "login": "c@example.com", "password": "password123"}).status_code == 302
@@ -50,11 +34,11 @@ def test_comments_are_limited_per_account(limited_app) -> None:  # type: ignore[
 
 
 def test_login_is_throttled_per_account(limited_app) -> None:  # type: ignore[no-untyped-def]
-    _seed(limited_app)
+    seed_open_plan(limited_app)
     client = limited_app.test_client()
     token = csrf_from(client.get("/account/login").get_data(as_text=True))
     codes = [client.post("/account/login", data={"csrf_token": token, "login": "c@example.com", "password": "wrong-one"}).status_code for _ in range(6)]
     assert codes == [401] * 5 + [429]
     other = limited_app.test_client()  # another account from the same address still gets its attempts
     token = csrf_from(other.get("/account/login").get_data(as_text=True))
-    assert other.post("/account/login", data={"csrf_token": token, "login": "s@example.com", "password": "password123"}).status_code == 302
+    assert other.post("/account/login", data={"csrf_token": token, "login": "staff@example.com", "password": "password123"}).status_code == 302

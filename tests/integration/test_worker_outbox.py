@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from tests.conftest import seed_open_plan
 from tests.support.processes import start_process, stop_process, wait_for
 from tests.support.services import fresh_postgres_database, private_redis, require_postgres_url
 
@@ -76,20 +76,6 @@ def _post(app: Flask, user_id: int, plan_id: int, body: str) -> float:
     return time.monotonic() - started
 
 
-def _seed(app: Flask) -> tuple[int, int]:
-    from consult.extensions import db
-    from consult.services import accounts, plans
-
-    with app.app_context():
-        staff = accounts.register("staff@example.com", "password123", "工作人员", role="staff")
-        plan = plans.create_plan(author=staff, title="方案", department="", summary="", body="第一条 总则。\n第二条 附则。", window_days=30)
-        plans.publish(plan)
-        citizen = accounts.register("c@example.com", "password123", "市民")
-        citizen.verified_at = datetime.now(UTC)
-        db.session.commit()
-        return citizen.id, plan.id
-
-
 def _state(app: Flask) -> tuple[int, int, int]:
     from consult.extensions import db
     from consult.models import Comment
@@ -104,7 +90,7 @@ def _state(app: Flask) -> tuple[int, int, int]:
 
 def test_comments_are_segmented_by_the_worker_and_survive_a_redis_outage(stack) -> None:  # type: ignore[no-untyped-def]
     app, redis, worker = stack
-    user_id, plan_id = _seed(app)
+    user_id, plan_id = seed_open_plan(app)
 
     _post(app, user_id, plan_id, "建议优化营商环境，简化审批流程")
     wait_for(lambda: _state(app)[1] == 1, timeout=60, interval=0.5)
