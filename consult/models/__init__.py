@@ -1,18 +1,22 @@
 """The database models, one module per aggregate; imported here so Alembic sees every table."""
 
+from consult.models.audit import AuditEntry
 from consult.models.comments import Comment, CommentVote, ImportBatch
 from consult.models.digests import Digest, UserWord
+from consult.models.notifications import Notification
 from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
 from consult.models.users import Department, User, VerificationCode
 
 __all__ = [
+    "AuditEntry",
     "Clause",
     "Comment",
     "CommentVote",
     "Department",
     "ImportBatch",
     "Digest",
+    "Notification",
     "OutboxEvent",
     "Plan",
     "PlanVersion",
