@@ -3,6 +3,7 @@
 from consult.models.audit import AuditEntry
 from consult.models.comments import Comment, CommentVote, ImportBatch
 from consult.models.digests import Digest, UserWord
+from consult.models.flags import Flag
 from consult.models.notifications import Notification
 from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
@@ -16,6 +17,7 @@ __all__ = [
     "Department",
     "ImportBatch",
     "Digest",
+    "Flag",
     "Notification",
     "OutboxEvent",
     "Plan",

@@ -116,3 +116,29 @@ def test_mirrored_channel_opinion_is_analysed_but_not_listed_and_follows_its_ori
             channels.mirror(plan=plan, source="web", body="x", origin_type="x", origin_id=1)
     page = any_app.test_client().get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "应当延长公示期" not in page  # shown where it lives, not among the plan's comments
+
+
+def test_a_post_is_flagged_once_per_person_and_resolving_closes_the_reports(any_app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import User
+    from consult.services import ServiceError, flags
+
+    first_id, _l, _p = make_user()
+    second_id, _l2, _p2 = make_user()
+    unverified_id, _l3, _p3 = make_user(verified=False)
+    with any_app.app_context():
+        first, second = db.session.get(User, first_id), db.session.get(User, second_id)
+        _entry, created = flags.flag(first, "comment", 9, "广告")
+        again, created_again = flags.flag(first, "comment", 9, "再次举报")
+        flags.flag(second, "comment", 9)
+        db.session.commit()
+        assert created and not created_again and again.reason == "广告"
+        assert flags.open_count("comment", 9) == 2
+        with pytest.raises(ServiceError) as refused:
+            flags.flag(db.session.get(User, unverified_id), "comment", 9)
+        assert refused.value.status == 403
+        with pytest.raises(ServiceError):
+            flags.flag(second, "comment", 10, "<script>alert(1)</script>")
+        assert flags.resolve("comment", 9, "kept") == 2
+        db.session.commit()
+        assert flags.open_count("comment", 9) == 0
