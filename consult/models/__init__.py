@@ -4,6 +4,7 @@ from consult.models.audit import AuditEntry
 from consult.models.comments import Comment, CommentVote, ImportBatch
 from consult.models.digests import Digest, UserWord
 from consult.models.flags import Flag
+from consult.models.moderation import SensitiveWord
 from consult.models.notifications import Notification
 from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
@@ -22,6 +23,7 @@ __all__ = [
     "OutboxEvent",
     "Plan",
     "PlanVersion",
+    "SensitiveWord",
     "User",
     "UserWord",
     "VerificationCode",
