@@ -15,6 +15,7 @@ from consult.extensions import db
 from consult.services import ServiceError, audit
 from consult.services import admin as service
 from consult.spreadsheets import write_csv, write_xlsx
+from worker.analysis.normalise import mask_personal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_required = roles_required("admin")
@@ -132,6 +133,7 @@ def audit_log() -> str:
     return render_template(
         "admin/audit.html", entries=entries, page=page, pages=pages, total=total, spec=spec,
         departments={d.id: d.name for d in service.departments()},
+        mask=mask_personal,
         args={k: v for k, v in request.args.items() if k != "page"},
     )
 
