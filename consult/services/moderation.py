@@ -223,6 +223,7 @@ def moderate(user: User, comment_ids: list[int], action: str, reason: str = "") 
     for comment in comments:
         plan = plans[comment.plan_id]
         link = f"/account/comments#comment-{comment.id}"
+        was = comment.status
         if action == "approve":
             comment.status = CommentStatus.PUBLISHED
             comment.reject_reason = ""
@@ -236,7 +237,7 @@ def moderate(user: User, comment_ids: list[int], action: str, reason: str = "") 
             flags.resolve("comment", comment.id, "removed")
             title = _("您在《%(t)s》上的意见未通过审核", t=plan.title[:60])
         audit.record(user, f"comment.{action}", "comment", comment.id, department_id=plan.department_id, plan_id=plan.id, reason=text)
-        if comment.user_id:
+        if comment.user_id and comment.status != was:  # keeping a public comment public is no news
             body = _("理由：%(r)s", r=text) if text else ""
             notifications.notify(comment.user_id, "moderation", title, body, link)
     db.session.flush()

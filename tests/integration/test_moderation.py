@@ -222,3 +222,32 @@ def test_flagging_needs_login_and_a_public_comment(app, make_user, make_plan) ->
     page = reporter.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert reporter.post(f"/comments/{comment_id}/flag", data={"csrf_token": csrf_from(page)}).status_code == 404
     assert reporter.post("/comments/99999/flag", data={"csrf_token": csrf_from(page)}).status_code == 404
+
+
+def test_queue_filters_by_plan_source_and_date_and_paginates(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from consult.extensions import db
+    from consult.models import Comment, Plan
+
+    first = make_plan(moderation="pre", title="方案一")
+    second = make_plan(moderation="pre", title="方案二")
+    with app.app_context():
+        plan = db.session.get(Plan, first)
+        other = db.session.get(Plan, second)
+        old = datetime.now(UTC) - timedelta(days=10)
+        for i in range(55):
+            db.session.add(Comment(plan_id=plan.id, version_id=plan.current_version.id, body=f"方案一意见{i:02d}", status="pending"))
+        db.session.add(Comment(plan_id=other.id, version_id=other.current_version.id, body="方案二的旧意见", status="pending", created_at=old))
+        db.session.add(Comment(plan_id=other.id, version_id=other.current_version.id, body="内部来信不进队列", status="internal", source="letter"))
+        db.session.commit()
+    staff, _ = _client(app, make_user, role="staff")
+    page_one = staff.get("/staff/moderation/").get_data(as_text=True)
+    assert page_one.count('name="ids"') == 50 and "第 1 / 2 页" in page_one
+    page_two = staff.get("/staff/moderation/?page=2").get_data(as_text=True)
+    assert page_two.count('name="ids"') == 6 and "内部来信不进队列" not in page_two
+    only_second = staff.get(f"/staff/moderation/?plan={second}").get_data(as_text=True)
+    assert "方案二的旧意见" in only_second and "方案一意见" not in only_second
+    recent = staff.get(f"/staff/moderation/?since={(datetime.now(UTC) - timedelta(days=2)).date()}").get_data(as_text=True)
+    assert "方案二的旧意见" not in recent
+    assert staff.get("/staff/moderation/?source=letter").get_data(as_text=True).count('name="ids"') == 0
