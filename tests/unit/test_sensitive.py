@@ -35,3 +35,18 @@ def test_duplicates_after_folding_are_listed_once_and_empty_input_is_harmless() 
     assert len(automaton) == 1
     assert automaton.find("") == [] and Automaton([]).find("任何文字") == []
     assert fold("Ａ b")[0] == "ab"
+
+
+def test_agrees_with_naive_substring_search_on_random_text() -> None:
+    import random
+
+    rng = random.Random(7)
+    alphabet = "甲乙丙丁戊己"
+    words = list({"".join(rng.choices(alphabet, k=rng.randint(2, 4))) for _ in range(40)})
+    automaton = Automaton(words)
+    for _ in range(300):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
+        expected = {w for w in words if w in text}
+        assert set(automaton.find(text)) == expected
+        assert {m.word for m in automaton.matches(text)} == expected
+        assert all(text[m.start : m.end] == m.word for m in automaton.matches(text))

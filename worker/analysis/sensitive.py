@@ -15,12 +15,10 @@ import unicodedata
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from worker.analysis.normalise import _is_invisible, to_simplified
 
 
-@lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
     """What one character becomes in the matching copy ("" when it is dropped)."""
     if ch.isascii():
@@ -38,12 +36,32 @@ def _fold_char(ch: str) -> str:
     return "".join(out)
 
 
+class _FoldTable(dict):
+    """Character → folded piece, filled on first sight (a dict lookup is the hot path)."""
+
+    def __missing__(self, ch: str) -> str:
+        if len(self) > 200_000:  # bounded: hostile input cannot grow it without end
+            self.clear()
+        piece = self[ch] = _fold_char(ch)
+        return piece
+
+
+_TABLE = _FoldTable()
+
+
+def fold_text(text: str) -> str:
+    """The matching copy of ``text`` (no positions: the fast path for yes/no screening)."""
+    table = _TABLE
+    return "".join([table[ch] for ch in text])
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """The matching copy of ``text`` and, for each of its characters, the index it came from."""
+    table = _TABLE
     chars: list[str] = []
     origin: list[int] = []
     for index, ch in enumerate(text):
-        piece = _fold_char(ch)
+        piece = table[ch]
         if piece:
             chars.append(piece)
             origin.extend([index] * len(piece))
@@ -51,7 +69,7 @@ def fold(text: str) -> tuple[str, list[int]]:
 
 
 def fold_word(word: str) -> str:
-    return fold(word)[0]
+    return fold_text(word)
 
 
 @dataclass(frozen=True)
@@ -122,10 +140,26 @@ class Automaton:
         """The distinct listed words found in ``text``, in order of first appearance."""
         if not self.words or not text:
             return []
-        folded, _origin = fold(text)
+        # The scan of _scan, inlined without a generator: this is the per-comment hot loop.
+        goto, fail, out = self._goto, self._fail, self._out
+        root = goto[0]
         found: dict[int, None] = {}
-        for index, _end in self._scan(folded):
-            found.setdefault(index, None)
+        node = 0
+        for ch in fold_text(text):
+            while True:
+                nxt = goto[node].get(ch)
+                if nxt is not None:
+                    node = nxt
+                    break
+                if node == 0:
+                    break
+                node = fail[node]
+                if node == 0:
+                    node = root.get(ch, 0)
+                    break
+            if out[node]:
+                for index in out[node]:
+                    found.setdefault(index, None)
         return [self.words[i] for i in found]
 
     def matches(self, text: str) -> list[Match]:
