@@ -4,6 +4,7 @@ from consult.models.audit import AuditEntry
 from consult.models.comments import Comment, CommentVote, ImportBatch
 from consult.models.digests import Digest, UserWord
 from consult.models.flags import Flag
+from consult.models.forums import Board, Post, PostVote, Thread
 from consult.models.notifications import Notification
 from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
@@ -11,6 +12,7 @@ from consult.models.users import Department, User, VerificationCode
 
 __all__ = [
     "AuditEntry",
+    "Board",
     "Clause",
     "Comment",
     "CommentVote",
@@ -22,6 +24,9 @@ __all__ = [
     "OutboxEvent",
     "Plan",
     "PlanVersion",
+    "Post",
+    "PostVote",
+    "Thread",
     "User",
     "UserWord",
     "VerificationCode",
