@@ -133,7 +133,7 @@ def start_thread(*, user: User, board: Board, title: str, body: str, submission_
         db.session.flush()
         return post.thread, False
     thread.created_at = thread.last_post_at = post.created_at
-    _mirror(post, board)
+    mirror_post(post, board)
     return thread, True
 
 
@@ -171,7 +171,7 @@ def reply(
     if created:
         thread.last_post_at = post.created_at
         recount_thread(thread)
-        _mirror(post, thread.board)
+        mirror_post(post, thread.board)
     return post, created
 
 
@@ -187,7 +187,7 @@ def recount_thread(thread: Thread) -> None:
 # --- digests ----------------------------------------------------------------------------------
 
 
-def _mirror(post: Post, board: Board) -> None:
+def mirror_post(post: Post, board: Board) -> None:
     """Every visible post of a plan's board is an opinion on the plan: its copy feeds the digest."""
     if board.plan_id is None:
         return

@@ -397,3 +397,23 @@ def test_plan_board_posts_feed_the_plan_digest_as_forum_source(any_app, make_use
         assert digests.build(everything.id) == "done"
         assert db.session.get(Digest, everything.id).comment_count == 4
         assert db.session.scalar(select(func.count(Comment.id)).where(Comment.source == "forum")) == 3
+
+
+def test_demo_fills_the_forum_once(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import Comment, Post, Thread
+    from consult.services import demo
+
+    with app.app_context():
+        first = demo.load()
+        assert first["forum_posts_created"] > 20
+        assert demo.load()["forum_posts_created"] == 0  # safe to run twice
+        assert db.session.scalar(select(func.count(Post.id))) == first["forum_posts_created"]
+        mirrored = db.session.scalar(select(func.count(Comment.id)).where(Comment.source == "forum"))
+        assert 0 < mirrored < first["forum_posts_created"]  # only the plans' boards feed digests
+        thread = db.session.scalar(select(Thread).where(Thread.title == "老年人不会用手机怎么办？"))
+        assert thread.reply_count == 3
+    page = app.test_client().get(f"/forums/threads/{thread.id}").get_data(as_text=True)
+    assert "我们小区已经有了，确实方便。" in page
+    index = app.test_client().get("/forums/").get_data(as_text=True)
+    assert "社会改革论坛" in index and "一网通办" in index
