@@ -25,7 +25,7 @@ from consult.errors import wants_json
 from consult.extensions import db, limiter
 from consult.forums.forms import ActionForm, FlagForm, MergeForm, ReplyForm, ThreadForm
 from consult.models import Board, Plan, Post, Thread
-from consult.services import ServiceError
+from consult.services import ServiceError, notifications
 from consult.services import forums as forum_service
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
@@ -90,6 +90,10 @@ def _post_limit() -> str:
 
 def _user_key() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else (request.remote_addr or "")
+
+
+# One budget for new threads and replies together, so spreading posts over both routes gains nothing.
+forum_post_limit = limiter.shared_limit(_post_limit, scope="forum-post", key_func=_user_key)
 
 
 def _fresh(form: ThreadForm | ReplyForm) -> ThreadForm | ReplyForm:
@@ -180,7 +184,7 @@ def _done(message: str, target: str, status: int = 201, **data: object) -> Respo
 
 @bp.post("/boards/<int:board_id>/threads")
 @login_required
-@limiter.limit(_post_limit, key_func=_user_key)
+@forum_post_limit
 def new_thread(board_id: int) -> Response | tuple[Response, int]:
     board = _board_or_404(board_id)
     form = ThreadForm()
@@ -197,7 +201,7 @@ def new_thread(board_id: int) -> Response | tuple[Response, int]:
 
 @bp.post("/threads/<int:thread_id>/replies")
 @login_required
-@limiter.limit(_post_limit, key_func=_user_key)
+@forum_post_limit
 def new_reply(thread_id: int) -> Response | tuple[Response, int]:
     thread = _thread_or_404(thread_id)
     form = ReplyForm()
@@ -207,6 +211,7 @@ def new_reply(thread_id: int) -> Response | tuple[Response, int]:
         submission_id=form.submission_id.data,
     )
     forum_service.commit_and_dispatch(post)
+    notifications.publish_pending()
     target = _post_url(post)
     if not created:
         return _done(_("这条回复已经提交过了，不会重复保存。"), target, 409, id=post.id, duplicate=True)

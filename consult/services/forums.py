@@ -172,7 +172,21 @@ def reply(
         thread.last_post_at = post.created_at
         recount_thread(thread)
         mirror_post(post, thread.board)
+        _tell_about_reply(user, thread, post)
     return post, created
+
+
+def _tell_about_reply(author: User, thread: Thread, post: Post) -> None:
+    """The thread's starter and the author of the answered reply hear of it in their inbox."""
+    from consult.services import notifications
+
+    told = {thread.user_id}
+    if post.parent_id is not None:
+        told.add(db.session.scalar(select(Post.user_id).where(Post.id == post.parent_id)))
+    told.discard(author.id)
+    # A path, not url_for: services run without a request (the inbox page renders it as a link).
+    link = f"/forums/threads/{thread.id}#post-{post.id}"
+    notifications.notify_many([u for u in told if u], "forum_reply", _("您参与的讨论有了新回复：%(title)s", title=thread.title[:40]), post.body[:200], link)
 
 
 def recount_thread(thread: Thread) -> None:

@@ -417,3 +417,36 @@ def test_demo_fills_the_forum_once(app) -> None:  # type: ignore[no-untyped-def]
     assert "我们小区已经有了，确实方便。" in page
     index = app.test_client().get("/forums/").get_data(as_text=True)
     assert "社会改革论坛" in index and "一网通办" in index
+
+
+def test_reply_reaches_the_starters_inbox_not_the_replier_s(forum) -> None:  # type: ignore[no-untyped-def]
+    from consult.services import notifications
+
+    app, plan_id, board_id, (alice, alice_id), (bob, bob_id) = forum
+    thread_id = _thread(alice, board_id)
+    assert _reply(bob, thread_id, "回复给楼主").status_code == 302
+    top = _last_post_id(app)
+    assert _reply(alice, thread_id, "楼主回复二楼", parent_id=str(top)).status_code == 302
+    with app.app_context():
+        mine = notifications.inbox(alice_id)
+        assert [n.body for n in mine] == ["回复给楼主"] and mine[0].link.startswith(f"/forums/threads/{thread_id}#post-")
+        assert [n.body for n in notifications.inbox(bob_id)] == ["楼主回复二楼"]
+
+
+def test_new_threads_and_replies_share_one_rate_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import Post
+    from tests.conftest import _make_app, seed_open_plan
+
+    limited = _make_app(tmp_path, f"sqlite:///{tmp_path / 'limits.sqlite'}", RATELIMIT_ENABLED=True, COMMENT_RATE_LIMIT="4 per minute")
+    _, plan_id = seed_open_plan(limited)
+    client = limited.test_client()
+    login(client, "c@example.com", "password123")
+    board_id = _board_of(client, plan_id)
+    thread_id = _thread(client, board_id, title="第一个主题", body="内容")
+    statuses = [_reply(client, thread_id, f"第{i}条回复").status_code for i in range(3)]
+    refused = _post(client, f"/forums/boards/{board_id}/threads", title="第二个主题", body="内容")
+    assert statuses == [302, 302, 302] and refused.status_code == 429
+    assert "操作过于频繁" in refused.get_data(as_text=True)
+    with limited.app_context():
+        assert db.session.scalar(select(func.count(Post.id))) == 4  # what was accepted is kept
