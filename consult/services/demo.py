@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from consult.extensions import db
@@ -114,7 +114,7 @@ def load(now: datetime | None = None) -> dict[str, int]:
 def _demo_forums(users: list[User], now: datetime) -> int:
     """A few living threads on the plans' boards and the domain boards; a thread already there is skipped."""
     from consult.demo.forums import THREADS
-    from consult.models import Board, Post, Thread
+    from consult.models import Board, Post, PostVote, Thread
     from consult.services import forums
 
     boards = {b.domain: b for b in forums.domain_boards()}
@@ -133,8 +133,11 @@ def _demo_forums(users: list[User], now: datetime) -> int:
             thread = Thread(board_id=board.id, user_id=author.id, title=title, author_label=author.pseudonym, created_at=start, last_post_at=start)
             db.session.add(thread)
             db.session.flush()
-            posts = [Post(thread_id=thread.id, user_id=author.id, is_opener=True, body=opening, author_label=author.pseudonym,
-                          created_at=start, search_terms=search_terms(f"{title} {opening}"))]
+            opener = Post(thread_id=thread.id, user_id=author.id, is_opener=True, body=opening, author_label=author.pseudonym,
+                          created_at=start, search_terms=search_terms(f"{title} {opening}"))
+            db.session.add(opener)
+            db.session.flush()
+            posts = [opener]
             for r, (text, nested) in enumerate(replies):
                 who = users[(t * 5 + r * 3 + 11) % len(users)]
                 top = Post(thread_id=thread.id, user_id=who.id, body=text, author_label=who.pseudonym,
@@ -149,6 +152,11 @@ def _demo_forums(users: list[User], now: datetime) -> int:
             db.session.add_all(posts)
             db.session.flush()
             thread.last_post_at = max(p.created_at for p in posts)
+            for k, post in enumerate(posts):
+                voters = {users[(post.id * 13 + v) % len(users)] for v in range((len(title) + k * 3) % 7)}
+                db.session.add_all(PostVote(post_id=post.id, user_id=v.id) for v in voters if v.id != post.user_id)
+                db.session.flush()
+                post.support_count = db.session.scalar(select(func.count(PostVote.id)).where(PostVote.post_id == post.id)) or 0
             for post in posts:
                 forums.mirror_post(post, board)
             forums.recount_thread(thread)
