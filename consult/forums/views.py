@@ -32,6 +32,13 @@ bp = Blueprint("forums", __name__, url_prefix="/forums")
 
 THREADS_PER_PAGE = 20
 REPLIES_PER_PAGE = 30
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL: a larger one would fail in the database, not here
+
+
+@bp.url_value_preprocessor
+def _ids_in_range(endpoint: str | None, values: dict | None) -> None:
+    if any(isinstance(v, int) and v > MAX_ID for v in (values or {}).values()):
+        abort(404, description=_("没有找到该页面。"))
 
 
 @bp.errorhandler(ServiceError)
@@ -52,7 +59,7 @@ def _int(value: str | None, *, field: str) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdigit() or len(value) > 12 or int(value) > MAX_ID:
         raise ServiceError(_("%(field)s无效。", field=field), 400)
     return int(value)
 
@@ -108,11 +115,8 @@ def _fresh(form: ThreadForm | ReplyForm) -> ThreadForm | ReplyForm:
 @bp.get("/")
 def index() -> str:
     boards = forum_service.domain_boards()
-    plan_boards = list(
-        db.session.scalars(
-            select(Board).join(Plan, Board.plan_id == Plan.id).where(Plan.published.is_(True)).order_by(Plan.closes_at.desc())
-        )
-    )
+    plans = list(db.session.scalars(select(Plan).where(Plan.published.is_(True)).order_by(Plan.opens_at.desc(), Plan.id.desc()).limit(50)))
+    board_of = dict(db.session.execute(select(Board.plan_id, Board.id).where(Board.plan_id.is_not(None))).all())
     counts = dict(
         db.session.execute(
             select(Thread.board_id, func.count(Thread.id))
@@ -121,7 +125,7 @@ def index() -> str:
         ).all()
     )
     db.session.commit()  # the standing boards, if this was the first visit
-    return render_template("forums/index.html", boards=boards, plan_boards=plan_boards, counts=counts)
+    return render_template("forums/index.html", boards=boards, plans=plans, board_of=board_of, counts=counts)
 
 
 @bp.get("/plans/<int:plan_id>")

@@ -108,12 +108,17 @@ def test_bad_bodies_titles_and_ids_are_refused_with_a_clear_message(forum, make_
         (f"/forums/threads/{thread_id}/replies", {"body": "好", "quote_id": "999999"}, 400, "不在这个主题中"),
         ("/forums/threads/999999/replies", {"body": "好"}, 404, "没有找到该主题"),
         ("/forums/posts/999999/support", {}, 404, "没有找到该帖子"),
+        (f"/forums/threads/{thread_id}/replies", {"body": "好", "parent_id": "99999999999"}, 400, "回复对象无效"),
+        ("/forums/threads/99999999999/replies", {"body": "好"}, 404, "没有找到"),
     ]
     for url, data, status, message in cases:
         response = _post(bob, url, **data)
         assert response.status_code == status, (url, data, response.status_code)
         assert message in response.get_data(as_text=True), (url, data)
     assert _count(app, Post) == 1  # only the opener
+    assert bob.get("/forums/threads/99999999999").status_code == 404
+    assert bob.get(f"/forums/boards/{board_id}?page=-3&sort=nonsense").status_code == 200
+    assert bob.get("/forums/search?q=" + "长" * 500 + "&board=abc").status_code == 200
 
     # A reply may not hang under a post of another thread (someone else's ids).
     other_thread = _thread(bob, board_id, title="另一个主题", body="另一个内容")
