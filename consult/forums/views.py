@@ -25,7 +25,7 @@ from consult.errors import wants_json
 from consult.extensions import db, limiter
 from consult.forums.forms import ActionForm, FlagForm, MergeForm, ReplyForm, ThreadForm
 from consult.models import Board, Plan, Post, Thread
-from consult.services import ServiceError, notifications
+from consult.services import ServiceError, forum_moderation, notifications
 from consult.services import forums as forum_service
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
@@ -257,7 +257,7 @@ def support(post_id: int) -> Response | tuple[Response, int]:
 def flag(post_id: int) -> Response | tuple[Response, int]:
     post = _post_or_404(post_id)
     form = FlagForm()
-    hidden = forum_service.flag(current_user, post, form.reason.data or "")
+    hidden = forum_moderation.flag(current_user, post, form.reason.data or "")
     db.session.commit()
     message = _("感谢举报，工作人员会尽快处理。") + (_("该帖已暂时隐藏，等待审核。") if hidden else "")
     if wants_json():
@@ -281,7 +281,7 @@ def _on(form: ActionForm) -> bool:
 def thread_action(thread_id: int, action: str) -> Response:
     thread = _thread_or_404(thread_id)
     field = {"pin": "pinned", "lock": "locked", "hide": "hidden"}[action]
-    forum_service.set_thread_flag(current_user, thread, field, _on(ActionForm()))
+    forum_moderation.set_thread_flag(current_user, thread, field, _on(ActionForm()))
     db.session.commit()
     flash(_("已更新主题状态。"), "success")
     return redirect(url_for("forums.thread", thread_id=thread.id), 303)
@@ -295,7 +295,7 @@ def merge(thread_id: int) -> Response:
     target = db.session.get(Thread, target_id) if target_id else None
     if target is None:
         raise ServiceError(_("没有找到要合并到的主题。"), 404)
-    target = forum_service.merge_threads(current_user, source, target)
+    target = forum_moderation.merge_threads(current_user, source, target)
     db.session.commit()
     flash(_("主题已合并。"), "success")
     return redirect(url_for("forums.thread", thread_id=target.id), 303)
@@ -305,7 +305,7 @@ def merge(thread_id: int) -> Response:
 @staff_required
 def hide_post(post_id: int) -> Response:
     post = _post_or_404(post_id)
-    forum_service.hide_post(current_user, post, _on(ActionForm()))
+    forum_moderation.hide_post(current_user, post, _on(ActionForm()))
     db.session.commit()
     flash(_("已更新帖子状态。"), "success")
     return redirect(safe_target(request.referrer, _post_url(post)), 303)
@@ -315,7 +315,7 @@ def hide_post(post_id: int) -> Response:
 @staff_required
 def resolve(post_id: int) -> Response:
     post = _post_or_404(post_id)
-    forum_service.resolve_flags(current_user, post, keep=_on(ActionForm()))
+    forum_moderation.resolve_flags(current_user, post, keep=_on(ActionForm()))
     db.session.commit()
     flash(_("举报已处理。"), "success")
     return redirect(url_for("forums.moderation"), 303)
@@ -325,7 +325,7 @@ def resolve(post_id: int) -> Response:
 @staff_required
 def close_board(board_id: int) -> Response:
     board = _board_or_404(board_id)
-    forum_service.close_board(current_user, board, _on(ActionForm()))
+    forum_moderation.close_board(current_user, board, _on(ActionForm()))
     db.session.commit()
     flash(_("已更新讨论区状态。"), "success")
     return redirect(url_for("forums.board", board_id=board.id), 303)
@@ -334,4 +334,4 @@ def close_board(board_id: int) -> Response:
 @bp.get("/moderation")
 @staff_required
 def moderation() -> str:
-    return render_template("forums/moderation.html", items=forum_service.open_flags(current_user), action_form=ActionForm())
+    return render_template("forums/moderation.html", items=forum_moderation.open_flags(current_user), action_form=ActionForm())

@@ -364,7 +364,7 @@ def test_three_flags_hide_a_post_until_staff_keep_it(forum, make_user) -> None: 
 def test_plan_board_posts_feed_the_plan_digest_as_forum_source(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
     from consult.models import Comment, Digest, Plan, User
-    from consult.services import comments, digests, forums
+    from consult.services import comments, digests, forum_moderation, forums
 
     plan_id = make_plan()
     a, b, staff_id = make_user()[0], make_user()[0], make_user(role="staff")[0]
@@ -384,11 +384,15 @@ def test_plan_board_posts_feed_the_plan_digest_as_forum_source(any_app, make_use
         assert sorted(c.body for c in forum_only) == sorted(["公示期\n公示期应当延长到四十五日。", "同意延长公示期，并公开采纳情况。", "公示方式\n公示应当在政府网站首页。"])
         assert {c.source for c in forum_only} == {"forum"} and {c.origin_type for c in forum_only} == {"forum_post"}
 
-        forums.hide_post(staff, reply, True)
+        forum_moderation.hide_post(staff, reply, True)
         db.session.commit()
         assert len(db.session.scalars(digests._analysed(plan_id, digests.sources_key(["forum"]))).all()) == 2
-        forums.hide_post(staff, reply, False)
-        forums.merge_threads(staff, other, thread)  # merging keeps the mirrored copies
+        forum_moderation.hide_post(staff, reply, False)
+        forum_moderation.set_thread_flag(staff, other, "hidden", True)  # a hidden thread takes its posts along
+        db.session.commit()
+        assert len(db.session.scalars(digests._analysed(plan_id, digests.sources_key(["forum"]))).all()) == 2
+        forum_moderation.set_thread_flag(staff, other, "hidden", False)
+        forum_moderation.merge_threads(staff, other, thread)  # merging keeps the mirrored copies
         db.session.commit()
         assert len(db.session.scalars(digests._analysed(plan_id, digests.sources_key(["forum"]))).all()) == 3
 
