@@ -4,6 +4,7 @@ from consult.models.audit import AuditEntry
 from consult.models.comments import Comment, CommentVote, ImportBatch
 from consult.models.digests import Digest, UserWord
 from consult.models.flags import Flag
+from consult.models.forums import Board, Post, PostVote, Thread
 from consult.models.moderation import SensitiveWord
 from consult.models.notifications import Notification
 from consult.models.outbox import OutboxEvent
@@ -12,6 +13,7 @@ from consult.models.users import Department, User, VerificationCode
 
 __all__ = [
     "AuditEntry",
+    "Board",
     "Clause",
     "Comment",
     "CommentVote",
@@ -24,6 +26,9 @@ __all__ = [
     "Plan",
     "PlanVersion",
     "SensitiveWord",
+    "Post",
+    "PostVote",
+    "Thread",
     "User",
     "UserWord",
     "VerificationCode",
