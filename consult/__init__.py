@@ -24,11 +24,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from consult import celery, database, errors, security, templating
+    from consult import celery, converters, database, errors, security, templating
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     # First, so malformed bodies are refused before anything (CSRF included) parses the form.
     security.init_app(app)
+    converters.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

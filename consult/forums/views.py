@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from consult.accounts.auth import safe_target, staff_required
+from consult.converters import MAX_ID
 from consult.errors import wants_json
 from consult.extensions import db, limiter
 from consult.forums.forms import ActionForm, FlagForm, MergeForm, ReplyForm, ThreadForm
@@ -32,13 +33,6 @@ bp = Blueprint("forums", __name__, url_prefix="/forums")
 
 THREADS_PER_PAGE = 20
 REPLIES_PER_PAGE = 30
-MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL: a larger one would fail in the database, not here
-
-
-@bp.url_value_preprocessor
-def _ids_in_range(endpoint: str | None, values: dict | None) -> None:
-    if any(isinstance(v, int) and v > MAX_ID for v in (values or {}).values()):
-        abort(404, description=_("没有找到该页面。"))
 
 
 @bp.errorhandler(ServiceError)
