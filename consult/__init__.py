@@ -42,12 +42,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult.accounts import auth
     from consult.accounts.views import bp as accounts_bp
     from consult.digests.views import bp as digests_bp
+    from consult.hearings.views import bp as hearings_bp
     from consult.main.views import bp as main_bp
     from consult.plans.views import bp as plans_bp
     from consult.search.views import bp as search_bp
     from consult.staff.views import bp as staff_bp
 
     auth.init_app(app, login_manager)
-    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp):
+    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, hearings_bp):
         app.register_blueprint(bp)
     return app

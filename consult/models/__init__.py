@@ -4,9 +4,11 @@ from consult.models.audit import AuditEntry
 from consult.models.comments import Comment, CommentVote, ImportBatch
 from consult.models.digests import Digest, UserWord
 from consult.models.flags import Flag
+from consult.models.hearings import Hearing, HearingApplication, HearingMinutesPart
 from consult.models.notifications import Notification
 from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
+from consult.models.suggestions import Suggestion, SuggestionEvent
 from consult.models.users import Department, User, VerificationCode
 
 __all__ = [
@@ -18,10 +20,15 @@ __all__ = [
     "ImportBatch",
     "Digest",
     "Flag",
+    "Hearing",
+    "HearingApplication",
+    "HearingMinutesPart",
     "Notification",
     "OutboxEvent",
     "Plan",
     "PlanVersion",
+    "Suggestion",
+    "SuggestionEvent",
     "User",
     "UserWord",
     "VerificationCode",
