@@ -71,8 +71,8 @@ class Hearing(db.Model):
 
 class HearingApplication(db.Model):
     __table_args__ = (
-        UniqueConstraint("hearing_id", "user_id"),  # one application per person
-        UniqueConstraint("hearing_id", "seat_number"),  # a seat is never booked twice
+        UniqueConstraint("hearing_id", "user_id", name="uq_hearing_application_user"),  # one application per person
+        UniqueConstraint("hearing_id", "seat_number", name="uq_hearing_application_seat"),  # a seat is never booked twice
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

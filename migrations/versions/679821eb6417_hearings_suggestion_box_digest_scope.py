@@ -120,8 +120,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['hearing_id'], ['hearing.id'], name=op.f('fk_hearing_application_hearing_id_hearing'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_hearing_application_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_hearing_application')),
-    sa.UniqueConstraint('hearing_id', 'seat_number', name=op.f('uq_hearing_application_hearing_id')),
-    sa.UniqueConstraint('hearing_id', 'user_id', name=op.f('uq_hearing_application_hearing_id')),
+    sa.UniqueConstraint('hearing_id', 'seat_number', name=op.f('uq_hearing_application_seat')),
+    sa.UniqueConstraint('hearing_id', 'user_id', name=op.f('uq_hearing_application_user')),
     sa.UniqueConstraint('public_id', name=op.f('uq_hearing_application_public_id'))
     )
     with op.batch_alter_table('hearing_application', schema=None) as batch_op:
