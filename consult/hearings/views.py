@@ -79,6 +79,7 @@ def detail(hearing_id: int) -> str:
         public=public,
         parts=parts,
         quotas=service.quotas_of(hearing),
+        can_manage=current_user.is_authenticated and current_user.is_staff and can_manage_plan(current_user, hearing.plan),
     )
 
 
