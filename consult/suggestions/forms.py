@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 from consult.models.suggestions import DOMAINS
 
@@ -29,3 +29,9 @@ class AssignForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     reply = TextAreaField(_l("答复内容"))
+
+
+class DigestForm(FlaskForm):
+    domain = SelectField(_l("领域"), choices=[(d, d) for d in DOMAINS], validate_choice=False)
+    start = DateField(_l("开始日期"), validators=[DataRequired(_l("请填写开始日期。"))])
+    end = DateField(_l("结束日期"), validators=[DataRequired(_l("请填写结束日期。"))])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -10,11 +12,13 @@ from werkzeug.wrappers import Response
 
 from consult.accounts.auth import roles_required, staff_required
 from consult.extensions import db, limiter
-from consult.models import Department, Suggestion
+from consult.models import Department, Digest, Suggestion
 from consult.models.suggestions import DOMAINS
-from consult.services import ServiceError, notifications
+from consult.services import ServiceError, audit, notifications, outbox, reports, suggestion_digests
+from consult.services import digests as digest_service
 from consult.services import suggestions as service
-from consult.suggestions.forms import AssignForm, FollowForm, ReplyForm, SuggestionForm
+from consult.suggestions.forms import AssignForm, DigestForm, FollowForm, ReplyForm, SuggestionForm
+from worker.analysis.pipeline import DigestResult
 
 bp = Blueprint("suggestions", __name__, url_prefix="/suggestions")
 STATUS_LABELS = {"received": "已受理", "assigned": "已转交部门办理", "replied": "已答复"}
@@ -144,3 +148,53 @@ def reply(suggestion_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         abort(400)
     return _act(suggestion, lambda: service.reply(current_user, suggestion, form.reply.data or ""), _("答复已发送。"))
+
+
+# --- digests across suggestions (office staff) ------------------------------------------------
+
+
+@bp.route("/staff/digests", methods=["GET", "POST"])
+@roles_required("staff", "admin")
+def digests() -> str | Response | tuple[str, int]:
+    form = DigestForm()
+    if not form.is_submitted():
+        today = date.today()
+        form.start.data, form.end.data = today.replace(month=1, day=1), today
+    elif form.validate():
+        try:
+            digest, created = suggestion_digests.request_digest(form.domain.data or "", form.start.data, form.end.data)
+            audit.record(current_user, "suggestion.digest", "digest", digest.id, scope_key=digest.scope_key)
+            db.session.commit()
+            outbox.publish(outbox.due_for(digest_service.BUILD_TASK, digest.id))
+        except ServiceError as error:
+            db.session.rollback()
+            form.domain.errors = [*form.domain.errors, error.message]
+            return render_template("suggestions/digests.html", form=form, history=suggestion_digests.history()), error.status
+        flash(_("已开始生成建议摘要。") if created else _("没有新的建议，摘要已是最新（或正在生成）。"), "success")
+        return redirect(url_for("suggestions.digest", digest_id=digest.id))
+    else:
+        return render_template("suggestions/digests.html", form=form, history=suggestion_digests.history()), 400
+    return render_template("suggestions/digests.html", form=form, history=suggestion_digests.history())
+
+
+def _suggestion_digest(digest_id: int) -> Digest:
+    digest = db.session.get(Digest, digest_id)
+    if digest is None or digest.scope != suggestion_digests.SCOPE:
+        abort(404, description=_("没有找到该摘要。"))
+    return digest
+
+
+@bp.get("/staff/digests/<int:digest_id>")
+@roles_required("staff", "admin")
+def digest(digest_id: int) -> str:
+    digest = _suggestion_digest(digest_id)
+    result = DigestResult.from_dict(digest.result) if digest.result else None
+    domain, start, end = suggestion_digests.parse_key(digest.scope_key)
+    return render_template("suggestions/digest.html", digest=digest, result=result, domain=domain, start=start, end=end, stance_text=reports.stance_text)
+
+
+@bp.get("/staff/digests/<int:digest_id>/status")
+@roles_required("staff", "admin")
+def digest_status(digest_id: int) -> Response:
+    digest = _suggestion_digest(digest_id)
+    return jsonify(status=digest.status, progress=digest.progress, stage=digest.stage, error=digest.error)
