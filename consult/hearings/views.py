@@ -134,7 +134,9 @@ def withdraw(hearing_id: int) -> Response | tuple[str, int]:
 
 
 def _result(hearing: Hearing) -> dict:
-    applicants = service.lottery_input(hearing)
+    """What anyone needs to re-run the draw (see docs/hearings.md), plus the seats as they are now."""
+    record = hearing.draw_record or {}
+    applicants = record.get("applicants") or [{"public_id": a.public_id, "stance": a.stance, "group": a.group, "order": a.order} for a in service.lottery_input(hearing)]
     return {
         "hearing_id": hearing.id,
         "method": hearing.selection,
@@ -146,7 +148,8 @@ def _result(hearing: Hearing) -> dict:
         "drawn_at": hearing.drawn_at.isoformat() if hearing.drawn_at else None,
         "capacity": hearing.capacity,
         "quotas": hearing.quotas or [],
-        "applicants": [{"public_id": a.public_id, "stance": a.stance, "group": a.group, "order": a.order} for a in applicants],
+        "applicants": applicants,
+        "draw": {"selected": record["selected"], "waiting": record["waiting"]} if record else None,
         "selected": [a.public_id for a in service.seated(hearing)] if hearing.drawn_at or hearing.selection == lottery.FIRST_COME else [],
         "waiting": [a.public_id for a in service.waiting(hearing)],
     }

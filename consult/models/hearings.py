@@ -51,6 +51,9 @@ class Hearing(db.Model):
     public_value: Mapped[str] = mapped_column(String(200), default="")
     seed: Mapped[str] = mapped_column(String(300), default="")
     drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The draw as it happened (applicant list, selected, waiting): later cancellations and
+    # promotions change the seats, never this record, so anyone can still re-run the draw.
+    draw_record: Mapped[dict | None] = mapped_column(JSON)
     minutes: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     minutes_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

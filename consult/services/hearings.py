@@ -283,6 +283,11 @@ def run_draw(hearing: Hearing, actor: User, public_value: str, now: datetime | N
     hearing.drawn_at = now
     applicants = lottery_input(hearing)
     result = lottery.draw(hearing.seed, applicants, quotas_of(hearing), hearing.capacity)
+    hearing.draw_record = {
+        "applicants": [{"public_id": a.public_id, "stance": a.stance, "group": a.group, "order": a.order} for a in applicants],
+        "selected": result.selected,
+        "waiting": result.waiting,
+    }
     by_public = {a.public_id: a for a in db.session.scalars(select(HearingApplication).where(HearingApplication.hearing_id == hearing.id, HearingApplication.status == SeatStatus.APPLIED))}
     for seat, public_id in enumerate(result.selected, start=1):
         _seat(hearing, by_public[public_id], seat, result.reason[public_id], now)

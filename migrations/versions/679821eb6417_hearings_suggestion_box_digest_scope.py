@@ -73,6 +73,7 @@ def upgrade():
     sa.Column('public_value', sa.String(length=200), nullable=False),
     sa.Column('seed', sa.String(length=300), nullable=False),
     sa.Column('drawn_at', consult.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('draw_record', sa.JSON(), nullable=True),
     sa.Column('minutes', sa.Text(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('minutes_published_at', consult.models.base.UTCDateTime(timezone=True), nullable=True),

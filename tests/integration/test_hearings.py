@@ -101,7 +101,22 @@ def test_apply_then_refusals_are_clear_and_lose_nothing(app, make_user, make_pla
         assert [(r.user_id, r.statement) for r in rows] == [(user_id, "建议起步价不变，夜间加价透明公示。")]
 
 
-def test_public_lottery_fills_quotas_notifies_and_publishes_a_reproducible_result(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+def _run_documented_snippet(data: dict, tmp_path) -> dict:  # type: ignore[no-untyped-def]
+    """The reproduction snippet of docs/hearings.md, run as a stranger would: a separate Python."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "hearings.md").read_text(encoding="utf-8")
+    snippet = doc.split("### Reproducing a draw yourself", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    saved = tmp_path / "draw.json"
+    saved.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", snippet, str(saved)], capture_output=True, text=True, check=True, timeout=60)
+    return json.loads(out.stdout)
+
+
+def test_public_lottery_fills_quotas_notifies_and_publishes_a_reproducible_result(app, make_user, make_plan, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
     from consult.models import AuditEntry, Comment, Hearing, HearingApplication, Notification
     from worker.analysis import lottery
@@ -136,7 +151,8 @@ def test_public_lottery_fills_quotas_notifies_and_publishes_a_reproducible_resul
     applicants = [lottery.Applicant(a["public_id"], a["stance"], a["group"], a["order"]) for a in data["applicants"]]
     quotas = [lottery.Quota(**q) for q in data["quotas"]]
     replay = lottery.draw(data["seed"], applicants, quotas, data["capacity"])
-    assert replay.selected == data["selected"] and replay.waiting == data["waiting"]
+    assert replay.selected == data["selected"] == data["draw"]["selected"] and replay.waiting == data["waiting"] == data["draw"]["waiting"]
+    assert _run_documented_snippet(data, tmp_path) == data["draw"]
     opponent = next(a["public_id"] for a in data["applicants"] if a["stance"] == "oppose")
     assert opponent in data["selected"]  # the reserved seat for opposing views
     assert len(data["selected"]) == 3 and len(data["waiting"]) == 4
@@ -154,6 +170,15 @@ def test_public_lottery_fills_quotas_notifies_and_publishes_a_reproducible_resul
         seats = [a.seat_number for a in db.session.scalars(select(HearingApplication).where(HearingApplication.status == "selected"))]
         assert sorted(seats) == [1, 2, 3]
         assert db.session.get(Hearing, hearing_id).drawn_at is not None
+        first = db.session.scalar(select(HearingApplication).where(HearingApplication.seat_number == 1))
+
+    # Staff cancel a seat: the next on the waiting list moves up; the published draw stays re-runnable.
+    cancel = staff.post(f"/hearings/{hearing_id}/applications/{first.id}/cancel", data={"csrf_token": csrf_from(manage)})
+    assert cancel.status_code == 302
+    after = app.test_client().get(f"/hearings/{hearing_id}/draw.json").get_json()
+    assert after["draw"] == data["draw"] and after["applicants"] == data["applicants"]
+    assert first.public_id not in after["selected"] and len(after["selected"]) == 3 and len(after["waiting"]) == 3
+    assert _run_documented_snippet(after, tmp_path) == after["draw"]
 
 
 def test_a_freed_seat_goes_to_the_next_on_the_waiting_list(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
