@@ -98,7 +98,7 @@ def _suggestions(now: datetime, office: User, users: list[User]) -> int:
         if i % 2 == 0:
             department = department_named({"经济": "市发展改革委", "社会": "市民政局", "生态": "市生态环境局"}.get(domain, "市委改革办"))
             suggestions.assign(office, suggestion, department.id)
-            if i % 4 == 0:
+            if i % 4 != 2:
                 suggestions.reply(office, suggestion, f"感谢您的建议。我们已将“{title}”纳入年度改革任务研究，将在下半年提出具体措施。")
         created += 1
     return created

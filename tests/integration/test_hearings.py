@@ -304,3 +304,20 @@ def test_staff_schedule_a_hearing_from_the_form(app, make_user, make_plan) -> No
         assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "hearing.schedule")) is not None
     result = app.test_client().get(f"/hearings/{hearing.id}/draw").get_data(as_text=True)
     assert hearing.seed_commitment in result and hearing.seed_secret not in result
+
+
+def test_a_recipients_only_hearing_asks_applicants_to_say_how_they_are_served(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import HearingApplication
+
+    hearing_id = _schedule(app, make_plan(), eligibility="recipients", groups=(), quotas=())
+    _, client = _citizen(app, make_user)
+    page = client.get(f"/hearings/{hearing_id}").get_data(as_text=True)
+    assert "服务对象说明" in page
+    missing = client.post(f"/hearings/{hearing_id}/apply", data={"csrf_token": csrf_from(page), "stance": "other", "statement": "我想谈谈办事体验。"})
+    assert missing.status_code == 400 and "服务对象说明不能为空" in missing.get_data(as_text=True)
+    done = client.post(f"/hearings/{hearing_id}/apply", data={"csrf_token": csrf_from(page), "stance": "other", "statement": "我想谈谈办事体验。", "recipient_note": "2025 年在该局办理过出租车营运证"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(HearingApplication.recipient_note)) == "2025 年在该局办理过出租车营运证"
+    assert app.test_client().get("/hearings/999999").status_code == 404
