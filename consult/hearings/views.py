@@ -59,7 +59,9 @@ def _apply_form(hearing: Hearing) -> ApplyForm:
 @bp.get("/")
 def index() -> str:
     hearings = list(db.session.scalars(select(Hearing).join(Plan).where(Plan.published.is_(True)).order_by(Hearing.starts_at.desc())))
-    return render_template("hearings/index.html", hearings=hearings, now=_now())
+    staff = current_user.is_authenticated and current_user.is_staff
+    managed = {h.id for h in hearings if staff and can_manage_plan(current_user, h.plan)}
+    return render_template("hearings/index.html", hearings=hearings, now=_now(), managed=managed)
 
 
 @bp.get("/<int:hearing_id>")

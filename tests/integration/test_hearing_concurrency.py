@@ -118,3 +118,41 @@ def test_concurrent_cancellations_and_sign_ups_keep_seats_unique(any_app, make_u
     seats, statuses = _seats(any_app, hearing_id)
     assert seats == [1, 2, 3, 4]  # every freed seat refilled exactly once
     assert statuses["selected"] == 4 and statuses["cancelled"] == 3 and statuses["waiting"] == 3
+
+
+def test_two_staff_pressing_draw_at_once_give_one_draw(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import Hearing, HearingApplication, Plan, User
+    from consult.services import ServiceError, hearings
+
+    plan_id = make_plan()
+    with any_app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        now = datetime.now(UTC)
+        data = hearings.ScheduleInput(title="抽签并发", starts_at=now + timedelta(days=20), registration_opens_at=now - timedelta(hours=1), registration_closes_at=now + timedelta(days=1), capacity=2, place="会议室")
+        hearing = hearings.schedule(db.session.get(User, plan.created_by_id), plan, data)
+        db.session.commit()
+        hearing_id = hearing.id
+    for user_id in [make_user()[0] for _ in range(5)]:
+        with any_app.app_context():
+            user = db.session.get(User, user_id)
+            hearings.seat_transaction(hearing_id, lambda locked, u=user: hearings.apply(locked, u, stance="other", group="", statement="要点"))
+    with any_app.app_context():
+        db.session.get(Hearing, hearing_id).registration_closes_at = datetime.now(UTC) - timedelta(minutes=1)
+        db.session.commit()
+    staff = [make_user(role="staff")[0] for _ in range(2)]
+
+    def draw(staff_id: int, value: str):  # type: ignore[no-untyped-def]
+        def job():  # type: ignore[no-untyped-def]
+            actor = db.session.get(User, staff_id)
+            return hearings.seat_transaction(hearing_id, lambda locked: hearings.run_draw(locked, actor, value))
+
+        return job
+
+    results = _at_once(any_app, [draw(staff[0], "1111"), draw(staff[1], "2222")])
+    refused = [r for r in results if isinstance(r, ServiceError)]
+    assert len(refused) == 1 and refused[0].status == 409, results
+    with any_app.app_context():
+        rows = db.session.scalars(select(HearingApplication).where(HearingApplication.hearing_id == hearing_id)).all()
+        assert sorted(r.seat_number for r in rows if r.seat_number) == [1, 2]
+        assert sorted(r.waiting_position for r in rows if r.waiting_position) == [1, 2, 3]

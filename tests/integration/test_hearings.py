@@ -276,6 +276,7 @@ def test_department_staff_cannot_manage_another_departments_hearing(app, make_us
     login(client, login_name, password)
     assert client.get(f"/hearings/{hearing_id}/manage").status_code == 403
     page = client.get("/hearings/").get_data(as_text=True)
+    assert f"/hearings/{hearing_id}/manage" not in page  # no "manage" link on another department's hearing
     response = client.post(f"/hearings/{hearing_id}/draw", data={"csrf_token": csrf_from(page), "public_value": "1"})
     assert response.status_code == 403
 
