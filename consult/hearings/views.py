@@ -24,6 +24,16 @@ from worker.analysis import lottery
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
 
 
+@bp.app_context_processor
+def _plan_hearings() -> dict[str, object]:
+    """`plan_hearings(plan_id)` for the plan page header: the plan's hearings, latest first."""
+
+    def plan_hearings(plan_id: int) -> list[Hearing]:
+        return list(db.session.scalars(select(Hearing).where(Hearing.plan_id == plan_id).order_by(Hearing.starts_at.desc()).limit(5)))
+
+    return {"plan_hearings": plan_hearings}
+
+
 def _hearing_or_404(hearing_id: int) -> Hearing:
     hearing = db.session.get(Hearing, hearing_id)
     if hearing is None or not hearing.plan.published:

@@ -73,6 +73,9 @@ def test_apply_then_refusals_are_clear_and_lose_nothing(app, make_user, make_pla
     again = _apply(app, client, hearing_id, statement="换个说法再报一次")
     assert again.status_code == 409 and "不能重复报名" in again.get_data(as_text=True)
 
+    plan_page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert f"/hearings/{hearing_id}" in plan_page and "出租车价格调整听证会" in plan_page  # found from the plan
+
     bad = _apply(app, _citizen(app, make_user)[1], hearing_id, stance="maybe")
     assert bad.status_code == 400
     huge = _apply(app, _citizen(app, make_user)[1], hearing_id, statement="长" * 501)
