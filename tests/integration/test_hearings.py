@@ -265,6 +265,15 @@ def test_minutes_are_split_into_turns_and_mirrored_for_the_digest(app, make_user
         assert len(copies) == 3 and {c.source for c in copies} == {"hearing"} and {c.plan_id for c in copies} == {plan_id}
     public = app.test_client().get(f"/hearings/{hearing_id}").get_data(as_text=True)
     assert "两方意见分歧" in public and "反对上调" in public
+    with app.app_context():  # the plan digest, filtered to the hearing source, is built from the turns
+        from consult.models import Plan
+        from consult.services import digests
+
+        digest, _created = digests.request_digest(db.session.get(Plan, plan_id), sources=["hearing"])
+        db.session.commit()
+        assert digests.build(digest.id) == "done"
+        digest = db.session.get(type(digest), digest.id)
+        assert digest.comment_count == 3 and digest.sources_key == "hearing"
     # Publishing a corrected, shorter text takes the dropped turn out of the analysis.
     assert staff.post(f"/hearings/{hearing_id}/minutes", data={"csrf_token": csrf_from(page), "minutes": "司机代表：起步价应当上调。", "summary": "更正"}).status_code == 302
     with app.app_context():
