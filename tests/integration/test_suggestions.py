@@ -65,8 +65,16 @@ def test_anyone_sends_follows_and_reads_the_published_reply(app, make_user) -> N
         user = db.session.scalars(select(User).where(User.role == "department")).one()
         user.department_id = dept_id
         db.session.commit()
+        dept_user_id = user.id
     queue = dept_staff.get("/suggestions/staff/").get_data(as_text=True)
     assert number in queue
+    page = office.get(f"/suggestions/staff/{suggestion_id}").get_data(as_text=True)  # re-assign: the department hears
+    assert office.post(f"/suggestions/staff/{suggestion_id}/assign", data={"csrf_token": csrf_from(page), "department_id": dept_id}).status_code == 302
+    with app.app_context():
+        from consult.models import Notification
+
+        told = db.session.scalars(select(Notification.title).where(Notification.user_id == dept_user_id)).all()
+        assert told == ["新的改革建议待答复：建议推广垃圾分类积分"]
     page = dept_staff.get(f"/suggestions/staff/{suggestion_id}").get_data(as_text=True)
     replied = dept_staff.post(f"/suggestions/staff/{suggestion_id}/reply", data={"csrf_token": csrf_from(page), "reply": "感谢建议，已纳入明年垃圾分类工作方案。"})
     assert replied.status_code == 302
@@ -76,8 +84,8 @@ def test_anyone_sends_follows_and_reads_the_published_reply(app, make_user) -> N
     assert "建议推广垃圾分类积分" in public and "已纳入明年" in public and "13900000000" not in public
     with app.app_context():
         actions = sorted(a for a in db.session.scalars(select(AuditEntry.action)))
-        assert actions == ["suggestion.assign", "suggestion.reply"]
-        assert [e.status for e in db.session.get(Suggestion, suggestion_id).events] == ["received", "assigned", "replied"]
+        assert actions == ["suggestion.assign", "suggestion.assign", "suggestion.reply"]
+        assert [e.status for e in db.session.get(Suggestion, suggestion_id).events] == ["received", "assigned", "assigned", "replied"]
 
 
 def test_a_logged_in_sender_follows_without_the_code_and_is_notified(app, make_user) -> None:  # type: ignore[no-untyped-def]
