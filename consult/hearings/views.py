@@ -21,7 +21,8 @@ from consult.services import ServiceError
 from consult.services import hearings as service
 from worker.analysis import lottery
 
-bp = Blueprint("hearings", __name__, url_prefix="/hearings")
+# Public pages under /hearings, staff pages under /staff (where the permission walk covers them).
+bp = Blueprint("hearings", __name__)
 
 
 @bp.app_context_processor
@@ -66,7 +67,7 @@ def _apply_form(hearing: Hearing) -> ApplyForm:
     return form
 
 
-@bp.get("/")
+@bp.get("/hearings/")
 def index() -> str:
     hearings = list(db.session.scalars(select(Hearing).join(Plan).where(Plan.published.is_(True)).order_by(Hearing.starts_at.desc())))
     staff = current_user.is_authenticated and current_user.is_staff
@@ -74,7 +75,7 @@ def index() -> str:
     return render_template("hearings/index.html", hearings=hearings, now=_now(), managed=managed)
 
 
-@bp.get("/<int:hearing_id>")
+@bp.get("/hearings/<int:hearing_id>")
 def detail(hearing_id: int) -> str:
     hearing = _hearing_or_404(hearing_id)
     now = _now()
@@ -99,7 +100,7 @@ def _apply_limit() -> str:
     return current_app.config["COMMENT_RATE_LIMIT"]
 
 
-@bp.post("/<int:hearing_id>/apply")
+@bp.post("/hearings/<int:hearing_id>/apply")
 @login_required
 @limiter.limit(_apply_limit, key_func=lambda: f"user:{current_user.id}")
 def apply(hearing_id: int) -> Response | tuple[str, int]:
@@ -127,7 +128,7 @@ def _error(hearing: Hearing, message: str, status: int) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, title=_("报名未成功"), message=message, back=url_for("hearings.detail", hearing_id=hearing.id)), status
 
 
-@bp.post("/<int:hearing_id>/withdraw")
+@bp.post("/hearings/<int:hearing_id>/withdraw")
 @login_required
 def withdraw(hearing_id: int) -> Response | tuple[str, int]:
     hearing = _hearing_or_404(hearing_id)
@@ -167,7 +168,7 @@ def _result(hearing: Hearing) -> dict:
     }
 
 
-@bp.get("/<int:hearing_id>/draw")
+@bp.get("/hearings/<int:hearing_id>/draw")
 def result(hearing_id: int) -> str:
     hearing = _hearing_or_404(hearing_id)
     data = _result(hearing)
@@ -175,7 +176,7 @@ def result(hearing_id: int) -> str:
     return render_template("hearings/result.html", hearing=hearing, data=data, seated=seated, mine=_mine(hearing))
 
 
-@bp.get("/<int:hearing_id>/draw.json")
+@bp.get("/hearings/<int:hearing_id>/draw.json")
 def result_json(hearing_id: int) -> Response:
     return jsonify(_result(_hearing_or_404(hearing_id)))
 
@@ -203,7 +204,7 @@ def _quotas(form: HearingForm) -> tuple[lottery.Quota, ...]:
     return tuple(quotas)
 
 
-@bp.route("/new/<int:plan_id>", methods=["GET", "POST"])
+@bp.route("/staff/plans/<int:plan_id>/hearings/new", methods=["GET", "POST"])
 @staff_required
 def new(plan_id: int) -> str | Response | tuple[str, int]:
     plan = managed_plan(plan_id)
@@ -238,7 +239,7 @@ def new(plan_id: int) -> str | Response | tuple[str, int]:
     return render_template("hearings/form.html", form=form, plan=plan), status
 
 
-@bp.get("/<int:hearing_id>/manage")
+@bp.get("/staff/hearings/<int:hearing_id>")
 @staff_required
 def manage(hearing_id: int) -> str:
     hearing = _managed(hearing_id)
@@ -257,7 +258,7 @@ def _staff_action(hearing: Hearing, run, success: str) -> Response | tuple[str, 
     return redirect(url_for("hearings.manage", hearing_id=hearing.id))
 
 
-@bp.post("/<int:hearing_id>/draw")
+@bp.post("/staff/hearings/<int:hearing_id>/draw")
 @staff_required
 def draw(hearing_id: int) -> Response | tuple[str, int]:
     hearing = _managed(hearing_id)
@@ -271,7 +272,7 @@ def draw(hearing_id: int) -> Response | tuple[str, int]:
     return response
 
 
-@bp.post("/<int:hearing_id>/applications/<int:application_id>/cancel")
+@bp.post("/staff/hearings/<int:hearing_id>/applications/<int:application_id>/cancel")
 @staff_required
 def cancel(hearing_id: int, application_id: int) -> Response | tuple[str, int]:
     hearing = _managed(hearing_id)
@@ -281,7 +282,7 @@ def cancel(hearing_id: int, application_id: int) -> Response | tuple[str, int]:
     return _staff_action(hearing, lambda locked: service.cancel(locked, application_id, actor=actor), _("已取消该参加人的座位，候补人员已按顺序递补。"))
 
 
-@bp.post("/<int:hearing_id>/minutes")
+@bp.post("/staff/hearings/<int:hearing_id>/minutes")
 @staff_required
 def minutes(hearing_id: int) -> Response | tuple[str, int]:
     hearing = _managed(hearing_id)

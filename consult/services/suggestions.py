@@ -105,7 +105,7 @@ def assign(actor: User, suggestion: Suggestion, department_id: int) -> Suggestio
     audit.record(actor, "suggestion.assign", "suggestion", suggestion.id, department_id=department.id, tracking_number=suggestion.tracking_number)
     _tell_sender(suggestion, _("您的建议已转交%(d)s办理", d=department.name))
     staff_ids = db.session.scalars(select(User.id).where(User.department_id == department.id, User.role == "department"))
-    notifications.notify_many(staff_ids, "suggestion", _("新的改革建议待答复：%(t)s", t=suggestion.title), suggestion.tracking_number, f"/suggestions/staff/{suggestion.id}")
+    notifications.notify_many(staff_ids, "suggestion", _("新的改革建议待答复：%(t)s", t=suggestion.title), suggestion.tracking_number, f"/staff/suggestions/{suggestion.id}")
     db.session.flush()
     return suggestion
 

@@ -20,7 +20,8 @@ from consult.services import suggestions as service
 from consult.suggestions.forms import AssignForm, DigestForm, FollowForm, ReplyForm, SuggestionForm
 from worker.analysis.pipeline import DigestResult
 
-bp = Blueprint("suggestions", __name__, url_prefix="/suggestions")
+# Public pages under /suggestions, staff pages under /staff (where the permission walk covers them).
+bp = Blueprint("suggestions", __name__)
 STATUS_LABELS = {"received": "已受理", "assigned": "已转交部门办理", "replied": "已答复"}
 
 
@@ -29,7 +30,7 @@ def _labels() -> dict[str, object]:
     return {"suggestion_status": {k: _(v) for k, v in STATUS_LABELS.items()}}
 
 
-@bp.get("/")
+@bp.get("/suggestions/")
 def index() -> str:
     domain = request.args.get("domain", "")
     domain = domain if domain in DOMAINS else ""
@@ -37,7 +38,7 @@ def index() -> str:
     return render_template("suggestions/index.html", items=service.published(domain, page), domain=domain, domains=DOMAINS, page=page)
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/suggestions/new", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
 def new() -> str | tuple[str, int]:
     form = SuggestionForm()
@@ -56,7 +57,7 @@ def new() -> str | tuple[str, int]:
     return render_template("suggestions/new.html", form=form)
 
 
-@bp.route("/follow", methods=["GET", "POST"])
+@bp.route("/suggestions/follow", methods=["GET", "POST"])
 @limiter.limit("30 per hour", methods=["POST"])
 def follow() -> str | tuple[str, int]:
     form = FollowForm()
@@ -69,14 +70,14 @@ def follow() -> str | tuple[str, int]:
     return render_template("suggestions/follow.html", form=form), (400 if form.is_submitted() else 200)
 
 
-@bp.get("/mine")
+@bp.get("/suggestions/mine")
 @login_required
 def mine() -> str:
     items = list(db.session.scalars(select(Suggestion).where(Suggestion.user_id == current_user.id).order_by(Suggestion.id.desc())))
     return render_template("suggestions/mine.html", items=items)
 
 
-@bp.get("/mine/<string:number>")
+@bp.get("/suggestions/mine/<string:number>")
 @login_required
 def my_status(number: str) -> str:
     suggestion = service.owned(current_user, number)
@@ -96,7 +97,7 @@ def _visible(suggestion_id: int) -> Suggestion:
     return suggestion
 
 
-@bp.get("/staff/")
+@bp.get("/staff/suggestions/")
 @staff_required
 def queue() -> str:
     status = request.args.get("status", "")
@@ -111,7 +112,7 @@ def _assign_form() -> AssignForm:
     return form
 
 
-@bp.get("/staff/<int:suggestion_id>")
+@bp.get("/staff/suggestions/<int:suggestion_id>")
 @staff_required
 def staff_detail(suggestion_id: int) -> str:
     suggestion = _visible(suggestion_id)
@@ -130,7 +131,7 @@ def _act(suggestion: Suggestion, run, success: str) -> Response | tuple[str, int
     return redirect(url_for("suggestions.staff_detail", suggestion_id=suggestion.id))
 
 
-@bp.post("/staff/<int:suggestion_id>/assign")
+@bp.post("/staff/suggestions/<int:suggestion_id>/assign")
 @roles_required("staff", "admin")
 def assign(suggestion_id: int) -> Response | tuple[str, int]:
     suggestion = _visible(suggestion_id)
@@ -140,7 +141,7 @@ def assign(suggestion_id: int) -> Response | tuple[str, int]:
     return _act(suggestion, lambda: service.assign(current_user, suggestion, form.department_id.data), _("已分派。"))
 
 
-@bp.post("/staff/<int:suggestion_id>/reply")
+@bp.post("/staff/suggestions/<int:suggestion_id>/reply")
 @staff_required
 def reply(suggestion_id: int) -> Response | tuple[str, int]:
     suggestion = _visible(suggestion_id)
@@ -153,7 +154,7 @@ def reply(suggestion_id: int) -> Response | tuple[str, int]:
 # --- digests across suggestions (office staff) ------------------------------------------------
 
 
-@bp.route("/staff/digests", methods=["GET", "POST"])
+@bp.route("/staff/suggestions/digests", methods=["GET", "POST"])
 @roles_required("staff", "admin")
 def digests() -> str | Response | tuple[str, int]:
     form = DigestForm()
@@ -184,7 +185,7 @@ def _suggestion_digest(digest_id: int) -> Digest:
     return digest
 
 
-@bp.get("/staff/digests/<int:digest_id>")
+@bp.get("/staff/suggestions/digests/<int:digest_id>")
 @roles_required("staff", "admin")
 def digest(digest_id: int) -> str:
     digest = _suggestion_digest(digest_id)
@@ -193,7 +194,7 @@ def digest(digest_id: int) -> str:
     return render_template("suggestions/digest.html", digest=digest, result=result, domain=domain, start=start, end=end, stance_text=reports.stance_text)
 
 
-@bp.get("/staff/digests/<int:digest_id>/status")
+@bp.get("/staff/suggestions/digests/<int:digest_id>/status")
 @roles_required("staff", "admin")
 def digest_status(digest_id: int) -> Response:
     digest = _suggestion_digest(digest_id)

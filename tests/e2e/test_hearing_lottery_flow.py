@@ -66,7 +66,7 @@ def test_citizen_applies_staff_draw_and_the_result_shows_seed_and_selection(live
 
     page.get_by_role("button", name="退出").click()
     _login(page, live_server.url, "hearing-staff@example.gov.cn")
-    page.goto(f"{live_server.url}/hearings/{hearing_id}/manage")
+    page.goto(f"{live_server.url}/staff/hearings/{hearing_id}")
     page.get_by_label(re.compile("公开随机数")).fill("福彩3D 2026321期 718")
     page.get_by_role("button", name="抽签").click()
 

@@ -136,14 +136,14 @@ def test_public_lottery_fills_quotas_notifies_and_publishes_a_reproducible_resul
     _, staff_login, password = make_user(role="staff")
     staff = app.test_client()
     login(staff, staff_login, password)
-    manage = staff.get(f"/hearings/{hearing_id}/manage").get_data(as_text=True)
-    early = staff.post(f"/hearings/{hearing_id}/draw", data={"csrf_token": csrf_from(manage), "public_value": "2026321"})
+    manage = staff.get(f"/staff/hearings/{hearing_id}").get_data(as_text=True)
+    early = staff.post(f"/staff/hearings/{hearing_id}/draw", data={"csrf_token": csrf_from(manage), "public_value": "2026321"})
     assert early.status_code == 409 and "报名尚未截止" in early.get_data(as_text=True)
 
     _close_registration(app, hearing_id)
-    done = staff.post(f"/hearings/{hearing_id}/draw", data={"csrf_token": csrf_from(manage), "public_value": "福彩3D 2026321期 718"})
+    done = staff.post(f"/staff/hearings/{hearing_id}/draw", data={"csrf_token": csrf_from(manage), "public_value": "福彩3D 2026321期 718"})
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/hearings/{hearing_id}/draw")
-    twice = staff.post(f"/hearings/{hearing_id}/draw", data={"csrf_token": csrf_from(manage), "public_value": "另一个数"})
+    twice = staff.post(f"/staff/hearings/{hearing_id}/draw", data={"csrf_token": csrf_from(manage), "public_value": "另一个数"})
     assert twice.status_code == 409
 
     data = app.test_client().get(f"/hearings/{hearing_id}/draw.json").get_json()
@@ -176,7 +176,7 @@ def test_public_lottery_fills_quotas_notifies_and_publishes_a_reproducible_resul
         first = db.session.scalar(select(HearingApplication).where(HearingApplication.seat_number == 1))
 
     # Staff cancel a seat: the next on the waiting list moves up; the published draw stays re-runnable.
-    cancel = staff.post(f"/hearings/{hearing_id}/applications/{first.id}/cancel", data={"csrf_token": csrf_from(manage)})
+    cancel = staff.post(f"/staff/hearings/{hearing_id}/applications/{first.id}/cancel", data={"csrf_token": csrf_from(manage)})
     assert cancel.status_code == 302
     after = app.test_client().get(f"/hearings/{hearing_id}/draw.json").get_json()
     assert after["draw"] == data["draw"] and after["applicants"] == data["applicants"]
@@ -250,14 +250,14 @@ def test_minutes_are_split_into_turns_and_mirrored_for_the_digest(app, make_user
     _, staff_login, password = make_user(role="staff")
     staff = app.test_client()
     login(staff, staff_login, password)
-    page = staff.get(f"/hearings/{hearing_id}/manage").get_data(as_text=True)
+    page = staff.get(f"/staff/hearings/{hearing_id}").get_data(as_text=True)
     minutes = "主持人：现在开始听证。\n司机代表：起步价应当上调，油价涨了。\n\n乘客代表：反对上调，夜间加价已经很高。"
-    early = staff.post(f"/hearings/{hearing_id}/minutes", data={"csrf_token": csrf_from(page), "minutes": minutes, "summary": "两方意见分歧。"})
+    early = staff.post(f"/staff/hearings/{hearing_id}/minutes", data={"csrf_token": csrf_from(page), "minutes": minutes, "summary": "两方意见分歧。"})
     assert early.status_code == 409  # not held yet
     with app.app_context():
         db.session.get(Hearing, hearing_id).starts_at = datetime.now(UTC) - timedelta(hours=2)
         db.session.commit()
-    assert staff.post(f"/hearings/{hearing_id}/minutes", data={"csrf_token": csrf_from(page), "minutes": minutes, "summary": "两方意见分歧。"}).status_code == 302
+    assert staff.post(f"/staff/hearings/{hearing_id}/minutes", data={"csrf_token": csrf_from(page), "minutes": minutes, "summary": "两方意见分歧。"}).status_code == 302
     with app.app_context():
         parts = db.session.scalars(select(HearingMinutesPart).order_by(HearingMinutesPart.position)).all()
         assert [(p.speaker, p.text) for p in parts][1:] == [("司机代表", "起步价应当上调，油价涨了。"), ("乘客代表", "反对上调，夜间加价已经很高。")]
@@ -275,7 +275,7 @@ def test_minutes_are_split_into_turns_and_mirrored_for_the_digest(app, make_user
         digest = db.session.get(type(digest), digest.id)
         assert digest.comment_count == 3 and digest.sources_key == "hearing"
     # Publishing a corrected, shorter text takes the dropped turn out of the analysis.
-    assert staff.post(f"/hearings/{hearing_id}/minutes", data={"csrf_token": csrf_from(page), "minutes": "司机代表：起步价应当上调。", "summary": "更正"}).status_code == 302
+    assert staff.post(f"/staff/hearings/{hearing_id}/minutes", data={"csrf_token": csrf_from(page), "minutes": "司机代表：起步价应当上调。", "summary": "更正"}).status_code == 302
     with app.app_context():
         statuses = sorted(c.status for c in db.session.scalars(select(Comment).where(Comment.origin_type == "hearing_minutes")))
         assert statuses == ["internal", "rejected", "rejected"]
@@ -286,10 +286,10 @@ def test_department_staff_cannot_manage_another_departments_hearing(app, make_us
     _, login_name, password = make_user(role="department", department="市教育局")
     client = app.test_client()
     login(client, login_name, password)
-    assert client.get(f"/hearings/{hearing_id}/manage").status_code == 403
+    assert client.get(f"/staff/hearings/{hearing_id}").status_code == 403
     page = client.get("/hearings/").get_data(as_text=True)
-    assert f"/hearings/{hearing_id}/manage" not in page  # no "manage" link on another department's hearing
-    response = client.post(f"/hearings/{hearing_id}/draw", data={"csrf_token": csrf_from(page), "public_value": "1"})
+    assert f"/staff/hearings/{hearing_id}" not in page  # no "manage" link on another department's hearing
+    response = client.post(f"/staff/hearings/{hearing_id}/draw", data={"csrf_token": csrf_from(page), "public_value": "1"})
     assert response.status_code == 403
 
 
@@ -301,13 +301,13 @@ def test_staff_schedule_a_hearing_from_the_form(app, make_user, make_plan) -> No
     _, login_name, password = make_user(role="staff")
     client = app.test_client()
     login(client, login_name, password)
-    page = client.get(f"/hearings/new/{plan_id}").get_data(as_text=True)
+    page = client.get(f"/staff/plans/{plan_id}/hearings/new").get_data(as_text=True)
     form = {"csrf_token": csrf_from(page), "title": "听证会", "starts_at": "2030-06-30T09:00", "place": "会议室", "capacity": "12", "registration_opens_at": "2030-05-01T09:00", "registration_closes_at": "2030-06-10T17:00", "eligibility": "anyone", "exclude_department_staff": "y", "groups": "企业、居民", "oppose_seats": "3", "support_seats": "2", "other_seats": "0", "group_seats": "企业：2", "selection": "lottery", "publish_days_before": "15"}
-    too_late = client.post(f"/hearings/new/{plan_id}", data={**form, "registration_closes_at": "2030-06-20T17:00"})
+    too_late = client.post(f"/staff/plans/{plan_id}/hearings/new", data={**form, "registration_closes_at": "2030-06-20T17:00"})
     assert too_late.status_code == 400 and "15 天" in too_late.get_data(as_text=True)
-    bad_group = client.post(f"/hearings/new/{plan_id}", data={**form, "group_seats": "专家：2"})
+    bad_group = client.post(f"/staff/plans/{plan_id}/hearings/new", data={**form, "group_seats": "专家：2"})
     assert bad_group.status_code == 400
-    created = client.post(f"/hearings/new/{plan_id}", data=form)
+    created = client.post(f"/staff/plans/{plan_id}/hearings/new", data=form)
     assert created.status_code == 302, created.get_data(as_text=True)
     with app.app_context():
         hearing = db.session.scalar(select(Hearing))

@@ -77,15 +77,15 @@ def test_a_suggestion_digest_groups_the_domain_and_leaves_plan_digests_alone(app
     _, login_name, password = make_user(role="department", department="市商务局")
     client = app.test_client()
     login(client, login_name, password)
-    assert client.get("/suggestions/staff/digests").status_code == 403
-    assert client.get(f"/suggestions/staff/digests/{digest.id}").status_code == 403
+    assert client.get("/staff/suggestions/digests").status_code == 403
+    assert client.get(f"/staff/suggestions/digests/{digest.id}").status_code == 403
     _, login_name, password = make_user(role="staff")
     office = app.test_client()
     login(office, login_name, password)
-    page = office.get(f"/suggestions/staff/digests/{digest.id}").get_data(as_text=True)
+    page = office.get(f"/staff/suggestions/digests/{digest.id}").get_data(as_text=True)
     assert "经济领域改革建议摘要" in page and "覆盖 36 条建议" in page
-    form = office.get("/suggestions/staff/digests").get_data(as_text=True)
-    empty = office.post("/suggestions/staff/digests", data={"csrf_token": csrf_from(form), "domain": "党建", "start": "2026-01-01", "end": "2026-06-30"})
+    form = office.get("/staff/suggestions/digests").get_data(as_text=True)
+    empty = office.post("/staff/suggestions/digests", data={"csrf_token": csrf_from(form), "domain": "党建", "start": "2026-01-01", "end": "2026-06-30"})
     assert empty.status_code == 409 and "还没有建议" in empty.get_data(as_text=True)
 
 
@@ -134,9 +134,9 @@ def test_a_real_worker_builds_a_suggestion_digest_requested_from_the_staff_page(
         db.session.commit()
     client = stack.test_client()
     login(client, "office@example.gov.cn", "password123")
-    form = client.get("/suggestions/staff/digests").get_data(as_text=True)
+    form = client.get("/staff/suggestions/digests").get_data(as_text=True)
     today = date.today()
-    response = client.post("/suggestions/staff/digests", data={"csrf_token": csrf_from(form), "domain": "经济", "start": (today - timedelta(days=7)).isoformat(), "end": (today + timedelta(days=1)).isoformat()})
+    response = client.post("/staff/suggestions/digests", data={"csrf_token": csrf_from(form), "domain": "经济", "start": (today - timedelta(days=7)).isoformat(), "end": (today + timedelta(days=1)).isoformat()})
     assert response.status_code == 302
     digest_url = response.headers["Location"]
 

@@ -53,8 +53,8 @@ def test_anyone_sends_follows_and_reads_the_published_reply(app, make_user) -> N
         db.session.commit()
         dept_id = db.session.scalar(select(Department.id).where(Department.name == "市生态环境局"))
         suggestion_id = db.session.scalar(select(Suggestion.id))
-    page = office.get(f"/suggestions/staff/{suggestion_id}").get_data(as_text=True)
-    assert office.post(f"/suggestions/staff/{suggestion_id}/assign", data={"csrf_token": csrf_from(page), "department_id": dept_id}).status_code == 302
+    page = office.get(f"/staff/suggestions/{suggestion_id}").get_data(as_text=True)
+    assert office.post(f"/staff/suggestions/{suggestion_id}/assign", data={"csrf_token": csrf_from(page), "department_id": dept_id}).status_code == 302
     assert "已转交部门办理" in _follow(visitor, number, code).get_data(as_text=True)
 
     _, dept_staff = _staff(app, make_user, role="department")
@@ -66,17 +66,17 @@ def test_anyone_sends_follows_and_reads_the_published_reply(app, make_user) -> N
         user.department_id = dept_id
         db.session.commit()
         dept_user_id = user.id
-    queue = dept_staff.get("/suggestions/staff/").get_data(as_text=True)
+    queue = dept_staff.get("/staff/suggestions/").get_data(as_text=True)
     assert number in queue
-    page = office.get(f"/suggestions/staff/{suggestion_id}").get_data(as_text=True)  # re-assign: the department hears
-    assert office.post(f"/suggestions/staff/{suggestion_id}/assign", data={"csrf_token": csrf_from(page), "department_id": dept_id}).status_code == 302
+    page = office.get(f"/staff/suggestions/{suggestion_id}").get_data(as_text=True)  # re-assign: the department hears
+    assert office.post(f"/staff/suggestions/{suggestion_id}/assign", data={"csrf_token": csrf_from(page), "department_id": dept_id}).status_code == 302
     with app.app_context():
         from consult.models import Notification
 
         told = db.session.scalars(select(Notification.title).where(Notification.user_id == dept_user_id)).all()
         assert told == ["新的改革建议待答复：建议推广垃圾分类积分"]
-    page = dept_staff.get(f"/suggestions/staff/{suggestion_id}").get_data(as_text=True)
-    replied = dept_staff.post(f"/suggestions/staff/{suggestion_id}/reply", data={"csrf_token": csrf_from(page), "reply": "感谢建议，已纳入明年垃圾分类工作方案。"})
+    page = dept_staff.get(f"/staff/suggestions/{suggestion_id}").get_data(as_text=True)
+    replied = dept_staff.post(f"/staff/suggestions/{suggestion_id}/reply", data={"csrf_token": csrf_from(page), "reply": "感谢建议，已纳入明年垃圾分类工作方案。"})
     assert replied.status_code == 302
     follow = _follow(visitor, number, code).get_data(as_text=True)
     assert "已答复" in follow and "已纳入明年垃圾分类工作方案" in follow
@@ -108,9 +108,9 @@ def test_a_logged_in_sender_follows_without_the_code_and_is_notified(app, make_u
         db.session.commit()
         dept_id = db.session.scalar(select(Department.id).where(Department.name == "市财政局"))
         suggestion_id = db.session.scalar(select(Suggestion.id))
-    page = office.get(f"/suggestions/staff/{suggestion_id}").get_data(as_text=True)
-    office.post(f"/suggestions/staff/{suggestion_id}/assign", data={"csrf_token": csrf_from(page), "department_id": dept_id})
-    office.post(f"/suggestions/staff/{suggestion_id}/reply", data={"csrf_token": csrf_from(page), "reply": "已研究。"})
+    page = office.get(f"/staff/suggestions/{suggestion_id}").get_data(as_text=True)
+    office.post(f"/staff/suggestions/{suggestion_id}/assign", data={"csrf_token": csrf_from(page), "department_id": dept_id})
+    office.post(f"/staff/suggestions/{suggestion_id}/reply", data={"csrf_token": csrf_from(page), "reply": "已研究。"})
     with app.app_context():
         titles = [n.title for n in db.session.scalars(select(Notification).where(Notification.user_id == user_id).order_by(Notification.id))]
         assert titles == ["您的建议已转交市财政局办理", "您的建议有了答复"]
@@ -153,14 +153,14 @@ def test_department_staff_cannot_read_or_reply_to_another_departments_suggestion
         own.department_id, own.status = office.department_id, "assigned"
         db.session.commit()
         theirs_id, own_id = mine.id, own.id
-    assert outsider.get(f"/suggestions/staff/{theirs_id}").status_code == 404
-    assert outsider.get(f"/suggestions/staff/{own_id}").status_code == 200
-    queue = outsider.get("/suggestions/staff/").get_data(as_text=True)
+    assert outsider.get(f"/staff/suggestions/{theirs_id}").status_code == 404
+    assert outsider.get(f"/staff/suggestions/{own_id}").status_code == 200
+    queue = outsider.get("/staff/suggestions/").get_data(as_text=True)
     assert "本部门的建议" in queue and "别人的建议" not in queue
-    page = outsider.get(f"/suggestions/staff/{own_id}").get_data(as_text=True)
-    assert outsider.post(f"/suggestions/staff/{theirs_id}/reply", data={"csrf_token": csrf_from(page), "reply": "越权答复"}).status_code == 404
-    assert outsider.post(f"/suggestions/staff/{own_id}/assign", data={"csrf_token": csrf_from(page), "department_id": "1"}).status_code == 403
-    assert outsider.post("/suggestions/staff/99999/reply", data={"csrf_token": csrf_from(page), "reply": "x"}).status_code == 404
+    page = outsider.get(f"/staff/suggestions/{own_id}").get_data(as_text=True)
+    assert outsider.post(f"/staff/suggestions/{theirs_id}/reply", data={"csrf_token": csrf_from(page), "reply": "越权答复"}).status_code == 404
+    assert outsider.post(f"/staff/suggestions/{own_id}/assign", data={"csrf_token": csrf_from(page), "department_id": "1"}).status_code == 403
+    assert outsider.post("/staff/suggestions/99999/reply", data={"csrf_token": csrf_from(page), "reply": "x"}).status_code == 404
     with app.app_context():
         assert db.session.get(Suggestion, theirs_id).reply == ""
-    assert app.test_client().get("/suggestions/staff/").status_code == 302  # anonymous: to the login page
+    assert app.test_client().get("/staff/suggestions/").status_code == 302  # anonymous: to the login page
