@@ -7,6 +7,17 @@ from consult.models.flags import Flag
 from consult.models.notifications import Notification
 from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
+from consult.models.surveys import (
+    ServiceTicket,
+    Survey,
+    SurveyAnswer,
+    SurveyDraft,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyTextDigest,
+    SurveyVersion,
+)
 from consult.models.users import Department, User, VerificationCode
 
 __all__ = [
@@ -22,6 +33,15 @@ __all__ = [
     "OutboxEvent",
     "Plan",
     "PlanVersion",
+    "ServiceTicket",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyDraft",
+    "SurveyInvitation",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "SurveyTextDigest",
+    "SurveyVersion",
     "User",
     "UserWord",
     "VerificationCode",

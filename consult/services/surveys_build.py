@@ -1,0 +1,102 @@
+"""Building surveys: create and edit the draft, publish it as a frozen version, who may manage it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from consult.extensions import db
+from consult.models import Plan, Survey, SurveyQuestion, SurveyVersion, User
+from consult.services import ServiceError, audit
+from consult.services.plans import department_named
+from consult.services.surveys_spec import answerable, parse
+
+MODES = ("invite", "open")
+
+
+def can_manage(user: User, survey: Survey) -> bool:
+    """Office staff and admins manage every survey; department staff only their department's."""
+    if user.role in ("staff", "admin"):
+        return True
+    return user.role == "department" and user.department_id is not None and user.department_id == survey.department_id
+
+
+def _apply(survey: Survey, *, title: str, description: str, department: str, service: str, plan_id: int | None,
+           anonymous: bool, mode: str, opens_at: datetime | None, closes_at: datetime | None, spec: str | dict) -> None:
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise ServiceError("请填写问卷标题（不超过 200 字）。")
+    if mode not in MODES:
+        raise ServiceError("发放方式无效。")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ServiceError("截止时间应晚于开始时间。")
+    if plan_id is not None and db.session.get(Plan, plan_id) is None:
+        raise ServiceError("关联的方案不存在。")
+    if survey.published and anonymous != survey.anonymous:
+        # Answers already given were promised (or not promised) anonymity: that cannot change.
+        raise ServiceError("问卷发布后不能更改是否匿名。", 409)
+    survey.draft_spec = parse(spec)
+    survey.title, survey.description = title, (description or "").strip()[:5000]
+    survey.department = department_named(department)
+    survey.service = (service or "").strip()[:120]
+    survey.plan_id, survey.anonymous, survey.mode = plan_id, anonymous, mode
+    survey.opens_at, survey.closes_at = opens_at, closes_at
+
+
+def create(author: User, **fields: Any) -> Survey:
+    if author.role == "department":
+        fields["department"] = author.department.name if author.department else ""
+    survey = Survey(created_by_id=author.id, draft_spec={})
+    _apply(survey, **fields)
+    db.session.add(survey)
+    db.session.flush()
+    audit.record(author, "survey.create", "survey", survey.id, department_id=survey.department_id)
+    return survey
+
+
+def update(author: User, survey: Survey, **fields: Any) -> Survey:
+    if author.role == "department":
+        fields["department"] = author.department.name if author.department else ""
+    _apply(survey, **fields)
+    db.session.flush()
+    audit.record(author, "survey.edit", "survey", survey.id, department_id=survey.department_id)
+    return survey
+
+
+def draft_changed(survey: Survey) -> bool:
+    return survey.current_version is None or survey.current_version.spec != survey.draft_spec
+
+
+def publish(author: User, survey: Survey) -> SurveyVersion:
+    """Freeze the draft as the next version. Answers keep pointing at the version they answered."""
+    if not draft_changed(survey):
+        raise ServiceError("问卷内容没有变化，无需发布新版本。", 409)
+    spec = parse(survey.draft_spec)
+    number = (db.session.scalar(select(func.max(SurveyVersion.number)).where(SurveyVersion.survey_id == survey.id)) or 0) + 1
+    version = SurveyVersion(survey_id=survey.id, number=number, spec=spec, published_at=datetime.now(UTC))
+    for position, q in enumerate(answerable(spec)):
+        version.questions.append(SurveyQuestion(key=q["key"], position=position, kind=q["type"], title=q["title"], spec=q))
+    db.session.add(version)
+    db.session.flush()
+    survey.current_version_id = version.id
+    if survey.opens_at is None:
+        survey.opens_at = datetime.now(UTC)
+    db.session.flush()
+    audit.record(author, "survey.publish", "survey", survey.id, department_id=survey.department_id, version=number)
+    return version
+
+
+def status(survey: Survey, now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    if not survey.published:
+        return "draft"
+    if survey.closes_at is not None and now >= survey.closes_at:
+        return "closed"
+    if survey.opens_at is not None and now < survey.opens_at:
+        return "scheduled"
+    return "open"
+
+
+STATUS_LABELS = {"draft": "草稿", "scheduled": "未开始", "open": "进行中", "closed": "已截止"}
