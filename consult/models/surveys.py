@@ -28,9 +28,6 @@ class Survey(db.Model):
     draft_spec: Mapped[dict] = mapped_column(JSON)  # edited freely; frozen into a version on publish
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    current_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("survey_version.id", use_alter=True, name="fk_survey_current_version")
-    )
     followup_survey_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -38,11 +35,16 @@ class Survey(db.Model):
 
     department = relationship("Department")
     plan = relationship("Plan")
-    current_version: Mapped[SurveyVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)
+    versions: Mapped[list[SurveyVersion]] = relationship(order_by="SurveyVersion.number", viewonly=True)
+
+    @property
+    def current_version(self) -> SurveyVersion | None:
+        """The newest published version: new answers are recorded against it."""
+        return self.versions[-1] if self.versions else None
 
     @property
     def published(self) -> bool:
-        return self.current_version_id is not None
+        return bool(self.versions)
 
 
 class SurveyVersion(db.Model):

@@ -80,7 +80,7 @@ def publish(author: User, survey: Survey) -> SurveyVersion:
         version.questions.append(SurveyQuestion(key=q["key"], position=position, kind=q["type"], title=q["title"], spec=q))
     db.session.add(version)
     db.session.flush()
-    survey.current_version_id = version.id
+    db.session.expire(survey, ["versions"])
     if survey.opens_at is None:
         survey.opens_at = datetime.now(UTC)
     db.session.flush()

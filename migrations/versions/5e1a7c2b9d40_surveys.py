@@ -30,7 +30,6 @@ def upgrade():
     sa.Column('draft_spec', sa.JSON(), nullable=False),
     sa.Column('opens_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closes_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('current_version_id', sa.Integer(), nullable=True),
     sa.Column('followup_survey_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -103,9 +102,6 @@ def upgrade():
     )
     with op.batch_alter_table('survey_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_version_survey_id'), ['survey_id'], unique=False)
-    # survey <-> survey_version reference each other: the survey side is added once both exist.
-    with op.batch_alter_table('survey', schema=None) as batch_op:
-        batch_op.create_foreign_key('fk_survey_current_version', 'survey_version', ['current_version_id'], ['id'])
 
     op.create_table('survey_question',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -211,8 +207,6 @@ def downgrade():
     with op.batch_alter_table('survey_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_version_survey_id'))
 
-    with op.batch_alter_table('survey', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_survey_current_version', type_='foreignkey')
     op.drop_table('survey_version')
     with op.batch_alter_table('survey_text_digest', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_text_digest_survey_id'))
