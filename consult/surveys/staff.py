@@ -150,7 +150,7 @@ def invite(survey_id: int) -> str | Response | tuple[str, int]:
     survey = managed_survey(survey_id)
     form = InvitationForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
         return redirect(url_for("surveys.detail", survey_id=survey.id))
     try:
         upload = form.upload.data
@@ -207,7 +207,8 @@ def results(survey_id: int) -> str:
             abort(400, description=_("交叉分析需要选择两道不同的选择题或评分题。"))
         cross = (qa, qb, results_service.crosstab(survey, qa, qb, months))
     crossable = [q for q in version.questions if q.kind in results_service.CROSSABLE]
-    return render_template("surveys/results.html", survey=survey, version=version, result=result, months=months, cross=cross, crossable=crossable, xa=xa, xb=xb)
+    return render_template("surveys/results.html", survey=survey, version=version, result=result, months=months, cross=cross, crossable=crossable, xa=xa, xb=xb,
+                           period_args={k: v for k, v in (("from", months[0]), ("to", months[1])) if v})
 
 
 @bp.get("/<int:survey_id>/export")
@@ -277,7 +278,7 @@ def callback(ticket_id: int) -> Response:
     form = CallbackForm()
     try:
         if not form.validate_on_submit():
-            raise ServiceError(" ".join(e for errors in form.errors.values() for e in errors) or _("请填写回访记录。"))
+            raise ServiceError(" ".join(str(e) for errors in form.errors.values() for e in errors) or _("请填写回访记录。"))
         tickets.record_callback(current_user, item, form.notes.data)
         db.session.commit()
         flash(_("已记录回访。"), "success")
