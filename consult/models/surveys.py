@@ -126,6 +126,7 @@ class SurveyAnswer(db.Model):
     __table_args__ = (
         Index("ix_survey_answer_question", "question_id", "option", "value"),
         Index("ix_survey_answer_response_question", "response_id", "question_id"),
+        Index("ix_survey_answer_question_id_id", "question_id", "id"),  # newest free texts of a question
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

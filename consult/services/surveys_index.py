@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from consult.extensions import db
 from consult.models import (
@@ -16,7 +16,9 @@ from consult.models import (
     SurveyInvitation,
     SurveyQuestion,
     SurveyResponse,
+    SurveyVersion,
 )
+from consult.services.surveys_spec import score_100
 
 INDEX_KINDS = ("rating", "satisfaction")  # both on 1-5; NPS is reported apart (it asks about recommending)
 
@@ -57,29 +59,35 @@ class Line:
 
 
 def scorecard(*, department_id: int | None = None, plan_id: int | None = None) -> list[Line]:
-    """One line per (department, service) with its monthly index, oldest month first."""
-    score = (SurveyAnswer.value - 1) * 25.0
-    low = case((SurveyAnswer.value <= 2, 1), else_=0)
+    """One line per (department, service) with its monthly index, oldest month first.
+
+    The answers are counted by (question, month, value) in SQL; the few rating questions are then
+    mapped to their department and service, so no join to the survey table runs per answer."""
+    owners = {
+        qid: (dept, service)
+        for qid, dept, service in db.session.execute(_scope(
+            select(SurveyQuestion.id, Survey.department_id, Survey.service)
+            .join(SurveyVersion, SurveyVersion.id == SurveyQuestion.version_id)
+            .join(Survey, Survey.id == SurveyVersion.survey_id)
+            .where(SurveyQuestion.kind.in_(INDEX_KINDS)),
+            department_id, plan_id,
+        ))
+    }
+    if not owners:
+        return []
     query = (
-        select(
-            Survey.department_id, Survey.service, SurveyResponse.month, SurveyAnswer.value,
-            func.count(SurveyAnswer.id), func.sum(score), func.sum(low),
-        )
-        .select_from(SurveyAnswer)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+        select(SurveyAnswer.question_id, SurveyResponse.month, SurveyAnswer.value, func.count())
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .join(Survey, Survey.id == SurveyResponse.survey_id)
-        .where(SurveyQuestion.kind.in_(INDEX_KINDS), SurveyAnswer.value.is_not(None))
-        .group_by(Survey.department_id, Survey.service, SurveyResponse.month, SurveyAnswer.value)
+        .where(SurveyAnswer.question_id.in_(list(owners)), SurveyAnswer.value.is_not(None))
+        .group_by(SurveyAnswer.question_id, SurveyResponse.month, SurveyAnswer.value)
     )
-    query = _scope(query, department_id, plan_id)
     cells: dict[tuple[int | None, str], dict[str, dict]] = defaultdict(dict)
-    for dept, service, month, value, answers, total, lows in db.session.execute(query):
-        cell = cells[(dept, service)].setdefault(month, {"answers": 0, "score": 0.0, "low": 0, "dist": {}})
+    for qid, month, value, answers in db.session.execute(query):
+        cell = cells[owners[qid]].setdefault(month, {"answers": 0, "score": 0.0, "low": 0, "dist": {}})
         cell["answers"] += answers
-        cell["score"] += float(total or 0)
-        cell["low"] += int(lows or 0)
-        cell["dist"][int(value)] = answers
+        cell["score"] += score_100("rating", value) * answers
+        cell["low"] += answers if value <= 2 else 0
+        cell["dist"][int(value)] = cell["dist"].get(int(value), 0) + answers
     responses = _responses(department_id, plan_id)
     invitations, invited = _invitations(department_id, plan_id)
     names = dict(db.session.execute(select(Department.id, Department.name)).all())
@@ -104,14 +112,12 @@ def _scope(query, department_id: int | None, plan_id: int | None):  # type: igno
 
 
 def _responses(department_id: int | None, plan_id: int | None) -> dict[tuple, int]:
-    """Responses that rated at least once, per (department, service, month)."""
+    """Answer sheets per (department, service, month) of surveys that ask for a rating."""
+    rated = select(SurveyVersion.survey_id).join(SurveyQuestion, SurveyQuestion.version_id == SurveyVersion.id).where(SurveyQuestion.kind.in_(INDEX_KINDS))
     query = (
-        select(Survey.department_id, Survey.service, SurveyResponse.month, func.count(func.distinct(SurveyResponse.id)))
-        .select_from(SurveyAnswer)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        select(Survey.department_id, Survey.service, SurveyResponse.month, func.count(SurveyResponse.id))
         .join(Survey, Survey.id == SurveyResponse.survey_id)
-        .where(SurveyQuestion.kind.in_(INDEX_KINDS))
+        .where(SurveyResponse.survey_id.in_(rated))
         .group_by(Survey.department_id, Survey.service, SurveyResponse.month)
     )
     return {(d, s, m): n for d, s, m, n in db.session.execute(_scope(query, department_id, plan_id))}

@@ -86,10 +86,18 @@ def results(survey: Survey, version: SurveyVersion, months: tuple[str | None, st
     counts: dict[int, list[tuple[str, float | None, int]]] = {}
     for qid, option, value, n in db.session.execute(grouped):
         counts.setdefault(qid, []).append((option, value, n))
+    # One row per respondent for most kinds, so the grouped counts give "answered"; only
+    # multiple choice needs a DISTINCT (a matrix is answered whole, so its first row counts).
+    multiple = [q.id for q in questions if q.kind == "multiple"]
     answered = dict(db.session.execute(
-        _filtered(select(SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id))).where(SurveyAnswer.question_id.in_(ids)), survey, version.id, months)
+        _filtered(select(SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id))).where(SurveyAnswer.question_id.in_(multiple)), survey, version.id, months)
         .group_by(SurveyAnswer.question_id)
-    ).all())
+    ).all()) if multiple else {}
+    for q in questions:
+        if q.kind == "matrix":
+            answered[q.id] = sum(n for option, _, n in counts.get(q.id, []) if option == "1")
+        elif q.kind != "multiple":
+            answered[q.id] = sum(n for _, _, n in counts.get(q.id, []))
     out = []
     for q in questions:
         result = QuestionResult(question=q, answered=answered.get(q.id, 0))

@@ -71,7 +71,8 @@ def parse_one(q: dict[str, Any], form: Mapping[str, Sequence[str]]) -> Any:
             raw = _first(form, f"{name}_{r}")
             if raw:
                 cells[r] = _int(raw, 1, len(q["columns"]), title)
-        if cells and q["required"] and len(cells) < len(q["rows"]):
+        # All or nothing, even when optional: the page counts a matrix's respondents by its first row.
+        if cells and len(cells) < len(q["rows"]):
             raise ServiceError(f"“{title}”请回答每一行。", 400)
         return cells or None
     text = _text(_first(form, name), MAX_TEXT[kind], title)

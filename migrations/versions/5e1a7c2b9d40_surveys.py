@@ -151,6 +151,7 @@ def upgrade():
     with op.batch_alter_table('survey_answer', schema=None) as batch_op:
         batch_op.create_index('ix_survey_answer_question', ['question_id', 'option', 'value'], unique=False)
         batch_op.create_index('ix_survey_answer_response_question', ['response_id', 'question_id'], unique=False)
+        batch_op.create_index('ix_survey_answer_question_id_id', ['question_id', 'id'], unique=False)
 
     op.create_table('service_ticket',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -191,6 +192,7 @@ def downgrade():
 
     op.drop_table('service_ticket')
     with op.batch_alter_table('survey_answer', schema=None) as batch_op:
+        batch_op.drop_index('ix_survey_answer_question_id_id')
         batch_op.drop_index('ix_survey_answer_response_question')
         batch_op.drop_index('ix_survey_answer_question')
 
