@@ -43,13 +43,14 @@
   apply();
 
   if (!form.dataset.autosave) return;
+  // form.action would be the button named "action", not the attribute.
   const status = form.querySelector(".autosave-status");
   let timer = null;
   async function save() {
     const data = new FormData(form);
     data.set("action", "save");
     try {
-      const response = await fetch(form.action, { method: "POST", body: data, headers: { "Accept": "application/json" } });
+      const response = await fetch(form.getAttribute("action"), { method: "POST", body: data, headers: { "Accept": "application/json" } });
       if (response.ok && status) status.textContent = "进度已自动保存";
     } catch (error) {
       if (status) status.textContent = "";
