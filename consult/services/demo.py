@@ -104,7 +104,10 @@ def load(now: datetime | None = None) -> dict[str, int]:
             outbox.add(SEGMENT_TASK, comment.id)
             created_comments += 1
         created_plans += 1
+    from consult.services import surveys_demo
+
+    survey_responses = surveys_demo.load(now)
     db.session.commit()
     pending = list(db.session.scalars(select(OutboxEvent).where(OutboxEvent.processed_at.is_(None))))
     outbox.publish(pending)
-    return {"plans_created": created_plans, "comments_created": created_comments}
+    return {"plans_created": created_plans, "comments_created": created_comments, "survey_responses_created": survey_responses}
