@@ -207,8 +207,30 @@ def results(survey_id: int) -> str:
             abort(400, description=_("交叉分析需要选择两道不同的选择题或评分题。"))
         cross = (qa, qb, results_service.crosstab(survey, qa, qb, months))
     crossable = [q for q in version.questions if q.kind in results_service.CROSSABLE]
+    from consult.services import surveys_digest
+
     return render_template("surveys/results.html", survey=survey, version=version, result=result, months=months, cross=cross, crossable=crossable, xa=xa, xb=xb,
+                           digest=surveys_digest.latest(survey.id), action=EmptyForm(),
                            period_args={k: v for k, v in (("from", months[0]), ("to", months[1])) if v})
+
+
+@bp.post("/<int:survey_id>/digest")
+@staff_required
+def request_digest(survey_id: int) -> Response:
+    """Queue a digest of the survey's free text; the worker builds it (the page shows the latest)."""
+    from consult.services import outbox, surveys_digest
+
+    survey = managed_survey(survey_id)
+    EmptyForm().validate_on_submit()
+    try:
+        digest, created = surveys_digest.request(survey, current_user)
+        db.session.commit()
+        outbox.publish(outbox.due_for(surveys_digest.TASK, digest.id))
+        flash(_("已提交生成，稍后刷新本页查看。") if created else _("最新的文字摘要已在生成或已生成。"), "success")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect(url_for("surveys.results", survey_id=survey.id))
 
 
 @bp.get("/<int:survey_id>/export")

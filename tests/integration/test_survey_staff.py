@@ -257,3 +257,41 @@ def test_plan_survey_free_text_is_mirrored_into_the_plan(app, make_plan) -> None
     with app.app_context():
         copy = db.session.scalars(select(Comment).where(Comment.source == "survey")).one()
         assert copy.plan_id == plan_id and copy.user_id is None and copy.body == "希望延长窗口办公时间" and copy.status == "internal"
+
+
+def test_free_text_digest_is_queued_once_and_built(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import OutboxEvent, SurveyTextDigest
+    from consult.services import surveys_digest
+
+    _staff(client, make_user)
+    survey_id = make_survey(app)
+    results = f"/staff/surveys/{survey_id}/results"
+    refused = _form(client, f"/staff/surveys/{survey_id}/digest", {}, page=results)
+    assert refused.status_code == 302 and "还没有文字回答" in client.get(results).get_data(as_text=True)
+    texts = ["窗口太少排队太久", "排队时间太长窗口太少", "网上办系统经常卡顿", "系统卡顿上传失败", "电话13812345678打不通"]
+    _answer(app, survey_id, [{**GOOD, "q_advice": [t]} for t in texts])
+    assert _form(client, f"/staff/surveys/{survey_id}/digest", {}, page=results).status_code == 302
+    assert _form(client, f"/staff/surveys/{survey_id}/digest", {}, page=results).status_code == 302  # same answers: same digest
+    with app.app_context():
+        digest = db.session.scalars(select(SurveyTextDigest)).one()
+        assert db.session.scalar(select(func.count(OutboxEvent.id)).where(OutboxEvent.task == surveys_digest.TASK)) == 1
+        assert surveys_digest.build(digest.id) == "done"
+    html = client.get(results).get_data(as_text=True)
+    assert "文字回答摘要" in html and "基于截至" in html and "13812345678" not in html
+
+
+def test_demo_survey_loads_once_and_renders(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import Survey
+    from consult.services import surveys_demo
+
+    with app.app_context():
+        assert surveys_demo.load() > 200
+        db.session.commit()
+        assert surveys_demo.load() == 0
+        survey_id = db.session.scalar(select(Survey.id))
+    _staff(client, make_user)
+    assert client.get(f"/staff/surveys/{survey_id}/results").status_code == 200
+    assert "一网通办" in client.get("/staff/surveys/scorecard").get_data(as_text=True)
+    assert 'id="overdue-tickets"' in client.get("/staff/surveys/").get_data(as_text=True)
