@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 
 from consult.extensions import db
 from consult.models import Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
 from consult.services import ServiceError
-from consult.services.surveys_build import status
+from consult.services.surveys_build import local_day, status
 from consult.services.surveys_invite import check_usable, drop_draft
 from consult.services.surveys_validate import rows, validate
 
@@ -60,7 +60,7 @@ def submit_with_token(token: str, form: Mapping[str, Sequence[str]], now: dateti
     check_usable(invitation, survey, now)
     assert invitation is not None and survey is not None and survey.current_version is not None
     answers = validate(survey.current_version.spec, form)
-    today = (now or datetime.now(UTC)).date()
+    today = local_day(now)
     # The conditional UPDATE is the lock: of two tabs submitting at once, one finds used_on set.
     claimed = db.session.execute(
         update(SurveyInvitation).where(SurveyInvitation.id == invitation.id, SurveyInvitation.used_on.is_(None)).values(used_on=today)
@@ -104,4 +104,4 @@ def submit_open(survey: Survey, visitor: str, form: Mapping[str, Sequence[str]],
     key = visitor_hash(survey.id, visitor)
     if db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id, SurveyResponse.visitor_hash == key)):
         raise ServiceError("您已经回答过这份问卷，感谢您的参与！", 409)
-    return _store(survey, answers, invitation=None, visitor_hash=key, today=(now or datetime.now(UTC)).date())
+    return _store(survey, answers, invitation=None, visitor_hash=key, today=local_day(now))

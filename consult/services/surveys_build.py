@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from consult.extensions import db
@@ -100,3 +102,12 @@ def status(survey: Survey, now: datetime | None = None) -> str:
 
 
 STATUS_LABELS = {"draft": "草稿", "scheduled": "未开始", "open": "进行中", "closed": "已截止"}
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local_day(now: datetime | None = None) -> date:
+    """The office's calendar day (Asia/Shanghai by default): months and deadlines follow it, not UTC."""
+    return (now or datetime.now(UTC)).astimezone(local_zone()).date()

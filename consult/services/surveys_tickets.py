@@ -17,6 +17,7 @@ from consult.models import (
     User,
 )
 from consult.services import ServiceError, audit, notifications
+from consult.services.surveys_build import local_day
 from consult.services.surveys_spec import SATISFACTION, is_low
 
 DEADLINE_WORKING_DAYS = 15
@@ -41,7 +42,7 @@ def _rating_label(kind: str, value: float) -> str:
 def open_if_low(survey: Survey, question: SurveyQuestion, answer: SurveyAnswer, *, contact: str = "") -> ServiceTicket | None:
     if answer.value is None or not (answer.text or "").strip() or not is_low(question.kind, answer.value):
         return None
-    today = datetime.now(UTC).date()
+    today = local_day()
     ticket = ServiceTicket(
         survey_id=survey.id, department_id=survey.department_id, answer_id=answer.id,
         rating=_rating_label(question.kind, answer.value), reason=answer.text or "", contact=contact,
@@ -103,7 +104,7 @@ def close(user: User, ticket: ServiceTicket) -> str | None:
 
 def overdue_tickets(today: date | None = None, department_id: int | None = None) -> list[ServiceTicket]:
     """Open tickets past their deadline (for the office dashboard)."""
-    today = today or datetime.now(UTC).date()
+    today = today or local_day()
     query = select(ServiceTicket).where(ServiceTicket.status != "closed", ServiceTicket.due_on < today)
     if department_id is not None:
         query = query.where(ServiceTicket.department_id == department_id)

@@ -6,7 +6,6 @@ message and a 4xx; answers already typed are shown again on a 400 so nothing is 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -28,6 +27,7 @@ from consult.extensions import db, limiter
 from consult.models import Survey
 from consult.services import ServiceError, notifications, outbox
 from consult.services import surveys_answer as answering
+from consult.services import surveys_build as building
 from consult.services import surveys_invite as invites
 from consult.services.comments import SEGMENT_TASK
 
@@ -86,7 +86,7 @@ def take(token: str) -> str | Response | tuple[str, int] | tuple[Response, int]:
             if error.status != 400:
                 return _refusal(error)
             return render_template("surveys/take.html", survey=survey, spec=survey.current_version.spec, values=values, error=error.message, action=request.path), 400
-        _after_commit(survey, datetime.now(UTC).date())
+        _after_commit(survey, building.local_day())
         return redirect(url_for("survey_public.thanks"))
     return render_template("surveys/take.html", survey=survey, spec=survey.current_version.spec, values=values, action=request.path)
 
@@ -123,7 +123,7 @@ def take_open(survey_id: int) -> str | Response | tuple[str, int]:
             if error.status != 400:
                 abort(error.status, description=error.message)
             return render_template("surveys/take.html", survey=survey, spec=survey.current_version.spec, values=_form_values(), error=error.message, action=request.path, open_mode=True), 400
-        _after_commit(survey, datetime.now(UTC).date())
+        _after_commit(survey, building.local_day())
         return redirect(url_for("survey_public.thanks"))
     response = Response(render_template("surveys/take.html", survey=survey, spec=survey.current_version.spec, values={}, action=request.path, open_mode=True))
     if not visitor:

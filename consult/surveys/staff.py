@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -42,7 +42,7 @@ def managed_survey(survey_id: int) -> Survey:
 
 def _fields(form: SurveyForm) -> dict:
     def at(day, end: bool = False):  # type: ignore[no-untyped-def]
-        return datetime.combine(day, time.max if end else time.min, tzinfo=UTC) if day else None
+        return datetime.combine(day, time.max if end else time.min, tzinfo=building.local_zone()) if day else None
 
     return {
         "title": form.title.data, "description": form.description.data or "", "department": form.department.data or "",
@@ -92,8 +92,8 @@ def edit(survey_id: int) -> str | Response | tuple[str, int]:
     if not form.is_submitted():
         form.spec.data = json.dumps(survey.draft_spec, ensure_ascii=False, indent=2)
         form.department.data = survey.department.name if survey.department else ""
-        form.opens_on.data = survey.opens_at.date() if survey.opens_at else None
-        form.closes_on.data = survey.closes_at.date() if survey.closes_at else None
+        form.opens_on.data = survey.opens_at.astimezone(building.local_zone()).date() if survey.opens_at else None
+        form.closes_on.data = survey.closes_at.astimezone(building.local_zone()).date() if survey.closes_at else None
     if form.validate_on_submit():
         try:
             building.update(current_user, survey, **_fields(form))
@@ -274,7 +274,7 @@ def ticket_list() -> str:
     if state in ("open", "called", "closed"):
         query = query.where(ServiceTicket.status == state)
     items = list(db.session.scalars(query.order_by(ServiceTicket.due_on).limit(500)))
-    return render_template("surveys/tickets.html", items=items, today=datetime.now(UTC).date(), state=state)
+    return render_template("surveys/tickets.html", items=items, today=building.local_day(), state=state)
 
 
 def _ticket(ticket_id: int) -> ServiceTicket:
@@ -290,7 +290,7 @@ def _ticket(ticket_id: int) -> ServiceTicket:
 @staff_required
 def ticket(ticket_id: int) -> str:
     item = _ticket(ticket_id)
-    return render_template("surveys/ticket.html", ticket=item, form=CallbackForm(), action=EmptyForm(), today=datetime.now(UTC).date(), link=None)
+    return render_template("surveys/ticket.html", ticket=item, form=CallbackForm(), action=EmptyForm(), today=building.local_day(), link=None)
 
 
 @bp.post("/tickets/<int:ticket_id>/callback")
@@ -325,4 +325,4 @@ def close_ticket(ticket_id: int) -> str | Response:
         return redirect(url_for("surveys.ticket", ticket_id=item.id))
     link = request.host_url.rstrip("/") + url_for("survey_public.take", token=token) if token else None
     flash(_("工单已办结。"), "success")
-    return render_template("surveys/ticket.html", ticket=item, form=CallbackForm(), action=EmptyForm(), today=datetime.now(UTC).date(), link=link)
+    return render_template("surveys/ticket.html", ticket=item, form=CallbackForm(), action=EmptyForm(), today=building.local_day(), link=link)

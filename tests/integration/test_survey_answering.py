@@ -246,3 +246,27 @@ def test_unpublished_spec_errors_are_clear(app) -> None:  # type: ignore[no-unty
             parse(bad)
         assert message in error.value.message
     assert SPEC["questions"][0]["type"] == "section"
+
+
+def test_ledger_row_does_not_keep_the_transaction_id_of_an_anonymous_response(postgres_app) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL stamps each row with the id of the transaction that wrote it (xmin). The ledger row
+    is rewritten after the commit, so a DBA cannot pair it with the response by that stamp."""
+    from sqlalchemy import text
+
+    from consult.extensions import db
+    from tests.conftest import _truncate
+
+    app = postgres_app
+    try:
+        client = app.test_client()
+        for anonymous in (True, False):
+            survey_id = make_survey(app, anonymous=anonymous)
+            (token,) = make_links(app, survey_id, recipients=[("张三", "13812345678")])
+            assert _post(client, token, GOOD).status_code == 302
+            with app.app_context():
+                ledger = db.session.execute(text("SELECT xmin::text FROM survey_invitation WHERE survey_id = :s"), {"s": survey_id}).scalar_one()
+                response = db.session.execute(text("SELECT xmin::text FROM survey_response WHERE survey_id = :s"), {"s": survey_id}).scalar_one()
+                # Named surveys keep the link on purpose (invitation_id); anonymous ones must not share the stamp.
+                assert (ledger != response) is anonymous
+    finally:
+        _truncate(app)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -118,7 +118,10 @@ def test_results_page_shows_distribution_rate_and_crosstab(app, client, make_use
     assert "交叉分析" in cross
     assert client.get(f"/staff/surveys/{survey_id}/results?x=done&y=advice").status_code == 400
     assert client.get(f"/staff/surveys/{survey_id}/results?from=2026-13").status_code == 400
-    month = datetime.now(UTC).strftime("%Y-%m")
+    with app.app_context():
+        from consult.services.surveys_build import local_day
+
+        month = local_day().strftime("%Y-%m")
     empty = client.get(f"/staff/surveys/{survey_id}/results?to=2000-01").get_data(as_text=True)
     assert 'id="response-count">0<' in empty
     assert 'id="response-count">3<' in client.get(f"/staff/surveys/{survey_id}/results?from={month}&to={month}").get_data(as_text=True)
