@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from consult.extensions import db
@@ -66,7 +67,7 @@ def submit_with_token(token: str, form: Mapping[str, Sequence[str]], now: dateti
         update(SurveyInvitation).where(SurveyInvitation.id == invitation.id, SurveyInvitation.used_on.is_(None)).values(used_on=today)
     ).rowcount
     if claimed != 1:
-        raise ServiceError("这个链接已经提交过答卷，每个链接只能回答一次。感谢您的参与！", 409)
+        raise ServiceError(_("这个链接已经提交过答卷，每个链接只能回答一次。感谢您的参与！"), 409)
     response = _store(survey, answers, invitation=invitation, visitor_hash=None, today=today)
     drop_draft(token)
     return response
@@ -87,12 +88,12 @@ def visitor_hash(survey_id: int, visitor: str) -> str:
 
 def check_open(survey: Survey | None, now: datetime | None = None) -> Survey:
     if survey is None or not survey.published or survey.mode != "open":
-        raise ServiceError("没有找到这份问卷。", 404)
+        raise ServiceError(_("没有找到这份问卷。"), 404)
     state = status(survey, now)
     if state == "closed":
-        raise ServiceError("这份问卷已于截止时间关闭，不再接受回答。", 410)
+        raise ServiceError(_("这份问卷已于截止时间关闭，不再接受回答。"), 410)
     if state == "scheduled":
-        raise ServiceError("这份问卷尚未开始。", 403)
+        raise ServiceError(_("这份问卷尚未开始。"), 403)
     return survey
 
 
@@ -103,5 +104,5 @@ def submit_open(survey: Survey, visitor: str, form: Mapping[str, Sequence[str]],
     answers = validate(survey.current_version.spec, form)
     key = visitor_hash(survey.id, visitor)
     if db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id, SurveyResponse.visitor_hash == key)):
-        raise ServiceError("您已经回答过这份问卷，感谢您的参与！", 409)
+        raise ServiceError(_("您已经回答过这份问卷，感谢您的参与！"), 409)
     return _store(survey, answers, invitation=None, visitor_hash=key, today=local_day(now))

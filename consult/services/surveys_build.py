@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.extensions import db
@@ -29,16 +30,16 @@ def _apply(survey: Survey, *, title: str, description: str, department: str, ser
            anonymous: bool, mode: str, opens_at: datetime | None, closes_at: datetime | None, spec: str | dict) -> None:
     title = (title or "").strip()
     if not title or len(title) > 200:
-        raise ServiceError("请填写问卷标题（不超过 200 字）。")
+        raise ServiceError(_("请填写问卷标题（不超过 200 字）。"))
     if mode not in MODES:
-        raise ServiceError("发放方式无效。")
+        raise ServiceError(_("发放方式无效。"))
     if opens_at and closes_at and closes_at <= opens_at:
-        raise ServiceError("截止时间应晚于开始时间。")
+        raise ServiceError(_("截止时间应晚于开始时间。"))
     if plan_id is not None and db.session.get(Plan, plan_id) is None:
-        raise ServiceError("关联的方案不存在。")
+        raise ServiceError(_("关联的方案不存在。"))
     if survey.published and anonymous != survey.anonymous:
         # Answers already given were promised (or not promised) anonymity: that cannot change.
-        raise ServiceError("问卷发布后不能更改是否匿名。", 409)
+        raise ServiceError(_("问卷发布后不能更改是否匿名。"), 409)
     survey.draft_spec = parse(spec)
     survey.title, survey.description = title, (description or "").strip()[:5000]
     survey.department = department_named(department)
@@ -74,7 +75,7 @@ def draft_changed(survey: Survey) -> bool:
 def publish(author: User, survey: Survey) -> SurveyVersion:
     """Freeze the draft as the next version. Answers keep pointing at the version they answered."""
     if not draft_changed(survey):
-        raise ServiceError("问卷内容没有变化，无需发布新版本。", 409)
+        raise ServiceError(_("问卷内容没有变化，无需发布新版本。"), 409)
     spec = parse(survey.draft_spec)
     number = (db.session.scalar(select(func.max(SurveyVersion.number)).where(SurveyVersion.survey_id == survey.id)) or 0) + 1
     version = SurveyVersion(survey_id=survey.id, number=number, spec=spec, published_at=datetime.now(UTC))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from consult.extensions import db
@@ -27,7 +28,7 @@ def _texts(survey_id: int):  # type: ignore[no-untyped-def]
 def request(survey: Survey, actor: User | None) -> tuple[SurveyTextDigest, bool]:
     last = db.session.scalar(select(func.max(_texts(survey.id).subquery().c.id))) or 0
     if not last:
-        raise ServiceError("这份问卷还没有文字回答。", 409)
+        raise ServiceError(_("这份问卷还没有文字回答。"), 409)
     existing = db.session.scalar(select(SurveyTextDigest).where(SurveyTextDigest.survey_id == survey.id, SurveyTextDigest.last_answer_id == last))
     if existing is not None and existing.status != "failed":
         return existing, False

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from consult.extensions import db
@@ -46,13 +47,13 @@ def issue(survey: Survey, recipients: list[tuple[str, str]], *, actor: User | No
           batch: str = "", ticket_id: int | None = None) -> list[IssuedLink]:
     """One invitation per (recipient, contact). The raw tokens are returned once and never stored."""
     if not survey.published:
-        raise ServiceError("问卷发布后才能生成邀请链接。", 409)
+        raise ServiceError(_("问卷发布后才能生成邀请链接。"), 409)
     if survey.mode != "invite":
-        raise ServiceError("公开问卷不需要邀请链接。", 409)
+        raise ServiceError(_("公开问卷不需要邀请链接。"), 409)
     if not recipients:
-        raise ServiceError("没有可生成链接的对象。")
+        raise ServiceError(_("没有可生成链接的对象。"))
     if len(recipients) > MAX_LINKS:
-        raise ServiceError(f"一次最多生成 {MAX_LINKS} 个链接。")
+        raise ServiceError(_("一次最多生成 %(n)s 个链接。", n=MAX_LINKS))
     expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
     if survey.closes_at is not None:
         expires = min(expires, survey.closes_at) if expires else survey.closes_at
@@ -76,16 +77,16 @@ def recipients_from_file(filename: str, data: bytes) -> list[tuple[str, str]]:
     except TableError as error:
         raise ServiceError(error.message) from None
     if not table:
-        raise ServiceError("名单中没有数据行。")
+        raise ServiceError(_("名单中没有数据行。"))
     columns = list(table[0])
     name_col = next((c for c in columns if c.lower() in NAME_COLUMNS), None)
     contact_col = next((c for c in columns if c.lower() in CONTACT_COLUMNS), None)
     if contact_col is None:
-        raise ServiceError("名单需要“联系方式”（或“手机号”“邮箱”）列。")
+        raise ServiceError(_("名单需要“联系方式”（或“手机号”“邮箱”）列。"))
     out = [((row.get(name_col or "", "") or "").strip(), (row.get(contact_col) or "").strip()) for row in table]
     out = [(n, c) for n, c in out if c]
     if not out:
-        raise ServiceError("名单中没有填写联系方式的行。")
+        raise ServiceError(_("名单中没有填写联系方式的行。"))
     return out
 
 
@@ -101,16 +102,16 @@ def check_usable(invitation: SurveyInvitation | None, survey: Survey | None, now
 
     now = now or datetime.now(UTC)
     if invitation is None or survey is None or not survey.published:
-        raise ServiceError("链接无效：没有找到这份问卷邀请，请检查链接是否完整。", 404)
+        raise ServiceError(_("链接无效：没有找到这份问卷邀请，请检查链接是否完整。"), 404)
     if invitation.used_on is not None:
-        raise ServiceError("这个链接已经提交过答卷，每个链接只能回答一次。感谢您的参与！", 409)
+        raise ServiceError(_("这个链接已经提交过答卷，每个链接只能回答一次。感谢您的参与！"), 409)
     state = status(survey, now)
     if state == "closed":
-        raise ServiceError("这份问卷已于截止时间关闭，不再接受回答。", 410)
+        raise ServiceError(_("这份问卷已于截止时间关闭，不再接受回答。"), 410)
     if state == "scheduled":
-        raise ServiceError("这份问卷尚未开始，请在开始后再打开链接。", 403)
+        raise ServiceError(_("这份问卷尚未开始，请在开始后再打开链接。"), 403)
     if invitation.expires_at is not None and now >= invitation.expires_at:
-        raise ServiceError("这个邀请链接已过期，不再接受回答。", 410)
+        raise ServiceError(_("这个邀请链接已过期，不再接受回答。"), 410)
 
 
 def save_draft(survey: Survey, token: str, data: dict[str, list[str]]) -> None:

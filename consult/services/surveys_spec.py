@@ -1,11 +1,13 @@
 """The question spec of a survey (a JSON document staff write or a builder produces): checking it,
-and the scales every question type answers on. Pure functions: no database, no request."""
+and the scales every question type answers on. No database, no request (messages via gettext)."""
 
 from __future__ import annotations
 
 import json
 import re
 from typing import Any
+
+from flask_babel import gettext as _
 
 from consult.services import ServiceError
 
@@ -68,12 +70,12 @@ def _text_list(item: dict, field: str, where: str, *, required: bool) -> list[st
     if values is None and not required:
         return []
     if not isinstance(values, list) or not values or not all(isinstance(v, str) and v.strip() for v in values):
-        raise _fail(f"{where}：“{field}”应为非空的文字列表。")
+        raise _fail(_("%(where)s：“%(field)s”应为非空的文字列表。", where=where, field=field))
     values = [v.strip()[:200] for v in values]
     if len(values) > MAX_OPTIONS:
-        raise _fail(f"{where}：选项不能超过 {MAX_OPTIONS} 个。")
+        raise _fail(_("%(where)s：选项不能超过 %(n)s 个。", where=where, n=MAX_OPTIONS))
     if len(set(values)) != len(values):
-        raise _fail(f"{where}：选项不能重复。")
+        raise _fail(_("%(where)s：选项不能重复。", where=where))
     return values
 
 
@@ -81,37 +83,37 @@ def parse(raw: str | dict) -> dict[str, Any]:
     """Check a spec and return it normalised (keys filled in, defaults explicit). Raises ServiceError."""
     if isinstance(raw, str):
         if len(raw) > 200_000:
-            raise _fail("问卷定义过长。")
+            raise _fail(_("问卷定义过长。"))
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as error:
-            raise _fail(f"问卷定义不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列）。") from None
+            raise _fail(_("问卷定义不是有效的 JSON（第 %(line)s 行第 %(col)s 列）。", line=error.lineno, col=error.colno)) from None
     else:
         data = raw
     items = data.get("questions") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
-        raise _fail("问卷定义应包含非空的 questions 列表。")
+        raise _fail(_("问卷定义应包含非空的 questions 列表。"))
     if len(items) > MAX_QUESTIONS:
-        raise _fail(f"一份问卷最多 {MAX_QUESTIONS} 题。")
+        raise _fail(_("一份问卷最多 %(n)s 题。", n=MAX_QUESTIONS))
     seen: dict[str, dict] = {}
     out = []
     for n, item in enumerate(items, start=1):
-        where = f"第 {n} 项"
+        where = _("第 %(n)s 项", n=n)
         if not isinstance(item, dict):
-            raise _fail(f"{where}：应为对象。")
+            raise _fail(_("%(where)s：应为对象。", where=where))
         kind = item.get("type")
         if kind not in KINDS:
-            raise _fail(f"{where}：题型“{kind}”不支持，可用：{'、'.join(KINDS)}。")
+            raise _fail(_("%(where)s：题型“%(kind)s”不支持，可用：%(kinds)s。", where=where, kind=kind, kinds='、'.join(KINDS)))
         title = item.get("title")
         if not isinstance(title, str) or not title.strip() or len(title) > 500:
-            raise _fail(f"{where}：请填写题目（不超过 500 字）。")
+            raise _fail(_("%(where)s：请填写题目（不超过 500 字）。", where=where))
         question: dict[str, Any] = {"type": kind, "title": title.strip()}
         if kind == "section":
             out.append(question)
             continue
         key = item.get("key") or f"q{n}"
         if not isinstance(key, str) or not KEY.match(key) or key in seen:
-            raise _fail(f"{where}：题目编号“{key}”无效或重复（字母开头，字母数字下划线）。")
+            raise _fail(_("%(where)s：题目编号“%(key)s”无效或重复（字母开头，字母数字下划线）。", where=where, key=key))
         question["key"] = key
         question["required"] = bool(item.get("required", kind not in ("text", "textarea")))
         if kind in ("single", "multiple"):
@@ -120,7 +122,7 @@ def parse(raw: str | dict) -> dict[str, Any]:
             count = len(question["options"])
             low, high = item.get("min", 0), item.get("max", count)
             if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high <= count and high >= 1):
-                raise _fail(f"{where}：最少/最多选择数应满足 0 ≤ min ≤ max ≤ 选项数。")
+                raise _fail(_("%(where)s：最少/最多选择数应满足 0 ≤ min ≤ max ≤ 选项数。", where=where))
             question["min"], question["max"] = low, high
         if kind == "matrix":
             question["rows"] = _text_list(item, "rows", where, required=True)
@@ -132,31 +134,31 @@ def parse(raw: str | dict) -> dict[str, Any]:
         seen[key] = question
         out.append(question)
     if not seen:
-        raise _fail("问卷至少需要一道题。")
+        raise _fail(_("问卷至少需要一道题。"))
     return {"questions": out}
 
 
 def _condition(cond: Any, seen: dict[str, dict], where: str) -> dict[str, Any]:
     """show_if: {"q": earlier key, "any_of": [option labels]} or {"q": key, "min": n, "max": n}."""
     if not isinstance(cond, dict) or cond.get("q") not in seen:
-        raise _fail(f"{where}：显示条件应引用前面的题目编号。")
+        raise _fail(_("%(where)s：显示条件应引用前面的题目编号。", where=where))
     target = seen[cond["q"]]
     out: dict[str, Any] = {"q": cond["q"]}
     if "any_of" in cond:
         labels = options_of(target)
         values = cond["any_of"]
         if target["type"] not in ("single", "multiple", "satisfaction") or not isinstance(values, list) or not values or any(v not in labels for v in values):
-            raise _fail(f"{where}：显示条件中的选项必须是所引用题目的选项。")
+            raise _fail(_("%(where)s：显示条件中的选项必须是所引用题目的选项。", where=where))
         out["any_of"] = values
     elif "min" in cond or "max" in cond:
         if target["type"] not in SCALED:
-            raise _fail(f"{where}：按分值显示只适用于评分、满意度或推荐度题。")
+            raise _fail(_("%(where)s：按分值显示只适用于评分、满意度或推荐度题。", where=where))
         low, high = scale(target["type"])
         out["min"], out["max"] = cond.get("min", low), cond.get("max", high)
         if not all(isinstance(out[k], int | float) for k in ("min", "max")):
-            raise _fail(f"{where}：显示条件的分值应为数字。")
+            raise _fail(_("%(where)s：显示条件的分值应为数字。", where=where))
     else:
-        raise _fail(f"{where}：显示条件需要 any_of 或 min/max。")
+        raise _fail(_("%(where)s：显示条件需要 any_of 或 min/max。", where=where))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.extensions import db
@@ -53,8 +54,8 @@ def open_if_low(survey: Survey, question: SurveyQuestion, answer: SurveyAnswer, 
     if survey.department_id is not None:
         staff = db.session.scalars(select(User.id).where(User.role == "department", User.department_id == survey.department_id))
         notifications.notify_many(
-            list(staff), "survey_ticket", f"差评工单：{survey.title}",
-            f"评价“{ticket.rating}”，原因：{ticket.reason[:200]}。请于 {ticket.due_on:%Y-%m-%d} 前回访并办结。",
+            list(staff), "survey_ticket", _("差评工单：%(title)s", title=survey.title),
+            _("评价“%(rating)s”，原因：%(reason)s。请于 %(due)s 前回访并办结。", rating=ticket.rating, reason=ticket.reason[:200], due=ticket.due_on.isoformat()),
             f"/staff/surveys/tickets/{ticket.id}",
         )
     return ticket
@@ -73,10 +74,10 @@ def can_handle(user: User, ticket: ServiceTicket) -> bool:
 
 def record_callback(user: User, ticket: ServiceTicket, notes: str) -> None:
     if ticket.status == "closed":
-        raise ServiceError("工单已办结，不能再修改。", 409)
+        raise ServiceError(_("工单已办结，不能再修改。"), 409)
     notes = (notes or "").strip()
     if not notes or len(notes) > 5000:
-        raise ServiceError("请填写回访记录（不超过 5000 字）。")
+        raise ServiceError(_("请填写回访记录（不超过 5000 字）。"))
     stamp = datetime.now(UTC)
     ticket.callback_notes = (ticket.callback_notes + "\n" if ticket.callback_notes else "") + f"[{stamp:%Y-%m-%d %H:%M} UTC] {notes}"
     ticket.called_at, ticket.status = stamp, "called"
@@ -88,14 +89,15 @@ def close(user: User, ticket: ServiceTicket) -> str | None:
     from consult.services.surveys_invite import issue, token_hash
 
     if ticket.status == "closed":
-        raise ServiceError("工单已经办结。", 409)
+        raise ServiceError(_("工单已经办结。"), 409)
     if ticket.status != "called":
-        raise ServiceError("请先填写回访记录再办结。", 409)
+        raise ServiceError(_("请先填写回访记录再办结。"), 409)
     ticket.status, ticket.closed_at = "closed", datetime.now(UTC)
     followup = ticket.survey.followup_survey_id and db.session.get(Survey, ticket.survey.followup_survey_id) or ticket.survey
     token = None
-    if followup.published and followup.mode == "invite":
-        links = issue(followup, [(f"工单 {ticket.id} 回访", ticket.contact)], actor=user, batch=f"ticket-{ticket.id}", ticket_id=ticket.id)
+    # Only a named survey has someone to send the follow-up to; an anonymous rating stays anonymous.
+    if followup.published and followup.mode == "invite" and ticket.contact:
+        links = issue(followup, [(_("工单 %(n)s 回访", n=ticket.id), ticket.contact)], actor=user, batch=f"ticket-{ticket.id}", ticket_id=ticket.id)
         token = links[0].token
         ticket.followup_invitation_id = db.session.scalar(select(SurveyInvitation.id).where(SurveyInvitation.token_hash == token_hash(token)))
     audit.record(user, "ticket.close", "service_ticket", ticket.id, department_id=ticket.department_id)

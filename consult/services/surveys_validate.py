@@ -1,11 +1,13 @@
 """Checking one respondent's answers against a frozen spec: types, ranges, required questions and
-skip logic (an answer to a question the skip logic hides is refused). Pure: no database."""
+skip logic (an answer to a question the skip logic hides is refused). No database."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from flask_babel import gettext as _
 
 from consult.services import ServiceError
 from consult.services.surveys_spec import SCALED, answerable, options_of, scale
@@ -34,9 +36,9 @@ def _int(raw: str, low: int, high: int, title: str) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ServiceError(f"“{title}”的答案无效。", 400) from None
+        raise ServiceError(_("“%(title)s”的答案无效。", title=title), 400) from None
     if not low <= value <= high:
-        raise ServiceError(f"“{title}”的答案超出范围（{low}-{high}）。", 400)
+        raise ServiceError(_("“%(title)s”的答案超出范围（%(low)s-%(high)s）。", title=title, low=low, high=high), 400)
     return value
 
 
@@ -56,7 +58,7 @@ def parse_one(q: dict[str, Any], form: Mapping[str, Sequence[str]]) -> Any:
         raws = [v for v in form.get(name) or [] if v.strip()]
         chosen = sorted({_int(v, 1, len(q["options"]), title) for v in raws})
         if chosen and not q["min"] <= len(chosen) <= q["max"]:
-            raise ServiceError(f"“{title}”请选择 {q['min']} 到 {q['max']} 项。", 400)
+            raise ServiceError(_("“%(title)s”请选择 %(min)s 到 %(max)s 项。", title=title, min=q['min'], max=q['max']), 400)
         return chosen or None
     if kind in SCALED:
         raw = _first(form, name)
@@ -73,7 +75,7 @@ def parse_one(q: dict[str, Any], form: Mapping[str, Sequence[str]]) -> Any:
                 cells[r] = _int(raw, 1, len(q["columns"]), title)
         # All or nothing, even when optional: the page counts a matrix's respondents by its first row.
         if cells and len(cells) < len(q["rows"]):
-            raise ServiceError(f"“{title}”请回答每一行。", 400)
+            raise ServiceError(_("“%(title)s”请回答每一行。", title=title), 400)
         return cells or None
     text = _text(_first(form, name), MAX_TEXT[kind], title)
     return text or None
@@ -114,11 +116,11 @@ def validate(spec: dict[str, Any], form: Mapping[str, Sequence[str]], *, partial
         if shown({**q, "show_if": cond}, answers, visible):
             visible.add(q["key"])
             if value is None and q["required"] and not partial:
-                raise ServiceError(f"请回答必答题“{q['title']}”。", 400)
+                raise ServiceError(_("请回答必答题“%(title)s”。", title=q['title']), 400)
             if value is not None:
                 answers[q["key"]] = value
         elif value is not None and not partial:
-            raise ServiceError(f"根据您前面的回答，不需要回答“{q['title']}”，请返回修改后再提交。", 400)
+            raise ServiceError(_("根据您前面的回答，不需要回答“%(title)s”，请返回修改后再提交。", title=q['title']), 400)
     return answers
 
 
