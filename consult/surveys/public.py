@@ -59,7 +59,8 @@ def _after_commit(survey: Survey, day) -> None:  # type: ignore[no-untyped-def]
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+# Per link, not per IP: many respondents may share one office NAT, and autosave posts while typing.
+@limiter.limit("60 per minute", methods=["POST"], key_func=lambda: f"survey-link:{request.path}")
 def take(token: str) -> str | Response | tuple[str, int] | tuple[Response, int]:
     invitation = invites.find(token)
     survey = db.session.get(Survey, invitation.survey_id) if invitation is not None else None

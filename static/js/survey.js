@@ -58,7 +58,7 @@
   }
   form.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(save, 1500);
+    timer = setTimeout(save, 2500);
   });
   form.addEventListener("submit", () => clearTimeout(timer));
 })();
