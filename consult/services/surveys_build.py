@@ -27,7 +27,8 @@ def can_manage(user: User, survey: Survey) -> bool:
 
 
 def _apply(survey: Survey, *, title: str, description: str, department: str, service: str, plan_id: int | None,
-           anonymous: bool, mode: str, opens_at: datetime | None, closes_at: datetime | None, spec: str | dict) -> None:
+           anonymous: bool, mode: str, opens_at: datetime | None, closes_at: datetime | None, spec: str | dict,
+           followup_survey_id: int | None = None) -> None:
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise ServiceError(_("请填写问卷标题（不超过 200 字）。"))
@@ -37,6 +38,10 @@ def _apply(survey: Survey, *, title: str, description: str, department: str, ser
         raise ServiceError(_("截止时间应晚于开始时间。"))
     if plan_id is not None and db.session.get(Plan, plan_id) is None:
         raise ServiceError(_("关联的方案不存在。"))
+    if followup_survey_id is not None:
+        followup = db.session.get(Survey, followup_survey_id)
+        if followup is None or followup.mode != "invite" or (survey.id is not None and followup.id == survey.id):
+            raise ServiceError(_("回访问卷应为另一份使用邀请链接的问卷。"))
     if survey.published and anonymous != survey.anonymous:
         # Answers already given were promised (or not promised) anonymity: that cannot change.
         raise ServiceError(_("问卷发布后不能更改是否匿名。"), 409)
@@ -45,6 +50,7 @@ def _apply(survey: Survey, *, title: str, description: str, department: str, ser
     survey.department = department_named(department)
     survey.service = (service or "").strip()[:120]
     survey.plan_id, survey.anonymous, survey.mode = plan_id, anonymous, mode
+    survey.followup_survey_id = followup_survey_id
     survey.opens_at, survey.closes_at = opens_at, closes_at
 
 

@@ -21,6 +21,7 @@ class SurveyForm(FlaskForm):
     plan_id = IntegerField(_l("关联的改革方案编号（可选）"), validators=[Optional()])
     anonymous = BooleanField(_l("匿名问卷（答卷无法与名单对应，发布后不可更改）"), default=True)
     mode = RadioField(_l("发放方式"), choices=[("invite", _l("一次性邀请链接")), ("open", _l("公开链接（每位访客一次）"))], default="invite")
+    followup_survey_id = IntegerField(_l("差评回访使用的问卷编号（可选，默认本问卷）"), validators=[Optional()])
     opens_on = DateField(_l("开始日期（可选，默认发布时）"), validators=[Optional()])
     closes_on = DateField(_l("截止日期（可选）"), validators=[Optional()])
     spec = TextAreaField(_l("题目定义（JSON）"), default=json.dumps(EXAMPLE, ensure_ascii=False, indent=2), validators=[DataRequired(_l("请填写题目定义。"))])

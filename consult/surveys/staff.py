@@ -47,7 +47,7 @@ def _fields(form: SurveyForm) -> dict:
     return {
         "title": form.title.data, "description": form.description.data or "", "department": form.department.data or "",
         "service": form.service.data or "", "plan_id": form.plan_id.data, "anonymous": bool(form.anonymous.data),
-        "mode": form.mode.data, "opens_at": at(form.opens_on.data), "closes_at": at(form.closes_on.data, end=True), "spec": form.spec.data or "",
+        "mode": form.mode.data, "followup_survey_id": form.followup_survey_id.data, "opens_at": at(form.opens_on.data), "closes_at": at(form.closes_on.data, end=True), "spec": form.spec.data or "",
     }
 
 
