@@ -253,10 +253,11 @@ def test_ledger_row_does_not_keep_the_transaction_id_of_an_anonymous_response(po
     is rewritten after the commit, so a DBA cannot pair it with the response by that stamp."""
     from sqlalchemy import text
 
-    from consult.extensions import db
+    from consult.extensions import db, limiter
     from tests.conftest import _truncate
 
     app = postgres_app
+    limiter.enabled = False  # shared by every app; an earlier rate-limit test may have left it on
     try:
         client = app.test_client()
         for anonymous in (True, False):
@@ -274,15 +275,19 @@ def test_ledger_row_does_not_keep_the_transaction_id_of_an_anonymous_response(po
 
 def test_open_survey_posts_are_rate_limited(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Open mode: new visitors (fresh cookies) from one address are limited; accepted answers stay."""
+    from consult.extensions import limiter
     from consult.models import SurveyResponse
     from tests.conftest import _make_app
 
     app = _make_app(tmp_path, f"sqlite:///{tmp_path / 'limits.sqlite'}", RATELIMIT_ENABLED=True, SURVEY_OPEN_RATE_LIMIT="3 per hour")
-    survey_id = make_survey(app, mode="open")
-    statuses = []
-    for _ in range(5):
-        client = app.test_client()  # a new visitor each time, as a script clearing cookies would be
-        token = csrf_from(client.get(f"/surveys/{survey_id}/answer").get_data(as_text=True))
-        statuses.append(client.post(f"/surveys/{survey_id}/answer", data={"csrf_token": token, **GOOD}).status_code)
-    assert statuses == [302, 302, 302, 429, 429]
-    assert _count(app, SurveyResponse) == 3
+    try:
+        survey_id = make_survey(app, mode="open")
+        statuses = []
+        for _ in range(5):
+            client = app.test_client()  # a new visitor each time, as a script clearing cookies would be
+            token = csrf_from(client.get(f"/surveys/{survey_id}/answer").get_data(as_text=True))
+            statuses.append(client.post(f"/surveys/{survey_id}/answer", data={"csrf_token": token, **GOOD}).status_code)
+        assert statuses == [302, 302, 302, 429, 429]
+        assert _count(app, SurveyResponse) == 3
+    finally:
+        limiter.enabled = False  # the limiter is shared by every app: leave it as the other tests expect
