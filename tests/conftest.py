@@ -74,9 +74,18 @@ def postgres_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             db.engine.dispose()
 
 
+def _limits_as_configured(flask_app: Flask) -> None:
+    """The limiter is one object shared by every app: a test that built a rate-limited app
+    leaves it enabled for the others unless each test sets it back from its own app's config."""
+    from consult.extensions import limiter
+
+    limiter.enabled = bool(flask_app.config["RATELIMIT_ENABLED"])
+
+
 @pytest.fixture
 def app(sqlite_app: Flask) -> Iterator[Flask]:
     """The SQLite app; tests that must also run on PostgreSQL use `any_app`."""
+    _limits_as_configured(sqlite_app)
     yield sqlite_app
     _truncate(sqlite_app)
 
@@ -86,6 +95,7 @@ def any_app(request: pytest.FixtureRequest) -> Iterator[Flask]:
     if request.param == "postgres":
         request.applymarker(pytest.mark.postgres)
     flask_app = request.getfixturevalue(f"{request.param}_app")
+    _limits_as_configured(flask_app)
     yield flask_app
     _truncate(flask_app)
 
