@@ -42,6 +42,9 @@ def _apply(survey: Survey, *, title: str, description: str, department: str, ser
         followup = db.session.get(Survey, followup_survey_id)
         if followup is None or followup.mode != "invite" or (survey.id is not None and followup.id == survey.id):
             raise ServiceError(_("回访问卷应为另一份使用邀请链接的问卷。"))
+        owner = department_named(department)
+        if followup.department_id != (owner.id if owner else None):
+            raise ServiceError(_("回访问卷应属于同一部门。"))
     if survey.published and anonymous != survey.anonymous:
         # Answers already given were promised (or not promised) anonymity: that cannot change.
         raise ServiceError(_("问卷发布后不能更改是否匿名。"), 409)

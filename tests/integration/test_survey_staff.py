@@ -298,3 +298,30 @@ def test_demo_survey_loads_once_and_renders(app, client, make_user) -> None:  # 
     assert client.get(f"/staff/surveys/{survey_id}/results").status_code == 200
     assert "一网通办" in client.get("/staff/surveys/scorecard").get_data(as_text=True)
     assert 'id="overdue-tickets"' in client.get("/staff/surveys/").get_data(as_text=True)
+
+
+def test_recipient_list_from_xlsx_and_plan_scorecard(app, client, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    from consult.extensions import db
+    from consult.models import SurveyInvitation
+
+    _staff(client, make_user)
+    plan_id = make_plan(title="窗口服务改革方案")
+    survey_id = make_survey(app, plan_id=plan_id)
+    other = make_survey(app, service="其他服务")
+    _answer(app, survey_id, [GOOD])
+    _answer(app, other, [{**GOOD, "q_overall": ["1"]}])
+    book = Workbook()
+    book.active.append(["姓名", "手机号"])
+    book.active.append(["王五", "13900001111"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    detail = f"/staff/surveys/{survey_id}"
+    page = _form(client, f"{detail}/invitations", {"expires_days": "7", "upload": (io.BytesIO(buffer.getvalue()), "名单.xlsx")}, page=detail, content_type="multipart/form-data")
+    assert page.status_code == 200 and "王五" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(SurveyInvitation.contact).where(SurveyInvitation.recipient == "王五")) == "13900001111"
+    assert "关联方案“窗口服务改革方案”的满意度" in client.get(detail).get_data(as_text=True)
+    card = client.get(f"/staff/surveys/scorecard?plan={plan_id}").get_data(as_text=True)
+    assert "窗口服务改革方案" in card and "不动产登记" in card and "其他服务" not in card
