@@ -27,8 +27,10 @@ class Row:
     text: str | None = None
 
 
-def _first(form: Mapping[str, Sequence[str]], name: str) -> str:
-    values = form.get(name) or []
+def _first(form: Mapping[str, Sequence[str]], name: str, title: str = "") -> str:
+    values = [v for v in form.get(name) or [] if v.strip()]
+    if len(values) > 1:  # a tampered form: one answer only, never a silent pick
+        raise ServiceError(_("“%(title)s”只能选择一项。", title=title or name), 400)
     return values[0].strip() if values else ""
 
 
@@ -52,7 +54,7 @@ def parse_one(q: dict[str, Any], form: Mapping[str, Sequence[str]]) -> Any:
     """The answer to one question, or None when it was left empty."""
     name, kind, title = f"q_{q['key']}", q["type"], q["title"]
     if kind == "single":
-        raw = _first(form, name)
+        raw = _first(form, name, title)
         return _int(raw, 1, len(q["options"]), title) if raw else None
     if kind == "multiple":
         raws = [v for v in form.get(name) or [] if v.strip()]
@@ -61,7 +63,7 @@ def parse_one(q: dict[str, Any], form: Mapping[str, Sequence[str]]) -> Any:
             raise ServiceError(_("“%(title)s”请选择 %(min)s 到 %(max)s 项。", title=title, min=q['min'], max=q['max']), 400)
         return chosen or None
     if kind in SCALED:
-        raw = _first(form, name)
+        raw = _first(form, name, title)
         if not raw:
             return None
         low, high = scale(kind)
@@ -70,7 +72,7 @@ def parse_one(q: dict[str, Any], form: Mapping[str, Sequence[str]]) -> Any:
     if kind == "matrix":
         cells = {}
         for r in range(1, len(q["rows"]) + 1):
-            raw = _first(form, f"{name}_{r}")
+            raw = _first(form, f"{name}_{r}", title)
             if raw:
                 cells[r] = _int(raw, 1, len(q["columns"]), title)
         # All or nothing, even when optional: the page counts a matrix's respondents by its first row.

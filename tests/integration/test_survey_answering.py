@@ -76,6 +76,8 @@ def test_forged_and_expired_and_closed_links(any_app) -> None:  # type: ignore[n
         ({"q_speed": ["6"]}, "超出范围"),
         ({"q_nps": ["-1"]}, "超出范围"),
         ({"q_done": ["3"]}, "超出范围"),
+        ({"q_done": ["1", "2"]}, "只能选择一项"),
+        ({"q_overall": ["5", "1"]}, "只能选择一项"),
         ({"q_speed": ["五"]}, "无效"),
         ({"q_speed": [""]}, "必答题"),
         ({"q_aspects_2": [""]}, "每一行"),
