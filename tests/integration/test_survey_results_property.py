@@ -142,9 +142,9 @@ def test_aggregates_equal_recount(any_app, data) -> None:  # type: ignore[no-unt
         _truncate(app)
 
 
-def test_crosstab_equals_recount(app) -> None:  # type: ignore[no-untyped-def]
+def test_crosstab_equals_recount(any_app) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Survey
+    from consult.models import Survey, SurveyResponse
     from consult.services import surveys_answer as answering
     from consult.services import surveys_results
     from tests.integration.survey_helpers import make_survey
@@ -154,6 +154,7 @@ def test_crosstab_equals_recount(app) -> None:  # type: ignore[no-untyped-def]
         {"key": "b", "type": "satisfaction", "title": "B"},
         {"key": "c", "type": "multiple", "title": "C", "options": ["x", "y", "z"], "required": False},
     ]}
+    app = any_app
     survey_id = make_survey(app, mode="open", spec=spec)
     answers = [("1", "5", ["1", "2"]), ("1", "5", []), ("2", "1", ["3"]), ("2", "2", ["1"]), ("1", "1", ["2", "3"])]
     with app.app_context():
@@ -167,3 +168,6 @@ def test_crosstab_equals_recount(app) -> None:  # type: ignore[no-untyped-def]
         assert table["rows"] == [("甲", [2, 0, 0, 0, 1]), ("乙", [0, 0, 0, 1, 1])]
         by_choice = surveys_results.crosstab(survey, qc, qa)
         assert by_choice["rows"] == [("x", [1, 1]), ("y", [2, 0]), ("z", [1, 1])]
+        month = db.session.scalar(db.select(SurveyResponse.month))
+        assert surveys_results.crosstab(survey, qa, qb, (month, month))["rows"] == table["rows"]
+        assert all(sum(cells) == 0 for _, cells in surveys_results.crosstab(survey, qa, qb, (None, "2000-01"))["rows"])

@@ -127,12 +127,13 @@ def test_results_page_shows_distribution_rate_and_crosstab(app, client, make_use
     assert 'id="response-count">3<' in client.get(f"/staff/surveys/{survey_id}/results?from={month}&to={month}").get_data(as_text=True)
 
 
-def test_exports_are_masked_neutralised_and_audited(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_exports_are_masked_neutralised_and_audited(any_app, make_user) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
 
     from consult.extensions import db
     from consult.models import AuditEntry
 
+    app, client = any_app, any_app.test_client()
     _staff(client, make_user)
     survey_id = make_survey(app)
     _answer(app, survey_id, [{**GOOD, "q_advice": ["=HYPERLINK(\"http://x\") 身份证110101199003071234"]}, GOOD])
