@@ -173,6 +173,10 @@ def search() -> str:
 # --- posting ----------------------------------------------------------------------------------
 
 
+def _held_message() -> str:
+    return _("已收到。内容含有需要人工审核的词语，审核通过后公开显示。")
+
+
 def _done(message: str, target: str, status: int = 201, **data: object) -> Response | tuple[Response, int]:
     if wants_json():
         return jsonify(message=message, **data), status
@@ -194,6 +198,8 @@ def new_thread(board_id: int) -> Response | tuple[Response, int]:
     target = url_for("forums.thread", thread_id=thread.id)
     if not created:
         return _done(_("这个主题已经发表过了，不会重复保存。"), target, 409, id=thread.id, duplicate=True)
+    if opener is not None and opener.hidden:
+        return _done(_held_message(), url_for("forums.board", board_id=board.id), id=thread.id, held=True)
     return _done(_("主题已发表。"), target, id=thread.id)
 
 
@@ -213,6 +219,8 @@ def new_reply(thread_id: int) -> Response | tuple[Response, int]:
     target = _post_url(post)
     if not created:
         return _done(_("这条回复已经提交过了，不会重复保存。"), target, 409, id=post.id, duplicate=True)
+    if post.hidden:
+        return _done(_held_message(), target, id=post.id, held=True)
     return _done(_("回复已发表。"), target, id=post.id)
 
 
@@ -328,4 +336,6 @@ def close_board(board_id: int) -> Response:
 @bp.get("/moderation")
 @staff_required
 def moderation() -> str:
-    return render_template("forums/moderation.html", items=forum_moderation.open_flags(current_user), action_form=ActionForm())
+    items = forum_moderation.open_flags(current_user)
+    reasons = forum_moderation.open_reasons([post.id for post, _count in items])
+    return render_template("forums/moderation.html", items=items, reasons=reasons, action_form=ActionForm())

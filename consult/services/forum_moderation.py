@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from consult.extensions import db
 from consult.models import Board, Flag, Plan, Post, Thread, User
-from consult.services import ServiceError, audit, channels, flags
+from consult.services import ServiceError, audit, channels, flags, forums
 from consult.services.forums import ORIGIN, can_moderate, recount_thread, require_moderator
 
 AUTO_HIDE_FLAGS = 3  # reports from distinct people that hide a post until staff review it
@@ -68,6 +68,8 @@ def resolve_flags(actor: User, post: Post, keep: bool) -> Post:
     """Staff review of a reported post: keep it (shown again if the reports had hidden it) or hide it."""
     require_moderator(actor, post.thread.board)
     flags.resolve(ORIGIN, post.id, "kept" if keep else "removed")
+    if keep and post.is_opener and post.hidden_reason == forums.HELD_BY_WORDS:
+        post.thread.hidden = False  # the thread was held with its opening post
     if keep and post.hidden:
         _set_hidden(post, False, "")
     elif not keep and not post.hidden:
@@ -143,3 +145,16 @@ def open_flags(user: User) -> list[tuple[Post, int]]:
             out.append((post, int(count)))
     return out
 
+
+
+def open_reasons(post_ids: list[int]) -> dict[int, list[str]]:
+    """The reasons given in the open reports of these posts (the system's own for held words)."""
+    reasons: dict[int, list[str]] = {}
+    if not post_ids:
+        return reasons
+    rows = db.session.execute(
+        select(Flag.target_id, Flag.reason).where(Flag.target_type == ORIGIN, Flag.target_id.in_(post_ids), Flag.resolved_at.is_(None), Flag.reason != "")
+    )
+    for post_id, reason in rows:
+        reasons.setdefault(post_id, []).append(reason)
+    return reasons

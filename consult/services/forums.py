@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from consult.extensions import db
-from consult.models import Board, Plan, Post, PostVote, Thread, User
+from consult.models import Board, Flag, Plan, Post, PostVote, Thread, User
 from consult.models.forums import DOMAINS
 from consult.services import ServiceError, channels, outbox
 from consult.services.comments import SEGMENT_TASK
@@ -21,6 +21,9 @@ ORIGIN = "forum_post"  # target/origin type of a post in flags and mirrored comm
 
 
 # --- boards -----------------------------------------------------------------------------------
+
+
+HELD_BY_WORDS = "words"
 
 
 def domain_boards() -> list[Board]:
@@ -133,6 +136,7 @@ def start_thread(*, user: User, board: Board, title: str, body: str, submission_
         return post.thread, False
     thread.created_at = thread.last_post_at = post.created_at
     mirror_post(post, board)
+    hold_if_sensitive(post, f"{title}\n{text}")
     return thread, True
 
 
@@ -171,8 +175,26 @@ def reply(
         thread.last_post_at = post.created_at
         recount_thread(thread)
         mirror_post(post, thread.board)
-        _tell_about_reply(user, thread, post)
+        if not hold_if_sensitive(post, text):
+            _tell_about_reply(user, thread, post)
     return post, created
+
+
+def hold_if_sensitive(post: Post, text: str) -> bool:
+    """A post with a listed sensitive word waits hidden for review, never dropped: a report by the
+    system puts it on the forum moderation page, where keeping it shows it (and its thread) again."""
+    from consult.services import moderation
+
+    found = moderation.screen(text)
+    if not found:
+        return False
+    post.hidden, post.hidden_reason = True, HELD_BY_WORDS
+    if post.is_opener:
+        post.thread.hidden = True
+    channels.withdraw(ORIGIN, post.id)
+    db.session.add(Flag(target_type=ORIGIN, target_id=post.id, user_id=None, reason=_("含敏感词：%(words)s", words="、".join(found))[:500]))
+    recount_thread(post.thread)
+    return True
 
 
 def _tell_about_reply(author: User, thread: Thread, post: Post) -> None:
