@@ -4,7 +4,7 @@ from consult.models.comments import Comment, CommentVote, ImportBatch
 from consult.models.digests import Digest, UserWord
 from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
-from consult.models.users import Department, User, VerificationCode
+from consult.models.users import Department, LoginSession, User, VerificationCode
 
 __all__ = [
     "Clause",
@@ -12,6 +12,7 @@ __all__ = [
     "CommentVote",
     "Department",
     "ImportBatch",
+    "LoginSession",
     "Digest",
     "OutboxEvent",
     "Plan",
