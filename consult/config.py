@@ -93,6 +93,16 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "COMMENT_MAX_CHARS": 5000,
         "VERIFICATION_SENDER": os.environ.get("CONSULT_VERIFICATION_SENDER", "log"),
         "DEFAULT_WINDOW_DAYS": 30,
+        # Notification e-mails: SMTP when MAIL_SERVER is set, else printed to the log.
+        "SITE_URL": os.environ.get("CONSULT_SITE_URL", "http://127.0.0.1:5000"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "0") == "1",
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "0") == "1",
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "consult@localhost"),
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "10")),
         # Outbox rows older than this and still unprocessed are re-enqueued by the sweep.
         "OUTBOX_REDELIVER_AFTER_SECONDS": int(os.environ.get("CONSULT_OUTBOX_REDELIVER_SECONDS", "60")),
         # A running digest whose heartbeat is older than this was orphaned by a killed worker.

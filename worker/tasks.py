@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from consult.services import digests, intake
+from consult.services import digests, intake, notifications
 
 log = logging.getLogger(__name__)
 
@@ -49,3 +49,8 @@ def build_digest(digest_id: int) -> str:
 @shared_task(name="consult.scheduled_digests", acks_late=True)
 def scheduled_digests() -> int:
     return digests.schedule_open_plans()
+
+
+@shared_task(name="consult.send_notification_email", acks_late=True, **RETRY)
+def send_notification_email(notification_id: int) -> bool:
+    return notifications.send_email(notification_id)

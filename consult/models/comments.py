@@ -24,6 +24,10 @@ class Source(enum.StrEnum):
     LETTER = "letter"
     EMAIL = "email"
     HOTLINE = "hotline"
+    # Other channels of the site, mirrored here so one store feeds digests and responses.
+    FORUM = "forum"
+    HEARING = "hearing"
+    SURVEY = "survey"
 
 
 class Comment(db.Model):
@@ -31,6 +35,7 @@ class Comment(db.Model):
         # A double-submitted form carries the same submission id: stored once.
         UniqueConstraint("user_id", "submission_id"),
         Index("ix_comment_plan_status", "plan_id", "status"),
+        Index("ix_comment_origin", "origin_type", "origin_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,6 +64,10 @@ class Comment(db.Model):
 
     # Staff correction of the clause a whole-plan comment or letter is about (digest clause mapping).
     clause_override_id: Mapped[int | None] = mapped_column(ForeignKey("clause.id", ondelete="SET NULL"))
+
+    # Where a mirrored opinion lives (e.g. "forum_post", 17); None for comments made here.
+    origin_type: Mapped[str | None] = mapped_column(String(30))
+    origin_id: Mapped[int | None] = mapped_column()
 
     user = relationship("User")
     clause = relationship("Clause", foreign_keys=[clause_id])

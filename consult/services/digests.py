@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 BUILD_TASK = "consult.build_digest"
 ANALYSED = (CommentStatus.PUBLISHED, CommentStatus.INTERNAL)
 ALL_SOURCES = "all"
-SOURCES = ("web", "letter", "email", "hotline")
+SOURCES = ("web", "letter", "email", "hotline", "forum", "hearing", "survey")
 
 
 def sources_key(sources: list[str] | None) -> str:
