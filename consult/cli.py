@@ -124,6 +124,19 @@ def sweep_command() -> None:
     click.echo(f"re-enqueued {intake.sweep()} event(s)")
 
 
+@main.command("prune-audit")
+@with_appcontext
+def prune_audit_command() -> None:
+    """Delete audit-log entries older than AUDIT_RETENTION_DAYS (beat does it daily)."""
+    from consult.extensions import db
+    from consult.services import audit
+
+    days = current_app.config["AUDIT_RETENTION_DAYS"]
+    deleted = audit.prune(days)
+    db.session.commit()
+    click.echo(f"deleted {deleted} audit entries older than {days} days")
+
+
 @main.command("evaluate")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--text-col", default="text", show_default=True)

@@ -140,6 +140,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
                     "schedule": float(os.environ.get("CONSULT_OUTBOX_SWEEP_SECONDS", "30")),
                 },
                 "scheduled-digests": {"task": "consult.scheduled_digests", "schedule": 3600.0},
+                "prune-audit": {"task": "consult.prune_audit", "schedule": 86400.0},
             },
             "timezone": "Asia/Shanghai",
         },

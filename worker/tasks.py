@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from flask import current_app
 
-from consult.services import digests, intake, notifications
+from consult.extensions import db
+from consult.services import audit, digests, intake, notifications
 
 log = logging.getLogger(__name__)
 
@@ -54,3 +56,10 @@ def scheduled_digests() -> int:
 @shared_task(name="consult.send_notification_email", acks_late=True, **RETRY)
 def send_notification_email(notification_id: int) -> bool:
     return notifications.send_email(notification_id)
+
+
+@shared_task(name="consult.prune_audit", acks_late=True)
+def prune_audit() -> int:
+    deleted = audit.prune(current_app.config["AUDIT_RETENTION_DAYS"])
+    db.session.commit()
+    return deleted

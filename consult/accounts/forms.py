@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-
-from consult.abuse import PublicForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from consult.abuse import PublicForm
 
 
 class RegisterForm(PublicForm):

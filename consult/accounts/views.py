@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from consult.abuse import public_write_limits
 from consult.accounts.auth import safe_target
 from consult.accounts.forms import DeleteAccountForm, EmptyForm, LoginForm, RegisterForm, VerifyForm
-from consult.extensions import db, limiter
+from consult.extensions import db
 from consult.services import ServiceError, accounts
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")

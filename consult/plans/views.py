@@ -7,7 +7,6 @@ import uuid
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
