@@ -47,7 +47,7 @@ class User(UserMixin, db.Model):
 
     # The server-side session this request runs under (set at login and by the user loader);
     # it goes into the cookie so that logging out can revoke exactly this session.
-    session_token = ""
+    session_token = ""  # nosec B105  # a per-request attribute, empty until login
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}:{self.session_token}"
