@@ -85,6 +85,9 @@ def init_app(app: Flask) -> None:
     def _db_down(error: Exception) -> Response:
         from consult.extensions import db
 
-        log.error("database unavailable: %s", type(error).__name__)
+        full = "full" in str(error).lower() or "no space" in str(error).lower()
+        log.error("database unavailable: %s%s", type(error).__name__, " (disk full)" if full else "")
         db.session.rollback()
+        if full:
+            return render_error(503, _("服务器存储空间不足，您的内容没有保存，请稍后重试。"), {"Retry-After": "60"})
         return render_error(503, _("数据库暂时不可用，您的内容没有保存，请稍后重试。"), {"Retry-After": "30"})

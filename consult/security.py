@@ -49,8 +49,8 @@ def _check_urlencoded(raw: bytes) -> None:
 def guard_request() -> None:
     """Refuse malformed input with 400 before any view parses it."""
     try:
-        request.query_string.decode("utf-8")
-        parse_qsl(request.query_string.decode("utf-8"))
+        # errors="strict": %FF in a parameter is refused, not silently turned into U+FFFD.
+        parse_qsl(request.query_string.decode("utf-8"), errors="strict")
     except UnicodeDecodeError:
         abort(400, description=_("网址参数不是有效的 UTF-8 文本。"))
     if any(_has_forbidden_controls(v) for v in request.args.values()):
