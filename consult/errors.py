@@ -87,7 +87,10 @@ def init_app(app: Flask) -> None:
 
         full = "full" in str(error).lower() or "no space" in str(error).lower()
         log.error("database unavailable: %s%s", type(error).__name__, " (disk full)" if full else "")
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except (OperationalError, InterfaceError):
+            db.session.invalidate()  # the connection is gone; the pool will make a new one
         if full:
             return render_error(503, _("服务器存储空间不足，您的内容没有保存，请稍后重试。"), {"Retry-After": "60"})
         return render_error(503, _("数据库暂时不可用，您的内容没有保存，请稍后重试。"), {"Retry-After": "30"})

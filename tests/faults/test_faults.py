@@ -30,7 +30,7 @@ def test_nothing_accepted_is_lost_under_load_and_faults(tmp_path: Path) -> None:
     # The load really ran, and the faults really hit it.
     assert report.jobs == int(20 * seconds) and report.accepted > 0.8 * report.jobs
     assert [w.name for w in report.windows] == ["worker killed mid-digest", "redis killed (no persistence)", "redis killed (appendonly)", "postgres stopped"]
-    assert report.killed_digest_was_running and report.workers_started == 2
+    assert report.killed_digest_was_running and report.workers_started >= 2
     # Zero lost, nothing twice, no half-written comment.
     assert report.lost == [] and report.stored >= report.accepted
     assert report.duplicates == 0

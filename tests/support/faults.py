@@ -143,6 +143,13 @@ class Stack:
         self.web: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
         self.workers_started = 0
+        # Production runs the worker under a supervisor (compose: restart: unless-stopped).
+        # Celery/kombu can die with "Unrecoverable error" when Redis vanishes under it (an
+        # upstream bug class, e.g. celery/kombu#582), so we supervise it the same way.
+        self.crashes: list[int] = []
+        self._worker_lock = threading.Lock()
+        self._supervising = False
+        self._supervisor: threading.Thread | None = None
 
     @property
     def env(self) -> dict[str, str]:
@@ -156,6 +163,21 @@ class Stack:
         )
         wait_for_http(f"{self.base}/healthz", timeout=120, proc=self.web)
 
+    def supervise(self) -> None:
+        self._supervising = True
+
+        def loop() -> None:
+            while self._supervising:
+                with self._worker_lock:
+                    if self.worker is not None and self.worker.poll() is not None:
+                        self.crashes.append(self.worker.returncode)
+                        stop_process(self.worker)
+                        self.start_worker()
+                time.sleep(1.0)
+
+        self._supervisor = threading.Thread(target=loop, daemon=True)
+        self._supervisor.start()
+
     def start_worker(self) -> None:
         self.workers_started += 1
         self.worker = start_process(
@@ -167,12 +189,21 @@ class Stack:
     def kill_worker(self) -> None:
         """SIGKILL to the worker's whole process group: main process, pool and beat."""
         assert self.worker is not None
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.worker.pid, signal.SIGKILL)
-        self.worker.wait(timeout=10)
-        stop_process(self.worker)
+        with self._worker_lock:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.worker.pid, signal.SIGKILL)
+            self.worker.wait(timeout=10)
+            stop_process(self.worker)
+            self.worker = None
+
+    def restart_worker(self) -> None:
+        with self._worker_lock:
+            self.start_worker()
 
     def close(self) -> None:
+        self._supervising = False
+        if self._supervisor is not None:
+            self._supervisor.join(timeout=5)
         for proc in (self.web, self.worker):
             if proc is not None:
                 stop_process(proc, timeout=15)
@@ -334,6 +365,7 @@ class Report:
     killed_digest_done: bool = False
     killed_digest_was_running: bool = False
     workers_started: int = 0
+    worker_crashes: list[int] = field(default_factory=list)  # exit codes of crashes the supervisor restarted
     full_disk: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
@@ -401,7 +433,7 @@ class Schedule:
         self.killed_while_running = self._digest_status(self.killed_digest_id) == "running"
         stack.kill_worker()
         time.sleep(3)
-        stack.start_worker()
+        stack.restart_worker()
         window.end = load.now()
 
         # 2. Kill Redis, started without persistence: queued messages are lost with it.
@@ -440,6 +472,7 @@ def run_scenario(tmp: Path, *, seconds: float = 300, rate: float = 20, accounts:
                  converge_timeout: float = 600, full_disk: bool = True, log: Any = print) -> Report:
     report = Report(seconds=seconds, rate=rate, load_average=[round(os.getloadavg()[0], 2)])
     stack = Stack(tmp)
+    schedule: Schedule | None = None
     try:
         log("starting PostgreSQL and Redis")
         stack.pg.init()
@@ -449,6 +482,7 @@ def run_scenario(tmp: Path, *, seconds: float = 300, rate: float = 20, accounts:
             log("starting gunicorn and the Celery worker")
             stack.start_web()
             stack.start_worker()
+            stack.supervise()
             load = Load(stack.base, ids["load_plan"], accounts, rate, seconds)
             schedule = Schedule(stack, app, ids, seconds)
             log(f"load: {rate}/s for {seconds:.0f} s from {accounts} accounts, faults on a schedule")
@@ -466,16 +500,20 @@ def run_scenario(tmp: Path, *, seconds: float = 300, rate: float = 20, accounts:
             if schedule.error is not None:
                 raise schedule.error
             report.windows = schedule.windows
-            report.workers_started = stack.workers_started
+            report.workers_started = stack.workers_started  # updated again after convergence
             report.killed_digest_was_running = schedule.killed_while_running
             report.load_average.append(round(os.getloadavg()[0], 2))
             _judge_load(report, load)
             _write_attempts(tmp / "attempts.csv", load)
             log("load done; waiting for the stack to converge")
-            _converge(report, app, stack, ids, schedule, converge_timeout)
-            if schedule.persistent is not None:
-                schedule.persistent.close()
+            try:
+                _converge(report, app, stack, ids, schedule, converge_timeout)
+            finally:
+                report.worker_crashes = list(stack.crashes)
+                report.workers_started = stack.workers_started
     finally:
+        if schedule is not None and schedule.persistent is not None:
+            schedule.persistent.close()
         if stack.worker is not None and stack.worker.poll() is not None and stack.worker.returncode not in (0, -9, -15):
             log(log_tail(stack.worker))
         stack.close()
@@ -491,7 +529,8 @@ def _judge_load(report: Report, load: Load) -> None:
     report.statuses = _count([a.status for a in attempts])
 
     def window_of(a: Attempt, margin: float = 0.0) -> Window | None:
-        return next((w for w in report.windows if w.start - margin <= a.started <= w.end + margin), None)
+        """The fault an attempt overlapped (in flight when it began counts too)."""
+        return next((w for w in report.windows if a.started <= w.end + margin and a.started + a.latency >= w.start - margin), None)
 
     redis = [a for a in attempts if (w := window_of(a)) and w.name.startswith("redis")]
     report.redis_down_max_latency = max((a.latency for a in redis), default=0.0)
