@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 5000
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install install-dev
+.PHONY: run test lint audit install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -30,5 +30,13 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check consult worker tests benchmarks
 
-test: $(VENV)/.installed-dev lint
+# bandit fails on any finding (justified exceptions are marked `# nosec BXXX  # why` inline);
+# pip-audit fails on any known vulnerability in the installed dependencies. Where PyPI's
+# per-version JSON API is not reachable it reports "could not be audited" for each package
+# instead (see docs/security.md).
+audit: $(VENV)/.installed-dev
+	$(BIN)/bandit -q -c pyproject.toml -r consult worker
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
+
+test: $(VENV)/.installed-dev lint audit
 	$(BIN)/python -m pytest -p no:cacheprovider

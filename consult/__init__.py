@@ -23,6 +23,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from consult import logmask
+
+    logmask.install()  # personal data masked and CR/LF escaped in every log line
 
     from consult import celery, converters, database, errors, security, templating
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404  # starts our own Celery worker, never user input
 import sys
 from pathlib import Path
 
@@ -49,7 +49,7 @@ def run_command(host: str, port: int, no_worker: bool) -> None:
 
     worker = None
     if not no_worker:
-        worker = subprocess.Popen(_worker_args(1, beat=True), start_new_session=True, env=_worker_env())  # noqa: S603
+        worker = subprocess.Popen(_worker_args(1, beat=True), start_new_session=True, env=_worker_env())  # noqa: S603  # nosec B603  # fixed argv: this interpreter running celery
         click.echo(f"Celery worker started (pid {worker.pid}), broker: {_broker_label()}")
     # `kill` of this process must stop the worker too, not orphan it.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -80,7 +80,7 @@ def _broker_label() -> str:
 @with_appcontext
 def worker_command(concurrency: int, beat: bool) -> None:
     """Run a Celery worker for this app."""
-    os.execve(sys.executable, _worker_args(concurrency, beat), _worker_env())  # noqa: S606
+    os.execve(sys.executable, _worker_args(concurrency, beat), _worker_env())  # noqa: S606  # nosec B606  # fixed argv: this interpreter running celery
 
 
 @main.command("demo")
@@ -125,6 +125,19 @@ def sweep_command() -> None:
     from consult.services import intake
 
     click.echo(f"re-enqueued {intake.sweep()} event(s)")
+
+
+@main.command("prune-audit")
+@with_appcontext
+def prune_audit_command() -> None:
+    """Delete audit-log entries older than AUDIT_RETENTION_DAYS (beat does it daily)."""
+    from consult.extensions import db
+    from consult.services import audit
+
+    days = current_app.config["AUDIT_RETENTION_DAYS"]
+    deleted = audit.prune(days)
+    db.session.commit()
+    click.echo(f"deleted {deleted} audit entries older than {days} days")
 
 
 @main.command("evaluate")

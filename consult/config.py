@@ -58,14 +58,38 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("CONSULT_SECURE_COOKIES", "1" if production else "0")
+        == "1",
+        # A form submitted back sooner than this after it was rendered came from a bot
+        # (consult/abuse.py). Off in tests unless a test sets it.
+        "FORM_MIN_FILL_SECONDS": 0.0
+        if overrides.get("TESTING")
+        else float(os.environ.get("CONSULT_FORM_MIN_FILL_SECONDS", "2")),
+        # Audit-log entries older than this are deleted by `consult prune-audit` and the daily
+        # beat task. Ten years by default: reform files are archived for at least that long.
+        "AUDIT_RETENTION_DAYS": int(os.environ.get("CONSULT_AUDIT_RETENTION_DAYS", "3650")),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("CONSULT_TIMEZONE", "Asia/Shanghai"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # A Redis that is down must cost a request milliseconds, not a hang.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        if redis_url
+        else {},
         # A rate-limit store that is down must not take the site down with it.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Limits on public writes (consult/abuse.py), per account, per IP address, per phone
+        # number or e-mail. One office behind one NAT address is many people: the IP limits
+        # are wide and stop floods only.
         "COMMENT_RATE_LIMIT": os.environ.get("CONSULT_COMMENT_RATE_LIMIT", "10 per minute"),
+        "COMMENT_IP_RATE_LIMIT": os.environ.get("CONSULT_COMMENT_IP_RATE_LIMIT", "300 per minute"),
+        "VOTE_RATE_LIMIT": os.environ.get("CONSULT_VOTE_RATE_LIMIT", "60 per minute"),
+        "VOTE_IP_RATE_LIMIT": os.environ.get("CONSULT_VOTE_IP_RATE_LIMIT", "600 per minute"),
+        "LOGIN_RATE_LIMIT": os.environ.get("CONSULT_LOGIN_RATE_LIMIT", "5 per minute"),
+        "LOGIN_IP_RATE_LIMIT": os.environ.get("CONSULT_LOGIN_IP_RATE_LIMIT", "30 per minute"),
+        "REGISTER_IP_RATE_LIMIT": os.environ.get("CONSULT_REGISTER_IP_RATE_LIMIT", "10 per hour"),
+        "CODE_RATE_LIMIT": os.environ.get("CONSULT_CODE_RATE_LIMIT", "5 per hour"),
         "COMMENT_MAX_CHARS": 5000,
         "VERIFICATION_SENDER": os.environ.get("CONSULT_VERIFICATION_SENDER", "log"),
         "DEFAULT_WINDOW_DAYS": 30,
@@ -116,6 +140,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
                     "schedule": float(os.environ.get("CONSULT_OUTBOX_SWEEP_SECONDS", "30")),
                 },
                 "scheduled-digests": {"task": "consult.scheduled_digests", "schedule": 3600.0},
+                "prune-audit": {"task": "consult.prune_audit", "schedule": 86400.0},
             },
             "timezone": "Asia/Shanghai",
         },

@@ -27,6 +27,16 @@ TITLES = {
 }
 
 
+_UNITS = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天", "month": "个月", "year": "年"}
+
+
+def describe_limit(amount: int, multiples: int, unit: str) -> str:
+    """"10 per 1 minute" in words people read: 每分钟最多 10 次."""
+    span = _UNITS.get(unit, unit)
+    every = f"每{span}" if multiples == 1 else f"每 {multiples} {span}"
+    return _("%(every)s最多 %(n)s 次", every=every, n=amount)
+
+
 def wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
@@ -52,7 +62,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def _rate(error: RateLimitExceeded) -> Response:
-        return render_error(429, _("操作过于频繁，请稍后再试（限制：%(limit)s）。", limit=error.description), {"Retry-After": "60"})
+        item = error.limit.limit
+        window = item.GRANULARITY.seconds * item.multiples
+        return render_error(
+            429,
+            _("操作过于频繁，请稍后再试（%(limit)s）。", limit=describe_limit(item.amount, item.multiples, item.GRANULARITY.name)),
+            {"Retry-After": str(min(window, 3600))},
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:
@@ -72,8 +88,14 @@ def init_app(app: Flask) -> None:
     def _db_down(error: Exception) -> Response:
         from consult.extensions import db
 
-        log.error("database unavailable: %s", type(error).__name__)
-        db.session.rollback()
+        full = "full" in str(error).lower() or "no space" in str(error).lower()
+        log.error("database unavailable: %s%s", type(error).__name__, " (disk full)" if full else "")
+        try:
+            db.session.rollback()
+        except (OperationalError, InterfaceError):
+            db.session.invalidate()  # the connection is gone; the pool will make a new one
+        if full:
+            return render_error(503, _("服务器存储空间不足，您的内容没有保存，请稍后重试。"), {"Retry-After": "60"})
         return render_error(503, _("数据库暂时不可用，您的内容没有保存，请稍后重试。"), {"Retry-After": "30"})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import parse_qsl, unquote_to_bytes
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, abort, current_app, g, request
 from flask_babel import gettext as _
 
 FORM_TYPES = ("application/x-www-form-urlencoded",)
@@ -49,8 +49,8 @@ def _check_urlencoded(raw: bytes) -> None:
 def guard_request() -> None:
     """Refuse malformed input with 400 before any view parses it."""
     try:
-        request.query_string.decode("utf-8")
-        parse_qsl(request.query_string.decode("utf-8"))
+        # errors="strict": %FF in a parameter is refused, not silently turned into U+FFFD.
+        parse_qsl(request.query_string.decode("utf-8"), errors="strict")
     except UnicodeDecodeError:
         abort(400, description=_("网址参数不是有效的 UTF-8 文本。"))
     if any(_has_forbidden_controls(v) for v in request.args.values()):
@@ -73,7 +73,9 @@ def set_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
+    # Behind a TLS-terminating proxy request.is_secure is False; Secure cookies mean the site
+    # is served over HTTPS only, so browsers are told to keep to it.
+    if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from flask import current_app
 
-from consult.services import digests, intake, notifications, surveys_digest
+from consult.extensions import db
+from consult.services import audit, digests, intake, notifications, surveys_digest
 
 log = logging.getLogger(__name__)
 
@@ -59,3 +61,10 @@ def send_notification_email(notification_id: int) -> bool:
 @shared_task(name="consult.build_survey_digest", acks_late=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=3, soft_time_limit=25 * 60, time_limit=30 * 60)
 def build_survey_digest(digest_id: int) -> str:
     return surveys_digest.build(digest_id)
+
+
+@shared_task(name="consult.prune_audit", acks_late=True)
+def prune_audit() -> int:
+    deleted = audit.prune(current_app.config["AUDIT_RETENTION_DAYS"])
+    db.session.commit()
+    return deleted

@@ -26,12 +26,14 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def _load(session_id: str) -> User | None:
-        user_id, _, version = session_id.partition(":")
+        from consult.services.accounts import session_user
+
+        # "user id:session version:session token". An older version means "logged out
+        # everywhere" happened since; a missing token row means this session logged out.
+        user_id, version, token = (session_id.split(":", 2) + ["", ""])[:3]
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
-        # An older session_version means "logged out everywhere" happened since.
-        return user if user is not None and user.session_version == int(version) else None
+        return session_user(int(user_id), int(version), token)
 
 
 def safe_target(target: str | None, fallback: str) -> str:

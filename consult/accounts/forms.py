@@ -7,19 +7,25 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from consult.abuse import PublicForm
 
-class RegisterForm(FlaskForm):
+
+class RegisterForm(PublicForm):
     login = StringField(_l("手机号或电子邮箱"), validators=[DataRequired(_l("请填写手机号或电子邮箱。")), Length(max=254)])
     password = PasswordField(_l("密码（至少 8 位）"), validators=[DataRequired(_l("请设置密码。")), Length(min=8, max=128, message=_l("密码长度应为 8 到 128 位。"))])
     confirm = PasswordField(_l("确认密码"), validators=[EqualTo("password", _l("两次输入的密码不一致。"))])
     pseudonym = StringField(_l("公开显示的昵称（可选）"), validators=[Length(max=40)])
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(PublicForm):
+    min_fill_seconds = 1.0
+
     code = StringField(_l("验证码"), validators=[DataRequired(_l("请输入验证码。")), Length(min=6, max=6, message=_l("验证码为 6 位数字。"))])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PublicForm):
+    min_fill_seconds = 1.0  # password managers fill it in a blink
+
     login = StringField(_l("手机号或电子邮箱"), validators=[DataRequired(_l("请填写账号。")), Length(max=254)])
     password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码。")), Length(max=128)])
     remember = BooleanField(_l("记住我"))
@@ -27,3 +33,7 @@ class LoginForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """CSRF-only form for buttons that POST."""
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("输入密码以确认"), validators=[DataRequired(_l("请输入密码。")), Length(max=128)])

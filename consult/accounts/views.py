@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from consult.abuse import public_write_limits
 from consult.accounts.auth import safe_target
-from consult.accounts.forms import EmptyForm, LoginForm, RegisterForm, VerifyForm
-from consult.extensions import db, limiter
+from consult.accounts.forms import DeleteAccountForm, EmptyForm, LoginForm, RegisterForm, VerifyForm
+from consult.extensions import db
 from consult.services import ServiceError, accounts
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -20,7 +21,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@public_write_limits(per_ip="REGISTER_IP_RATE_LIMIT", per_login="5 per hour")
 def register() -> str | Response:
     form = RegisterForm()
     status = 200
@@ -28,6 +29,7 @@ def register() -> str | Response:
         try:
             user = accounts.register(form.login.data, form.password.data, form.pseudonym.data)
             accounts.send_code(user)
+            accounts.start_session(user)
             db.session.commit()
             login_user(user)
             flash(_("注册成功，验证码已发送，请输入验证码完成验证。"), "success")
@@ -43,7 +45,7 @@ def register() -> str | Response:
 
 @bp.route("/verify", methods=["GET", "POST"])
 @login_required
-@limiter.limit("20 per hour", methods=["POST"])
+@public_write_limits(per_account="20 per hour")
 def verify() -> str | Response:
     form = VerifyForm()
     status = 200
@@ -66,7 +68,7 @@ def verify() -> str | Response:
 
 @bp.post("/verify/resend")
 @login_required
-@limiter.limit("5 per hour")
+@public_write_limits(per_phone="CODE_RATE_LIMIT", per_ip="30 per hour")
 def resend() -> Response:
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("accounts.verify"))
@@ -81,14 +83,15 @@ def resend() -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("5 per minute", methods=["POST"], key_func=lambda: (request.form.get("login") or "").strip().lower() or request.remote_addr or "")
-@limiter.limit("30 per minute", methods=["POST"])
+@public_write_limits(per_login="LOGIN_RATE_LIMIT", per_ip="LOGIN_IP_RATE_LIMIT")
 def login() -> str | Response:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.login.data, form.password.data)
+            accounts.start_session(user)
+            db.session.commit()
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
         except ServiceError as error:
@@ -102,6 +105,10 @@ def login() -> str | Response:
 @bp.post("/logout")
 def logout() -> Response:
     if EmptyForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # The server forgets this session, so a copy of the cookie is worthless too.
+            accounts.end_session(current_user.session_token)
+            db.session.commit()
         logout_user()
     return redirect(url_for("main.home"))
 
@@ -115,3 +122,28 @@ def logout_everywhere() -> Response:
         logout_user()
         flash(_("已在所有设备上退出登录。"), "success")
     return redirect(url_for("main.home"))
+
+
+@bp.get("/")
+@login_required
+def settings() -> str:
+    return render_template("accounts/settings.html", action=EmptyForm(), delete_form=DeleteAccountForm())
+
+
+@bp.post("/delete")
+@login_required
+@public_write_limits(per_account="5 per hour")
+def delete() -> str | Response | tuple[str, int]:
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            kept = accounts.delete_account(current_user, form.password.data)
+            db.session.commit()
+            logout_user()
+            flash(_("账号已注销。您发表的 %(n)s 条意见仍作为公众意见保留，但不再与您关联。", n=kept), "success")
+            return redirect(url_for("main.home"))
+        except ServiceError as error:
+            db.session.rollback()
+            form.password.errors.append(error.message)
+            return render_template("accounts/settings.html", action=EmptyForm(), delete_form=form), error.status
+    return render_template("accounts/settings.html", action=EmptyForm(), delete_form=form), 400

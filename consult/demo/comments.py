@@ -1052,7 +1052,7 @@ def generate_comments(
     campaign's lightly edited copies.
     """
     voice = _VOICES[plan_key]
-    rng = random.Random(f"{plan_key}:{seed}")
+    rng = random.Random(f"{plan_key}:{seed}")  # nosec B311  # reproducible demo text, not security
     topics_by_id = _topics_for(plan_key, clause_numbers)
     anchored = [cid for cid in clause_numbers if topics_by_id.get(cid)]
     roles = _ROLES[plan_key]

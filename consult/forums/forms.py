@@ -6,14 +6,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
+from consult.abuse import PublicForm
 
-class ThreadForm(FlaskForm):
+
+class ThreadForm(PublicForm):
     title = StringField(_l("标题"))
     body = TextAreaField(_l("内容"))
     submission_id = HiddenField()
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PublicForm):
     body = TextAreaField(_l("回复内容"))
     parent_id = HiddenField()
     quote_id = HiddenField()

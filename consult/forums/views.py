@@ -190,6 +190,7 @@ def _done(message: str, target: str, status: int = 201, **data: object) -> Respo
 def new_thread(board_id: int) -> Response | tuple[Response, int]:
     board = _board_or_404(board_id)
     form = ThreadForm()
+    form.guard()
     thread, created = forum_service.start_thread(
         user=current_user, board=board, title=form.title.data or "", body=form.body.data or "", submission_id=form.submission_id.data
     )
@@ -209,6 +210,7 @@ def new_thread(board_id: int) -> Response | tuple[Response, int]:
 def new_reply(thread_id: int) -> Response | tuple[Response, int]:
     thread = _thread_or_404(thread_id)
     form = ReplyForm()
+    form.guard()
     post, created = forum_service.reply(
         user=current_user, thread=thread, body=form.body.data or "",
         parent_id=_int(form.parent_id.data, field=_("回复对象")), quote_id=_int(form.quote_id.data, field=_("引用")),

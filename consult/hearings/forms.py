@@ -15,6 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from consult.abuse import PublicForm
+
 STANCES = [("support", _l("支持")), ("oppose", _l("反对")), ("other", _l("其他意见"))]
 _TIME = "%Y-%m-%dT%H:%M"
 
@@ -39,7 +41,7 @@ class HearingForm(FlaskForm):
     publish_days_before = IntegerField(_l("提前几天公布参加人名单"), default=15, validators=[InputRequired(), NumberRange(0, 60, _l("应在 0 到 60 天之间。"))])
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(PublicForm):
     stance = RadioField(_l("您的立场"), choices=STANCES, validators=[InputRequired(_l("请选择您的立场。"))])
     group = SelectField(_l("您所属的利益群体"), choices=[], validate_choice=False)
     statement = TextAreaField(_l("发言要点（500 字以内）"))

@@ -22,7 +22,7 @@ from consult.models.surveys import (
     SurveyTextDigest,
     SurveyVersion,
 )
-from consult.models.users import Department, User, VerificationCode
+from consult.models.users import Department, LoginSession, User, VerificationCode
 
 __all__ = [
     "AuditEntry",
@@ -32,6 +32,7 @@ __all__ = [
     "CommentVote",
     "Department",
     "ImportBatch",
+    "LoginSession",
     "Digest",
     "Flag",
     "Hearing",

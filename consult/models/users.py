@@ -45,8 +45,12 @@ class User(UserMixin, db.Model):
 
     department: Mapped[Department | None] = relationship()
 
+    # The server-side session this request runs under (set at login and by the user loader);
+    # it goes into the cookie so that logging out can revoke exactly this session.
+    session_token = ""  # nosec B105  # a per-request attribute, empty until login
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.session_token}"
 
     @property
     def is_verified(self) -> bool:
@@ -68,4 +72,14 @@ class VerificationCode(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. Deleting the row ends that session even for a copied cookie."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the token carried in the session cookie: a database leak reveals no cookie.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -7,7 +7,6 @@ import uuid
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -20,9 +19,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
+from consult.abuse import public_write_limits
 from consult.accounts.auth import safe_target
 from consult.errors import wants_json
-from consult.extensions import db, limiter
+from consult.extensions import db
 from consult.models import Clause, Comment, Plan, PlanVersion
 from consult.models.comments import CommentStatus
 from consult.plans.forms import CommentForm, VoteForm
@@ -123,21 +123,14 @@ def clause(plan_id: int, clause_id: int) -> str:
     return _render_comments("plans/clause.html", plan, clause.version, clause)
 
 
-def _comment_limit() -> str:
-    return current_app.config["COMMENT_RATE_LIMIT"]
-
-
-def _comment_key() -> str:
-    return f"user:{current_user.id}" if current_user.is_authenticated else (request.remote_addr or "")
-
-
 @bp.post("/<int:plan_id>/comments")
 @login_required
-@limiter.limit(_comment_limit, key_func=_comment_key)
+@public_write_limits(per_account="COMMENT_RATE_LIMIT", per_ip="COMMENT_IP_RATE_LIMIT")
 def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
     plan = _plan_or_404(plan_id)
     version = plan.current_version
     form = _comment_form(plan, version)
+    form.guard()
     clause_value = (form.clause_id.data or "").strip()
     if clause_value and not clause_value.isdigit():
         return _comment_error(plan, _("所选条款不存在。"), 400)
@@ -181,12 +174,13 @@ def _comment_error(plan: Plan, message: str, status: int) -> tuple[str, int] | t
 
 @bp.post("/comments/<int:comment_id>/vote")
 @login_required
-@limiter.limit("60 per minute", key_func=_comment_key)
+@public_write_limits(per_account="VOTE_RATE_LIMIT", per_ip="VOTE_IP_RATE_LIMIT")
 def vote(comment_id: int) -> Response | tuple[Response, int]:
     comment = db.session.get(Comment, comment_id)
     if comment is None:
         abort(404, description=_("没有找到该意见。"))
     form = VoteForm()
+    form.guard()
     value = {"support": 1, "oppose": -1, "clear": 0}.get(form.value.data or "")
     try:
         if value is None:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult.extensions import db
-from consult.models import User, VerificationCode
+from consult.models import Comment, CommentVote, LoginSession, User, VerificationCode
 from consult.models.users import Role
 from consult.services import ServiceError
 from consult.services.senders import get_sender
@@ -130,6 +131,72 @@ def create_staff(login: str, password: str, role: str, *, name: str = "", depart
     return user
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """A new server-side session for `user` (call before login_user, commit after)."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(LoginSession(user_id=user.id, token_hash=_token_hash(token)))
+    user.session_token = token
+    db.session.flush()
+    return token
+
+
+def session_user(user_id: int, version: int, token: str) -> User | None:
+    """The user of a live session; None once it was logged out (here or everywhere)."""
+    if not token:
+        return None
+    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    if row is None or row.user_id != user_id:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version:
+        return None
+    user.session_token = token
+    return user
+
+
+def end_session(token: str) -> None:
+    if token:
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+
+
 def log_out_everywhere(user: User) -> None:
     user.session_version += 1
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     db.session.flush()
+
+
+DELETED_LABEL = "已注销用户"
+
+
+def delete_account(user: User, password: str) -> int:
+    """Delete a citizen's account. Their comments stay (they are part of the public record)
+    but lose every link to the person: no user id, no pseudonym. Returns how many were kept."""
+    if not check_password_hash(user.password_hash, password or ""):
+        raise ServiceError(_("密码不正确，账号未注销。"), 401)
+    if user.is_staff:
+        raise ServiceError(_("工作人员账号由管理员停用，不能自行注销。"), 403)
+    kept = db.session.execute(
+        update(Comment)
+        .where(Comment.user_id == user.id)
+        .values(user_id=None, submission_id=None, show_pseudonym=False, author_label=_(DELETED_LABEL))
+    ).rowcount
+    voted = list(db.session.scalars(select(CommentVote.comment_id).where(CommentVote.user_id == user.id)))
+    db.session.execute(delete(CommentVote).where(CommentVote.user_id == user.id))
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.session.execute(delete(VerificationCode).where(VerificationCode.user_id == user.id))
+    db.session.delete(user)
+    db.session.flush()
+    for comment_id in voted:  # their votes go with them: recount what remains
+        support, oppose = db.session.execute(
+            select(
+                func.coalesce(func.sum(case((CommentVote.value > 0, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((CommentVote.value < 0, 1), else_=0)), 0),
+            ).where(CommentVote.comment_id == comment_id)
+        ).one()
+        db.session.execute(update(Comment).where(Comment.id == comment_id).values(support_count=int(support), oppose_count=int(oppose)))
+    db.session.flush()
+    return int(kept or 0)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import has_request_context, request
+from sqlalchemy import delete
 
 from consult.extensions import db
 from consult.models import AuditEntry, User
@@ -33,3 +35,12 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def prune(retention_days: int, now: datetime | None = None) -> int:
+    """Delete entries older than the retention (AUDIT_RETENTION_DAYS); returns how many."""
+    if retention_days <= 0:
+        return 0
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days)
+    deleted = db.session.execute(delete(AuditEntry).where(AuditEntry.created_at < cutoff)).rowcount
+    return int(deleted or 0)

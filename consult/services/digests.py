@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from consult.extensions import db
 from consult.models import Comment, Digest, Plan
@@ -52,7 +53,17 @@ def request_digest(plan: Plan, *, trigger: str = "manual", sources: list[str] | 
     else:
         number = (db.session.scalar(select(func.max(Digest.number)).where(Digest.plan_id == plan.id)) or 0) + 1
         digest = Digest(plan_id=plan.id, number=number, trigger=trigger, sources_key=key, last_comment_id=last)
-        db.session.add(digest)
+        try:
+            with db.session.begin_nested():  # flushes; a unique violation undoes only this insert
+                db.session.add(digest)
+        except IntegrityError:
+            # Two staff pressed "build" at once: the other request's digest is this one.
+            raced = db.session.scalar(
+                select(Digest).where(Digest.plan_id == plan.id, Digest.last_comment_id == last, Digest.sources_key == key)
+            )
+            if raced is None:
+                raise
+            return raced, False
     db.session.flush()
     outbox.add(BUILD_TASK, digest.id)
     return digest, True

@@ -58,7 +58,10 @@ def import_records(plan: Plan, *, filename: str, data: bytes, channel: str, text
         raise ServiceError(_("找不到意见内容所在的列，请指定列名（如“内容”）。"))
     date_column = _pick(header, DATE_COLUMNS, None)
     version = plan.current_version
-    batch = ImportBatch(plan_id=plan.id, filename=filename[:200], channel=channel, meta={"sha256": digest, "column": column})
+    # Only a label for provenance (the file is never written to disk): keep the bare name, so
+    # "../../etc/x.csv" or "C:\\x.csv" cannot pose as a path anywhere it is shown or reused.
+    label = filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
+    batch = ImportBatch(plan_id=plan.id, filename=label, channel=channel, meta={"sha256": digest, "column": column})
     db.session.add(batch)
     db.session.flush()
     skipped = 0

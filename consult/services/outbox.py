@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
+from flask import Flask, Response, after_this_request, current_app, g, has_request_context
 from sqlalchemy import or_, select
 
 from consult.extensions import db
@@ -28,11 +28,55 @@ def add(task: str, ref_id: int) -> OutboxEvent:
 
 
 def publish(events: Iterable[OutboxEvent]) -> int:
-    """Send committed events to the broker; failures are logged and left to the sweep."""
+    """Send committed events to the broker; failures are logged and left to the sweep.
+
+    Inside a request the sending happens after the response has gone out, so a person never
+    waits on the broker (a Redis that is down costs its connect timeout, not their time).
+    Returns how many were sent now (0 when deferred).
+    """
+    events = list(events)
+    if not events:
+        return 0
+    if has_request_context() and current_app.config.get("OUTBOX_PUBLISH_AFTER_RESPONSE", True):
+        _after_response([e.id for e in events])
+        return 0
+    return _publish_now(events)
+
+
+def _after_response(event_ids: list[int]) -> None:
+    owed = g.get("outbox_owed")
+    if owed is None:
+        owed = g.outbox_owed = []
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+        @after_this_request
+        def _hand_over(response: Response) -> Response:
+            response.call_on_close(lambda: _publish_ids(app, owed))
+            return response
+
+    owed.extend(event_ids)
+
+
+def _publish_ids(app: Flask, event_ids: list[int]) -> None:
+    """After the response: a fresh app context, the events re-read by id."""
+    with app.app_context():
+        try:
+            _publish_now(db.session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(event_ids), OutboxEvent.processed_at.is_(None))))
+        except Exception as error:  # noqa: BLE001 - the sweep delivers whatever this missed
+            log.warning("deferred publish failed, left to the outbox sweep: %s", type(error).__name__)
+        finally:
+            db.session.remove()
+
+
+def _publish_now(events: Iterable[OutboxEvent]) -> int:
     global _broker_down_until
     events = list(events)
-    if not events or time.monotonic() < _broker_down_until:
+    now = time.monotonic()
+    if not events or now < _broker_down_until:
         return 0
+    if _broker_down_until:
+        # The broker was down: this call probes it, the others keep skipping meanwhile.
+        _broker_down_until = now + _BROKER_BACKOFF_SECONDS
     celery = current_app.extensions["celery"]
     sent = 0
     try:
@@ -41,6 +85,7 @@ def publish(events: Iterable[OutboxEvent]) -> int:
             event.enqueued_at = datetime.now(UTC)
             event.attempts += 1
             sent += 1
+        _broker_down_until = 0.0
     except Exception as error:  # noqa: BLE001 - any broker failure means "later", never a 500
         _broker_down_until = time.monotonic() + _BROKER_BACKOFF_SECONDS
         log.warning("broker unavailable, %d event(s) left to the outbox sweep: %s", len(events) - sent, type(error).__name__)

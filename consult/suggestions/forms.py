@@ -7,10 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from consult.abuse import PublicForm
 from consult.models.suggestions import DOMAINS
 
 
-class SuggestionForm(FlaskForm):
+class SuggestionForm(PublicForm):
     domain = SelectField(_l("领域"), choices=[("", _l("请选择"))] + [(d, d) for d in DOMAINS], validate_choice=False)
     title = StringField(_l("标题"))
     body = TextAreaField(_l("建议内容（5000 字以内）"))

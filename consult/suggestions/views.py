@@ -42,6 +42,7 @@ def index() -> str:
 @limiter.limit("20 per hour", methods=["POST"])
 def new() -> str | tuple[str, int]:
     form = SuggestionForm()
+    form.guard()
     if form.is_submitted():
         if not form.validate():
             return render_template("suggestions/new.html", form=form), 400

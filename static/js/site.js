@@ -12,7 +12,8 @@ document.addEventListener("click", async (event) => {
   if (!button || button.disabled) return;
   const form = button.closest("form.vote");
   event.preventDefault();
-  const body = new URLSearchParams({ csrf_token: csrfToken(form), value: button.value });
+  const body = new URLSearchParams(new FormData(form));
+  body.set("value", button.value);
   button.disabled = true;
   try {
     const response = await fetch(form.action, {
