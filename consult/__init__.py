@@ -44,10 +44,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult.digests.views import bp as digests_bp
     from consult.main.views import bp as main_bp
     from consult.plans.views import bp as plans_bp
+    from consult.responses.views import bp as responses_bp
     from consult.search.views import bp as search_bp
     from consult.staff.views import bp as staff_bp
 
     auth.init_app(app, login_manager)
-    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp):
+    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, responses_bp):
         app.register_blueprint(bp)
     return app

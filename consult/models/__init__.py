@@ -7,9 +7,11 @@ from consult.models.flags import Flag
 from consult.models.notifications import Notification
 from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
+from consult.models.responses import AnswerTemplate, FeedbackReport, Response
 from consult.models.users import Department, User, VerificationCode
 
 __all__ = [
+    "AnswerTemplate",
     "AuditEntry",
     "Clause",
     "Comment",
@@ -17,11 +19,13 @@ __all__ = [
     "Department",
     "ImportBatch",
     "Digest",
+    "FeedbackReport",
     "Flag",
     "Notification",
     "OutboxEvent",
     "Plan",
     "PlanVersion",
+    "Response",
     "User",
     "UserWord",
     "VerificationCode",
