@@ -29,8 +29,8 @@ from consult.plans.forms import CommentForm, VoteForm
 from consult.services import ServiceError
 from consult.services import comments as comment_service
 from consult.services import feedback as feedback_service
-from consult.services import responses as response_service
 from consult.services import plans as plan_service
+from consult.services import responses as response_service
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
