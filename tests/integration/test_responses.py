@@ -327,3 +327,16 @@ def test_department_staff_cannot_touch_another_departments_plan(seeded, make_use
     user = make_user()
     login(citizen, user[1], user[2])
     assert citizen.get(page).status_code == 403
+
+
+def test_demo_loader_publishes_one_feedback_report_for_the_closed_plan(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import FeedbackReport
+    from consult.services import demo
+
+    with app.app_context():
+        assert demo.load()["feedback_published"] == 1
+        assert demo.load()["feedback_published"] == 0  # idempotent
+        plan_id = db.session.scalar(select(FeedbackReport.plan_id))
+    html = app.test_client().get(f"/plans/{plan_id}/feedback").get_data(as_text=True)
+    assert "官方答复" in html and "<ins>" in html
