@@ -13,7 +13,7 @@ from consult.accounts.forms import EmptyForm
 from consult.extensions import db
 from consult.models import Comment, Plan, Response
 from consult.responses.forms import AnswerForm, ImportAnswersForm, PublishForm, TemplateForm
-from consult.services import ServiceError, digests, feedback, notifications
+from consult.services import ServiceError, audit, digests, feedback, notifications
 from consult.services import responses as answers
 from consult.spreadsheets import write_xlsx
 from worker.analysis.normalise import mask_personal
@@ -136,6 +136,8 @@ def sheet(plan_id: int) -> WerkzeugResponse:
     plan = managed_plan(plan_id)
     rows = [[c.id, "", "", "", "", mask_personal(c.body)[:500]] for c in db.session.scalars(answers.unanswered_query(plan.id).order_by(Comment.id).limit(answers.MAX_IMPORT_ROWS))]
     body = write_xlsx([("答复", ["意见编号", "问题编号", "处理结果", "答复", "理由", "意见内容（仅供参考，不导入）"], rows)])
+    audit.record(current_user, "response.export_sheet", "plan", plan.id, department_id=plan.department_id, rows=len(rows))
+    db.session.commit()
     response = WerkzeugResponse(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response.headers["Content-Disposition"] = f"attachment; filename=answers-{plan.id}.xlsx"
     return response
@@ -202,6 +204,7 @@ def public(plan_id: int) -> str:
     # Before publishing, the staff who manage the plan see a preview; everyone else a 404.
     if report is None and not (current_user.is_authenticated and can_manage_plan(current_user, plan)):
         abort(404, description=_("该方案的采纳情况反馈尚未公布。"))
-    data = feedback.view(plan)
+    focus = request.args.get("c", type=int)
+    data = feedback.view(plan, page=request.args.get("page", 1, type=int), focus=focus)
     viewer = current_user if current_user.is_authenticated else None
     return render_template("responses/feedback.html", plan=plan, data=data, mine=feedback.mine(plan, viewer), preview=report is None)

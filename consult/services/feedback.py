@@ -19,6 +19,7 @@ from consult.services import ServiceError, audit, digests, notifications
 from consult.services.responses import ANSWERABLE, cluster_ref, status_labels
 from consult.services.text import clean_text
 
+PAGE_SIZE = 200  # opinions listed per page of the report (a big plan has tens of thousands)
 MAX_DIFF_CHARS = 20_000  # a clause longer than this is shown whole, not diffed character by character
 
 
@@ -71,7 +72,7 @@ def publish(actor: User, plan: Plan, summary: str = "") -> FeedbackReport:
         notifications.notify(
             user_id, "feedback", title,
             _("您对该方案提出的 %(n)s 条意见的处理情况和答复已经公布。", n=count),
-            f"/plans/{plan.id}/feedback#c{comment_id}",
+            f"/plans/{plan.id}/feedback?c={comment_id}#c{comment_id}",
         )
     report.notified = len(first_comment)
     audit.record(actor, "feedback.publish", "plan", plan.id, department_id=plan.department_id, notified=report.notified)
@@ -119,6 +120,9 @@ class FeedbackView:
     responses: dict[int, Response]
     diff: list[DiffRow]
     labels: dict[str, str]
+    opinions: list[tuple[Row, Comment]]  # this page of the public opinions, in clause order
+    page: int
+    pages: int
 
 
 def _distinct_replies(responses: list[Response], limit: int = 3) -> list[Response]:
@@ -128,7 +132,8 @@ def _distinct_replies(responses: list[Response], limit: int = 3) -> list[Respons
     return list(seen.values())[:limit]
 
 
-def view(plan: Plan) -> FeedbackView:
+def view(plan: Plan, page: int = 1, focus: int | None = None) -> FeedbackView:
+    """The report; ``focus`` (a comment id, from a notification link) picks the page that shows it."""
     report = report_for(plan.id)
     base = next((v for v in plan.versions if report and v.id == report.from_version_id), None) or consulted_version(plan)
     revised = revised_version(plan, report)
@@ -155,7 +160,13 @@ def view(plan: Plan) -> FeedbackView:
     clause_rows = [rows[k] for k in sorted(rows, key=lambda k: (0, 0) if k is None else (1, *order.get(k, (0, 0))))]
     for row in clause_rows:
         row.replies = _distinct_replies(row.replies)
+    ordered = [(row, c) for row in clause_rows for c in row.comments]
+    pages = max(1, -(-len(ordered) // PAGE_SIZE))
+    if focus is not None:
+        page = next((k // PAGE_SIZE + 1 for k, (_row, c) in enumerate(ordered) if c.id == focus), page)
+    page = min(max(1, page), pages)
     return FeedbackView(
+        opinions=ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page=page, pages=pages,
         plan=plan, report=report, base=base, revised=revised, totals=totals, total=len(comments),
         clauses=clause_rows, clusters=_cluster_rows(plan, responses), responses=responses,
         diff=clause_diff(base, revised) if revised else [], labels=status_labels(),

@@ -22,7 +22,9 @@ from consult.spreadsheets import TableError, read_table
 # Opinions that can be answered: public ones and imported (internal) letters; not pending or rejected.
 ANSWERABLE = (CommentStatus.PUBLISHED, CommentStatus.INTERNAL)
 MAX_TEXT = 2000
-MAX_BULK = 5000
+MAX_BULK = 5000  # ticked comments in one request
+MAX_CLUSTER = 100_000  # a whole cluster (a form-letter campaign can be huge)
+CHUNK = 500  # ids per IN (…) so SQLite's bound-parameter limit is never reached
 MAX_IMPORT_ROWS = 20_000
 CLUSTER_REF = re.compile(r"^D(\d{1,6})-T(\d{1,4})-I(\d{1,4})$")
 
@@ -82,17 +84,23 @@ def cluster_members(plan: Plan, ref: str) -> list[int]:
     return list(result.themes[theme - 1].issues[issue - 1].member_ids)
 
 
-def _answerable(plan: Plan, comment_ids: Sequence[int]) -> list[Comment]:
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[k : k + CHUNK] for k in range(0, len(ids), CHUNK)]
+
+
+def _answerable(plan: Plan, comment_ids: Sequence[int], limit: int = MAX_BULK) -> list[Comment]:
     ids = list(dict.fromkeys(int(i) for i in comment_ids))
     if not ids:
         raise ServiceError(_("请至少选择一条意见。"), 400)
-    if len(ids) > MAX_BULK:
-        raise ServiceError(_("一次最多答复 %(n)s 条意见。", n=MAX_BULK), 400)
-    found = list(
-        db.session.scalars(
-            select(Comment).where(Comment.id.in_(ids), Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE))
+    if len(ids) > limit:
+        raise ServiceError(_("一次最多答复 %(n)s 条意见。", n=limit), 400)
+    found = [
+        c
+        for chunk in _chunks(ids)
+        for c in db.session.scalars(
+            select(Comment).where(Comment.id.in_(chunk), Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE))
         )
-    )
+    ]
     missing = sorted(set(ids) - {c.id for c in found})
     if missing:
         # A foreign or unknown id in a bulk action refuses the whole action: nothing half applied.
@@ -111,10 +119,11 @@ def respond(
     reason: str = "",
     cluster: str = "",
     audit_action: str = "response.reply",
+    limit: int = MAX_BULK,
 ) -> int:
     """Set (or replace) the answer of each comment. Returns how many comments were answered."""
     status, text, reason = _answer(status, text, reason)
-    comments = _answerable(plan, comment_ids)
+    comments = _answerable(plan, comment_ids, limit)
     _store(actor, plan, [(c.id, status, text, reason, cluster) for c in comments])
     audit.record(
         actor, audit_action, "plan", plan.id, department_id=plan.department_id,
@@ -125,7 +134,7 @@ def respond(
 
 def _store(actor: User, plan: Plan, answers: list[tuple[int, str, str, str, str]]) -> None:
     ids = [a[0] for a in answers]
-    existing = {r.comment_id: r for r in db.session.scalars(select(Response).where(Response.comment_id.in_(ids)))} if ids else {}
+    existing = {r.comment_id: r for chunk in _chunks(ids) for r in db.session.scalars(select(Response).where(Response.comment_id.in_(chunk)))}
     now = datetime.now(UTC)
     for comment_id, status, text, reason, cluster in answers:
         response = existing.get(comment_id)
@@ -140,18 +149,18 @@ def _store(actor: User, plan: Plan, answers: list[tuple[int, str, str, str, str]
 def respond_cluster(actor: User, plan: Plan, ref: str, *, status: str, text: str, reason: str = "") -> int:
     """Answer every comment of a digest cluster; the answer stays on those comments for good."""
     members = cluster_members(plan, ref)
-    live = db.session.scalars(
-        select(Comment.id).where(Comment.id.in_(members), Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE))
-    ).all()
+    live = [
+        i
+        for chunk in _chunks(members)
+        for i in db.session.scalars(select(Comment.id).where(Comment.id.in_(chunk), Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE)))
+    ]
     if not live:
         raise ServiceError(_("该问题下没有可答复的意见。"), 409)
-    return respond(actor, plan, live, status=status, text=text, reason=reason, cluster=ref.strip(), audit_action="response.cluster")
+    return respond(actor, plan, live, status=status, text=text, reason=reason, cluster=ref.strip(), audit_action="response.cluster", limit=MAX_CLUSTER)
 
 
 def for_comments(comment_ids: Sequence[int]) -> dict[int, Response]:
-    if not comment_ids:
-        return {}
-    return {r.comment_id: r for r in db.session.scalars(select(Response).where(Response.comment_id.in_(list(comment_ids))))}
+    return {r.comment_id: r for chunk in _chunks(list(comment_ids)) for r in db.session.scalars(select(Response).where(Response.comment_id.in_(chunk)))}
 
 
 def unanswered_query(plan_id: int):  # type: ignore[no-untyped-def]
@@ -257,8 +266,7 @@ def import_answers(actor: User, plan: Plan, filename: str, data: bytes) -> int:
     if not any(n.lower() in header for n in COLUMNS["status"]) or not any(n.lower() in header for k in ("comment", "cluster") for n in COLUMNS[k]):
         raise ServiceError(_("缺少必需的列：意见编号（或问题编号）、处理结果、答复、理由。"), 400)
     errors: list[tuple[int, str]] = []
-    answers: dict[int, tuple[int, str, str, str, str]] = {}
-    clusters: dict[str, list[int]] = {}
+    parsed: list[tuple[int, int | None, str, str, str, str]] = []  # (row, comment id, cluster ref, status, text, reason)
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         try:
             values = [_column(row, k) for k in COLUMNS]
@@ -268,21 +276,38 @@ def import_answers(actor: User, plan: Plan, filename: str, data: bytes) -> int:
             status, text, reason = _answer(status_value, reply, reason)
             if comment_value and ref:
                 raise ServiceError(_("意见编号和问题编号只能填一个。"))
-            if comment_value:
-                if not comment_value.isdigit():
-                    raise ServiceError(_("意见编号“%(v)s”不是数字。", v=comment_value[:20]))
-                ids = [_answerable(plan, [int(comment_value)])[0].id]
-            elif ref:
-                if ref not in clusters:
-                    clusters[ref] = [c.id for c in _answerable(plan, cluster_members(plan, ref))]
-                ids = clusters[ref]
-            else:
+            if comment_value and not comment_value.isdigit():
+                raise ServiceError(_("意见编号“%(v)s”不是数字。", v=comment_value[:20]))
+            if not comment_value and not ref:
                 raise ServiceError(_("请填写意见编号或问题编号。"))
+            parsed.append((number, int(comment_value) if comment_value else None, ref, status, text, reason))
+        except ServiceError as error:
+            errors.append((number, error.message))
+    # One query per chunk of ids rather than per row: a 20 000-row sheet stays quick.
+    wanted = [p[1] for p in parsed if p[1] is not None]
+    answerable = {
+        i
+        for chunk in _chunks(list(dict.fromkeys(wanted)))
+        for i in db.session.scalars(select(Comment.id).where(Comment.id.in_(chunk), Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE)))
+    }
+    answers: dict[int, tuple[int, str, str, str, str]] = {}
+    clusters: dict[str, list[int]] = {}
+    for number, comment_id, ref, status, text, reason in parsed:
+        try:
+            if comment_id is not None:
+                if comment_id not in answerable:
+                    raise ServiceError(_("以下意见不属于该方案或不可答复：%(ids)s", ids=comment_id))
+                ids = [comment_id]
+            else:
+                if ref not in clusters:
+                    clusters[ref] = [c.id for c in _answerable(plan, cluster_members(plan, ref), MAX_CLUSTER)]
+                ids = clusters[ref]
         except ServiceError as error:
             errors.append((number, error.message))
             continue
-        for comment_id in ids:
-            answers[comment_id] = (comment_id, status, text, reason, ref)
+        for i in ids:
+            answers[i] = (i, status, text, reason, ref)
+    errors.sort()
     if errors:
         raise ImportRefused(_("文件中有 %(n)s 行有误，整个文件未导入，请改正后重新上传。", n=len(errors)), errors[:200])
     _store(actor, plan, list(answers.values()))

@@ -123,7 +123,7 @@ def test_citizen_comment_to_published_feedback(live_server, browser_page: Page, 
     with app.app_context():
         user_id = db.session.scalar(select(Comment.user_id).where(Comment.id == comment_id))
         note = db.session.scalar(select(Notification).where(Notification.user_id == user_id, Notification.kind == "feedback"))
-        assert note is not None and note.link == f"/plans/{plan_id}/feedback#c{comment_id}"
+        assert note is not None and note.link == f"/plans/{plan_id}/feedback?c={comment_id}#c{comment_id}"
         link = note.link
     citizen.goto(url + link)
     mine = citizen.locator(f"#c{comment_id}")

@@ -250,10 +250,10 @@ def test_wrong_columns_are_named(seeded, make_user) -> None:  # type: ignore[no-
     assert r.status_code == 400 and "缺少必需的列" in r.get_data(as_text=True)
 
 
-def test_publishing_feedback_needs_a_closed_window_happens_once_and_notifies_each_commenter_once(seeded, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_publishing_feedback_needs_a_closed_window_happens_once_and_notifies_each_commenter_once(seeded, make_user, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
     from consult.models import AuditEntry, FeedbackReport, Notification, Plan
-    from consult.services import plans
+    from consult.services import feedback, plans
 
     app, plan_id, ids, citizens = seeded
     staff, _ = _staff(app, make_user)
@@ -275,7 +275,7 @@ def test_publishing_feedback_needs_a_closed_window_happens_once_and_notifies_eac
         notes = list(db.session.scalars(select(Notification).where(Notification.kind == "feedback")))
         assert sorted(n.user_id for n in notes) == sorted(c[0] for c in citizens)
         first = {c[0]: min(i for k, i in enumerate(ids) if citizens[k % 3][0] == c[0]) for c in citizens}
-        assert all(n.link == f"/plans/{plan_id}/feedback#c{first[n.user_id]}" for n in notes)
+        assert all(n.link == f"/plans/{plan_id}/feedback?c={first[n.user_id]}#c{first[n.user_id]}" for n in notes)
         assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "feedback.publish")) == 1
     # The public report: counts per clause, the answer, and a side-by-side diff of the changed clause.
     citizen = app.test_client()
@@ -286,6 +286,12 @@ def test_publishing_feedback_needs_a_closed_window_happens_once_and_notifies_eac
     assert "<del>三</del>" in html and "<ins>一</ins>" in html
     assert "新增条款" in html
     assert "我的意见的处理情况" in html
+    # A long report is paged; the link in a notification opens the page that holds that opinion.
+    monkeypatch.setattr(feedback, "PAGE_SIZE", 2)
+    last = max(ids)
+    paged = citizen.get(f"/plans/{plan_id}/feedback?c={last}").get_data(as_text=True)
+    assert f'id="c{last}"' in paged and "第 6 / 6 页" in paged
+    assert f'id="c{last}"' not in citizen.get(f"/plans/{plan_id}/feedback").get_data(as_text=True)
     plan_page = citizen.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "采纳情况反馈已公布" in plan_page and "我的意见的处理情况" in plan_page
 
