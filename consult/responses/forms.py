@@ -20,16 +20,16 @@ class AnswerForm(FlaskForm):
     # Choices are checked by the service (one clear message for the form and the XLSX import alike).
     template_id = SelectField(_l("使用答复模板"), choices=[], validate_choice=False)
     status = SelectField(_l("处理结果"), choices=[("", _l("（按模板）"))] + STATUS_CHOICES, validate_choice=False)
-    text = TextAreaField(_l("答复内容"), validators=[Length(max=2000)])
-    reason = TextAreaField(_l("理由（未采纳时必填）"), validators=[Length(max=2000)])
+    text = TextAreaField(_l("答复内容"), validators=[Length(max=2000, message=_l("答复内容不能超过 2000 字。"))])
+    reason = TextAreaField(_l("理由（未采纳时必填）"), validators=[Length(max=2000, message=_l("理由不能超过 2000 字。"))])
     cluster = HiddenField()
 
 
 class TemplateForm(FlaskForm):
-    title = StringField(_l("模板名称"), validators=[DataRequired(_l("请填写模板名称。")), Length(max=100)])
+    title = StringField(_l("模板名称"), validators=[DataRequired(_l("请填写模板名称。")), Length(max=100, message=_l("模板名称不能超过 100 字。"))])
     status = SelectField(_l("处理结果"), choices=STATUS_CHOICES, validate_choice=False)
-    text = TextAreaField(_l("答复内容"), validators=[Length(max=2000)])
-    reason = TextAreaField(_l("理由（未采纳时必填）"), validators=[Length(max=2000)])
+    text = TextAreaField(_l("答复内容"), validators=[Length(max=2000, message=_l("答复内容不能超过 2000 字。"))])
+    reason = TextAreaField(_l("理由（未采纳时必填）"), validators=[Length(max=2000, message=_l("理由不能超过 2000 字。"))])
 
 
 class ImportAnswersForm(FlaskForm):
@@ -37,4 +37,4 @@ class ImportAnswersForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
-    summary = TextAreaField(_l("总体说明（可选，公开）"), validators=[Length(max=5000)])
+    summary = TextAreaField(_l("总体说明（可选，公开）"), validators=[Length(max=5000, message=_l("说明不能超过 5000 字。"))])

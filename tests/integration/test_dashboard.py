@@ -5,7 +5,24 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.conftest import login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_limits():  # type: ignore[no-untyped-def]
+    """These tests log in often; an app built with limits on (test_rate_limits) enables the shared limiter
+    for every app, so clear its in-memory counters before and after each test (never a shared Redis)."""
+    from consult.extensions import limiter
+
+    def reset() -> None:
+        if type(getattr(limiter, "_storage", None)).__name__ == "MemoryStorage":
+            limiter.reset()
+
+    reset()
+    yield
+    reset()
 
 
 def _seed(app, make_user, make_plan):  # type: ignore[no-untyped-def]
