@@ -362,3 +362,31 @@ def test_demo_loader_publishes_one_feedback_report_for_the_closed_plan(app) -> N
         plan_id = db.session.scalar(select(FeedbackReport.plan_id))
     html = app.test_client().get(f"/plans/{plan_id}/feedback").get_data(as_text=True)
     assert "官方答复" in html and "<ins>" in html
+
+
+def test_every_staff_route_refuses_citizens_and_anonymous_visitors(seeded, make_user) -> None:  # type: ignore[no-untyped-def]
+    app, plan_id, ids, _citizens = seeded
+    routes = [
+        ("get", f"/staff/plans/{plan_id}/responses"),
+        ("get", f"/staff/plans/{plan_id}/responses/sheet.xlsx"),
+        ("post", f"/staff/plans/{plan_id}/responses"),
+        ("post", f"/staff/plans/{plan_id}/responses/import"),
+        ("post", "/staff/templates"),
+        ("post", "/staff/templates/1/delete"),
+        ("post", f"/staff/plans/{plan_id}/feedback"),
+    ]
+    anonymous = app.test_client()
+    citizen = app.test_client()
+    user = make_user()
+    login(citizen, user[1], user[2])
+    token = csrf_from(citizen.get(f"/plans/{plan_id}").get_data(as_text=True))
+    for method, url in routes:
+        data = {"csrf_token": token, "comment_ids": [str(ids[0])], "status": "adopted", "text": "x", "title": "t"} if method == "post" else None
+        assert getattr(citizen, method)(url, data=data).status_code == 403, url
+        response = getattr(anonymous, method)(url, data=data)
+        assert response.status_code in (302, 400, 401), url  # to the login page (or refused for lack of a token)
+    assert _responses(app, plan_id) == {}
+    # Missing plans are a 404, not a 500.
+    staff, _ = _staff(app, make_user)
+    assert staff.get("/staff/plans/999999/responses").status_code == 404
+    assert staff.get("/plans/999999/feedback").status_code == 404
