@@ -13,7 +13,7 @@ from consult.accounts.forms import EmptyForm
 from consult.extensions import db
 from consult.models import Comment, Plan, Response
 from consult.responses.forms import AnswerForm, ImportAnswersForm, PublishForm, TemplateForm
-from consult.services import ServiceError, audit, digests, feedback, notifications
+from consult.services import ServiceError, audit, digests, feedback, notifications, reports
 from consult.services import responses as answers
 from consult.spreadsheets import write_xlsx
 from worker.analysis.normalise import mask_personal
@@ -62,7 +62,7 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
         counts=counts, all_count=all_count, labels=answers.status_labels(), clause_labels=digests.clause_labels(plan),
         form=form, template_form=TemplateForm(), import_form=import_form or ImportAnswersForm(), publish_form=PublishForm(),
         templates=answers.templates_for(current_user), action=EmptyForm(), mask=mask_personal,
-        report=feedback.report_for(plan.id), import_errors=import_errors or [],
+        report=feedback.report_for(plan.id), import_errors=import_errors or [], source_labels=reports.SOURCE_LABELS,
     ), status
 
 
