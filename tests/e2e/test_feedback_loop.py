@@ -99,6 +99,11 @@ def test_citizen_comment_to_published_feedback(live_server, browser_page: Page, 
         staff.locator(".issue", has=staff.locator(".cluster-ref", has_text=ref)).get_by_role("link", name="答复").click()
         expect(staff.get_by_text(f"问题 {ref} 的全部意见")).to_be_visible()
         expect(staff.locator(f"#row-{comment_id}")).to_be_visible()
+        # The select-all box (static/js/responses.js) ticks every opinion on the page; cleared again so the
+        # answer below goes to the whole cluster, including comments not on this page.
+        staff.get_by_label("全选本页").check()
+        expect(staff.locator(f'#row-{comment_id} input[name="comment_ids"]')).to_be_checked()
+        staff.get_by_label("全选本页").uncheck()
         staff.get_by_label("处理结果").select_option("adopted")
         staff.get_by_label("答复内容").fill("已采纳：修订稿将企业开办压缩至一个工作日，并实行一网通办。")
         staff.get_by_role("button", name="提交答复").click()
