@@ -24,11 +24,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from consult import celery, database, errors, security, templating
+    from consult import celery, converters, database, errors, security, templating
     from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     # First, so malformed bodies are refused before anything (CSRF included) parses the form.
     security.init_app(app)
+    converters.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -41,14 +42,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from consult.accounts import auth
     from consult.accounts.views import bp as accounts_bp
+    from consult.admin.views import bp as admin_bp
     from consult.digests.views import bp as digests_bp
+    from consult.forums.views import bp as forums_bp
+    from consult.inbox.views import bp as inbox_bp
     from consult.main.views import bp as main_bp
+    from consult.moderation.views import bp as moderation_bp
+    from consult.moderation.views import public as flags_bp
     from consult.plans.views import bp as plans_bp
     from consult.responses.views import bp as responses_bp
     from consult.search.views import bp as search_bp
     from consult.staff.views import bp as staff_bp
 
     auth.init_app(app, login_manager)
-    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, responses_bp):
+    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, responses_bp):
         app.register_blueprint(bp)
     return app

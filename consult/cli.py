@@ -109,6 +109,9 @@ def create_user_command(login: str, password: str, role: str, name: str, departm
         raise click.UsageError("--department is required for --role department")
     try:
         user = accounts.create_staff(login, password, role, name=name, department=department)
+        from consult.services import audit
+
+        audit.record(None, "user.role", "user", user.id, department_id=user.department_id, new_role=role, via="cli")
         db.session.commit()
     except ServiceError as error:
         raise click.ClickException(error.message) from None

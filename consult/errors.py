@@ -60,6 +60,8 @@ def init_app(app: Flask) -> None:
             message = _("提交的内容超过了允许的大小。")
         elif error.description and error.description != type(error).description:
             message = error.description  # ours, written for the user; the class default is English
+        elif status == 404:
+            message = _("没有找到您要访问的页面或内容：网址可能有误，或内容已被删除。")
         else:
             message = _(TITLES.get(status, "出错了"))
         return render_error(status, message)

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from consult.accounts.auth import managed_plan, safe_target, staff_required
@@ -21,7 +22,7 @@ from consult.accounts.forms import EmptyForm
 from consult.digests.forms import ImportForm
 from consult.extensions import db
 from consult.models import Clause, Comment, Digest, Plan
-from consult.services import ServiceError, digests, imports, outbox, reports
+from consult.services import ServiceError, audit, digests, imports, outbox, reports
 from worker.analysis.normalise import mask_personal
 from worker.analysis.pipeline import DigestResult
 
@@ -81,6 +82,8 @@ def build(plan_id: int) -> Response:
     sources = [s for s in request.form.getlist("source") if s in digests.SOURCES]
     try:
         digest, created = digests.request_digest(plan, trigger="manual", sources=sources)
+        if created:
+            audit.record(current_user, "digest.build", "digest", digest.id, department_id=plan.department_id, plan_id=plan.id, sources=sources)
         db.session.commit()
         outbox.publish(outbox.due_for(digests.BUILD_TASK, digest.id))
         flash(_("已开始生成意见摘要。") if created else _("没有新的意见，摘要已是最新（或正在生成）。"), "success")
@@ -142,6 +145,7 @@ def correct_clause(comment_id: int) -> Response:
     if value and (clause is None or clause.version.plan_id != plan.id):
         abort(400, description=_("所选条款不属于该方案。"))
     comment.clause_override_id = clause.id if clause else None
+    audit.record(current_user, "comment.correct_clause", "comment", comment.id, department_id=plan.department_id, clause_id=comment.clause_override_id)
     db.session.commit()
     flash(_("已更正条款归属，下次生成摘要时生效。"), "success")
     return redirect(safe_target(request.referrer, url_for("digests.page", plan_id=plan.id)))
@@ -155,6 +159,8 @@ def _export(digest_id: int, kind: str) -> Response:
     opinions = _opinions(result, plan)
     labels = digests.clause_labels(plan)
     title = f"{plan.title} 意见摘要报告（第 {digest.number} 版）"
+    audit.record(current_user, "digest.export", "digest", digest.id, department_id=plan.department_id, plan_id=plan.id, format=kind)
+    db.session.commit()
     if kind == "docx":
         body, mimetype = reports.docx_report(title, result, opinions, labels), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     elif kind == "xlsx":
@@ -183,6 +189,7 @@ def import_records(plan_id: int) -> str | Response | tuple[str, int]:
         upload = form.upload.data
         try:
             batch = imports.import_records(plan, filename=upload.filename or "", data=upload.read(), channel=form.channel.data, text_column=(form.text_column.data or "").strip() or None)
+            audit.record(current_user, "comments.import", "import_batch", batch.id, department_id=plan.department_id, plan_id=plan.id, channel=batch.channel, rows=batch.rows, filename=batch.filename[:200])
             db.session.commit()
             outbox.publish(outbox.due_for("consult.segment_comment"))
             flash(batch.note, "success")

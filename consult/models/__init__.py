@@ -4,6 +4,8 @@ from consult.models.audit import AuditEntry
 from consult.models.comments import Comment, CommentVote, ImportBatch
 from consult.models.digests import Digest, UserWord
 from consult.models.flags import Flag
+from consult.models.forums import Board, Post, PostVote, Thread
+from consult.models.moderation import SensitiveWord
 from consult.models.notifications import Notification
 from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
@@ -13,6 +15,7 @@ from consult.models.users import Department, User, VerificationCode
 __all__ = [
     "AnswerTemplate",
     "AuditEntry",
+    "Board",
     "Clause",
     "Comment",
     "CommentVote",
@@ -26,6 +29,10 @@ __all__ = [
     "Plan",
     "PlanVersion",
     "Response",
+    "SensitiveWord",
+    "Post",
+    "PostVote",
+    "Thread",
     "User",
     "UserWord",
     "VerificationCode",

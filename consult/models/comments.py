@@ -53,6 +53,10 @@ class Comment(db.Model):
     author_label: Mapped[str] = mapped_column(String(80), default="")
     status: Mapped[str] = mapped_column(String(20), default=CommentStatus.PUBLISHED)
     reject_reason: Mapped[str] = mapped_column(Text, default="")
+    # Why a comment waits for review whatever the plan's mode: "word" (sensitive words, listed in
+    # held_reason) or "flags" (reported by several users); "" otherwise.
+    held_kind: Mapped[str] = mapped_column(String(20), default="")
+    held_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     support_count: Mapped[int] = mapped_column(default=0)
     oppose_count: Mapped[int] = mapped_column(default=0)

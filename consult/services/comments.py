@@ -11,7 +11,7 @@ from consult.extensions import db
 from consult.models import Clause, Comment, CommentVote, OutboxEvent, Plan, User
 from consult.models.comments import CommentStatus, Source
 from consult.models.plans import Moderation
-from consult.services import ServiceError, outbox
+from consult.services import ServiceError, moderation, outbox
 from consult.services.text import clean_text, search_terms
 
 SEGMENT_TASK = "consult.segment_comment"
@@ -58,6 +58,8 @@ def post_comment(
         status=CommentStatus.PENDING if plan.moderation == Moderation.PRE else CommentStatus.PUBLISHED,
         search_terms=search_terms(text),
     )
+    # Matching a listed sensitive word holds the comment for review, whatever the plan's mode.
+    moderation.hold_if_sensitive(comment)
     db.session.add(comment)
     try:
         db.session.flush()

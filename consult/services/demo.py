@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from consult.extensions import db
@@ -104,11 +104,65 @@ def load(now: datetime | None = None) -> dict[str, int]:
             outbox.add(SEGMENT_TASK, comment.id)
             created_comments += 1
         created_plans += 1
+    created_posts = _demo_forums(users, now)
     feedback_published = _demo_feedback(now)
     db.session.commit()
     pending = list(db.session.scalars(select(OutboxEvent).where(OutboxEvent.processed_at.is_(None))))
     outbox.publish(pending)
-    return {"plans_created": created_plans, "comments_created": created_comments, "feedback_published": feedback_published}
+    return {"plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "feedback_published": feedback_published}
+
+
+def _demo_forums(users: list[User], now: datetime) -> int:
+    """A few living threads on the plans' boards and the domain boards; a thread already there is skipped."""
+    from consult.demo.forums import THREADS
+    from consult.models import Board, Post, PostVote, Thread
+    from consult.services import forums
+
+    boards = {b.domain: b for b in forums.domain_boards()}
+    for plan in db.session.scalars(select(Plan).where(Plan.demo_key.is_not(None))):
+        boards[plan.demo_key] = forums.plan_board(plan)
+    created = 0
+    for key, threads in THREADS.items():
+        board: Board | None = boards.get(key)
+        if board is None:
+            continue
+        for t, (title, opening, replies) in enumerate(threads):
+            if db.session.scalar(select(Thread.id).where(Thread.board_id == board.id, Thread.title == title)):
+                continue
+            author = users[(len(key) * 7 + t) % len(users)]
+            start = now - timedelta(days=2 + t, hours=len(replies))
+            thread = Thread(board_id=board.id, user_id=author.id, title=title, author_label=author.pseudonym, created_at=start, last_post_at=start)
+            db.session.add(thread)
+            db.session.flush()
+            opener = Post(thread_id=thread.id, user_id=author.id, is_opener=True, body=opening, author_label=author.pseudonym,
+                          created_at=start, search_terms=search_terms(f"{title} {opening}"))
+            db.session.add(opener)
+            db.session.flush()
+            posts = [opener]
+            for r, (text, nested) in enumerate(replies):
+                who = users[(t * 5 + r * 3 + 11) % len(users)]
+                top = Post(thread_id=thread.id, user_id=who.id, body=text, author_label=who.pseudonym,
+                           created_at=start + timedelta(hours=r + 1), search_terms=search_terms(text))
+                db.session.add(top)
+                db.session.flush()
+                posts.append(top)
+                for n, answer in enumerate(nested):
+                    other = users[(t * 5 + r * 3 + n + 23) % len(users)]
+                    posts.append(Post(thread_id=thread.id, user_id=other.id, parent_id=top.id, body=answer, author_label=other.pseudonym,
+                                      created_at=top.created_at + timedelta(minutes=30 + n), search_terms=search_terms(answer)))
+            db.session.add_all(posts)
+            db.session.flush()
+            thread.last_post_at = max(p.created_at for p in posts)
+            for k, post in enumerate(posts):
+                voters = {users[(post.id * 13 + v) % len(users)] for v in range((len(title) + k * 3) % 7)}
+                db.session.add_all(PostVote(post_id=post.id, user_id=v.id) for v in voters if v.id != post.user_id)
+                db.session.flush()
+                post.support_count = db.session.scalar(select(func.count(PostVote.id)).where(PostVote.post_id == post.id)) or 0
+            for post in posts:
+                forums.mirror_post(post, board)
+            forums.recount_thread(thread)
+            created += len(posts)
+    return created
 
 
 DEMO_ANSWERS = [

@@ -11,7 +11,7 @@ from consult.accounts.auth import managed_plan, roles_required, staff_required
 from consult.accounts.forms import EmptyForm
 from consult.documents import DocumentError, extract_text
 from consult.extensions import db
-from consult.services import ServiceError, dashboard, dictionary, outbox
+from consult.services import ServiceError, audit, dashboard, dictionary, outbox
 from consult.services import plans as plan_service
 from consult.staff.forms import BodyForm, PlanForm, VersionForm, WordForm
 
@@ -63,6 +63,7 @@ def new_plan() -> str | Response | tuple[str, int]:
                 short_window_reason=form.short_window_reason.data or "",
                 moderation=form.moderation.data,
             )
+            audit.record(current_user, "plan.create", "plan", plan.id, department_id=plan.department_id, title=plan.title[:200])
             db.session.commit()
             flash(_("草稿已保存。请检查条款拆分结果，确认无误后发布。"), "success")
             return redirect(url_for("staff.plan", plan_id=plan.id))
@@ -84,10 +85,11 @@ def plan(plan_id: int) -> str:
     return render_template("staff/plan.html", plan=plan, body_form=body_form, action=EmptyForm(), version_form=VersionForm(), counts=plan_service.comment_counts(plan.current_version))
 
 
-def _act(plan_id: int, action, success: str) -> Response:  # type: ignore[no-untyped-def]
+def _act(plan_id: int, action, success: str, audit_action: str, **detail: object) -> Response:  # type: ignore[no-untyped-def]
     plan = managed_plan(plan_id)
     try:
         action(plan)
+        audit.record(current_user, audit_action, "plan", plan.id, department_id=plan.department_id, **detail)
         db.session.commit()
         flash(success, "success")
     except (ServiceError, DocumentError) as error:
@@ -100,35 +102,37 @@ def _act(plan_id: int, action, success: str) -> Response:  # type: ignore[no-unt
 @bp.post("/plans/<int:plan_id>/body")
 @staff_required
 def update_body(plan_id: int) -> Response:
+    managed_plan(plan_id)  # the role and department check comes before anything about the input
     form = BodyForm()
     if not form.validate_on_submit():
         flash(_("正文不能为空。"), "error")
         return redirect(url_for("staff.plan", plan_id=plan_id))
-    return _act(plan_id, lambda p: plan_service.update_body(p, form.body.data), _("正文已更新并重新拆分。"))
+    return _act(plan_id, lambda p: plan_service.update_body(p, form.body.data), _("正文已更新并重新拆分。"), "plan.edit")
 
 
 @bp.post("/plans/<int:plan_id>/clauses/<int:clause_id>/merge")
 @staff_required
 def merge(plan_id: int, clause_id: int) -> Response:
     EmptyForm().validate_on_submit()
-    return _act(plan_id, lambda p: plan_service.merge_into_previous(p, clause_id), _("已并入上一条。"))
+    return _act(plan_id, lambda p: plan_service.merge_into_previous(p, clause_id), _("已并入上一条。"), "plan.merge_clause", clause_id=clause_id)
 
 
 @bp.post("/plans/<int:plan_id>/publish")
 @staff_required
 def publish(plan_id: int) -> Response:
     EmptyForm().validate_on_submit()
-    return _act(plan_id, plan_service.publish, _("方案已发布，开始征求意见。"))
+    return _act(plan_id, plan_service.publish, _("方案已发布，开始征求意见。"), "plan.publish")
 
 
 @bp.post("/plans/<int:plan_id>/versions")
 @staff_required
 def new_version(plan_id: int) -> Response:
+    managed_plan(plan_id)
     form = VersionForm()
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
         return redirect(url_for("staff.plan", plan_id=plan_id))
-    return _act(plan_id, lambda p: plan_service.new_version(p, _body_from(form), form.note.data or ""), _("已发布修订版本，原有意见保留在原版本上。"))
+    return _act(plan_id, lambda p: plan_service.new_version(p, _body_from(form), form.note.data or ""), _("已发布修订版本，原有意见保留在原版本上。"), "plan.new_version")
 
 
 @bp.route("/dictionary", methods=["GET", "POST"])
@@ -140,6 +144,7 @@ def dictionary_page() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             entry = dictionary.add_word(form.word.data, current_user)
+            audit.record(current_user, "dictionary.add", "user_word", entry.id, word=entry.word)
             db.session.commit()
             outbox.publish(outbox.due_for(dictionary.RESEGMENT_TASK))
             flash(_("已添加“%(w)s”，已有意见将在后台按新词典重新分词。", w=entry.word), "success")
@@ -159,6 +164,7 @@ def dictionary_delete(word_id: int) -> Response:
     EmptyForm().validate_on_submit()
     try:
         dictionary.remove_word(word_id)
+        audit.record(current_user, "dictionary.remove", "user_word", word_id)
         db.session.commit()
         outbox.publish(outbox.due_for(dictionary.RESEGMENT_TASK))
         flash(_("已删除，已有意见将在后台重新分词。"), "success")

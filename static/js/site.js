@@ -56,3 +56,11 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   poll();
 });
+
+// Moderation queue: one checkbox selects every row on the page.
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("input.select-all");
+  if (!all) return;
+  const table = all.closest("table");
+  table.querySelectorAll("input[name=ids]").forEach((box) => { box.checked = all.checked; });
+});

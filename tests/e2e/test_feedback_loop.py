@@ -1,5 +1,6 @@
-"""The whole loop in a browser: a citizen comments → (staff approve) → digest → staff answer the citizen's
-cluster and publish the feedback → the citizen sees what happened to their opinion."""
+"""The whole loop in a browser: a citizen comments on a pre-moderated plan → staff approve in the queue →
+digest → staff answer the citizen's cluster and publish the feedback → the citizen finds the outcome in
+their inbox and on the plan page."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def _seed(app) -> int:  # type: ignore[no-untyped-def]
 
     with app.app_context():
         staff = accounts.register("loop-staff@example.gov.cn", "password123", "改革办", role="staff")
-        plan = plans.create_plan(author=staff, title="优化营商环境若干措施（征求意见稿）", department="市发改委", summary="", body="第一条 企业开办压缩至三个工作日。\n第二条 加强事中事后监管。", window_days=30, moderation="post")
+        plan = plans.create_plan(author=staff, title="优化营商环境若干措施（征求意见稿）", department="市发改委", summary="", body="第一条 企业开办压缩至三个工作日。\n第二条 加强事中事后监管。", window_days=30, moderation="pre")
         plans.publish(plan)
         citizen = accounts.register("loop-citizen@example.com", "password123", "小王")
         citizen.verified_at = datetime.now(UTC)
@@ -39,8 +40,14 @@ def _login(page: Page, url: str, login: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
-def _approve(app, page: Page, url: str, comment_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Post-moderation plan: the comment is public at once. The lead swaps in the approval queue here."""
+def _approve(page: Page, url: str, comment_id: int) -> None:
+    """Pre-moderation plan: staff approve every pending opinion (the citizen's among them) in the queue."""
+    page.goto(f"{url}/staff/moderation/")
+    expect(page.locator(f"#comment-{comment_id}")).to_contain_text(OPINION)
+    page.get_by_label("全选本页").check()
+    page.get_by_role("radio", name="通过", exact=True).check()
+    page.get_by_role("button", name="对所选意见执行").click()
+    expect(page.get_by_text("已审核 10 条意见")).to_be_visible()
 
 
 def _build_digests(app) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +78,7 @@ def test_citizen_comment_to_published_feedback(live_server, browser_page: Page, 
     citizen.goto(f"{url}/plans/{plan_id}")
     citizen.get_by_label("您的意见").fill(OPINION)
     citizen.get_by_role("button", name="提交意见").click()
-    expect(citizen.get_by_text("意见已发表")).to_be_visible()
+    expect(citizen.get_by_text("审核通过后公开显示")).to_be_visible()
     with app.app_context():
         comment_id = db.session.scalar(select(Comment.id).where(Comment.body == OPINION))
 
@@ -80,7 +87,7 @@ def test_citizen_comment_to_published_feedback(live_server, browser_page: Page, 
     staff = context.new_page()
     try:
         _login(staff, url, "loop-staff@example.gov.cn")
-        _approve(app, staff, url, comment_id)
+        _approve(staff, url, comment_id)
         staff.goto(f"{url}/staff/plans/{plan_id}/digest")
         staff.get_by_role("button", name="生成最新摘要").click()
         expect(staff.get_by_text("已开始生成意见摘要")).to_be_visible()
@@ -130,7 +137,11 @@ def test_citizen_comment_to_published_feedback(live_server, browser_page: Page, 
         note = db.session.scalar(select(Notification).where(Notification.user_id == user_id, Notification.kind == "feedback"))
         assert note is not None and note.link == f"/plans/{plan_id}/feedback?c={comment_id}#c{comment_id}"
         link = note.link
-    citizen.goto(url + link)
+    citizen.goto(f"{url}/plans/{plan_id}")
+    expect(citizen.locator(".inbox-link .unread-count")).to_be_visible()
+    citizen.locator(".inbox-link").click()
+    citizen.get_by_role("link", name=re.compile("意见采纳情况已公布")).click()
+    expect(citizen).to_have_url(re.compile(re.escape(link.split("#")[0]) + "#c" + str(comment_id) + "$"))
     mine = citizen.locator(f"#c{comment_id}")
     expect(mine).to_contain_text(OPINION)
     expect(mine.locator(".official-answer")).to_contain_text("修订稿将企业开办压缩至一个工作日")

@@ -302,6 +302,11 @@ def test_publishing_feedback_needs_a_closed_window_happens_once_and_notifies_eac
     assert "<del>三</del>" in html and "<ins>一</ins>" in html
     assert "新增条款" in html
     assert "我的意见的处理情况" in html
+    # Opening it from the inbox keeps the #c… anchor, so the browser scrolls to the opinion.
+    with app.app_context():
+        note_id = db.session.scalar(select(Notification.id).where(Notification.user_id == citizens[1][0]))
+    opened = citizen.get(f"/account/notifications/{note_id}")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/plans/{plan_id}/feedback?c={first[citizens[1][0]]}#c{first[citizens[1][0]]}")
     # A long report is paged; the link in a notification opens the page that holds that opinion.
     monkeypatch.setattr(feedback, "PAGE_SIZE", 2)
     last = max(ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import _make_app, csrf_from, login
@@ -123,3 +124,8 @@ def test_failed_digest_is_shown_and_retried_in_place(app, make_user, make_plan) 
         assert created and again.id == failed_id and again.status == "queued"
         assert digests.build(failed_id) == "done"
         assert db.session.scalars(select(Digest.id)).all() == [failed_id]
+
+
+@pytest.mark.parametrize("path", ["/plans/99999999999", "/plans/2147483648/clauses/1", "/forums/threads/99999999999", "/staff/plans/99999999999"])
+def test_ids_beyond_the_database_range_are_a_404_not_a_database_error(any_app, path) -> None:  # type: ignore[no-untyped-def]
+    assert any_app.test_client().get(path).status_code == 404

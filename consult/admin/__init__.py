@@ -1,0 +1,1 @@
+"""Admin pages: departments, staff accounts and roles, the audit log."""

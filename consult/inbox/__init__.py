@@ -1,0 +1,1 @@
+"""Every user's own pages: the notification inbox and the status of their comments."""

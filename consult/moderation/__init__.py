@@ -1,0 +1,1 @@
+"""Moderation pages: the staff queue, the sensitive-word list, and the public "flag" button."""

@@ -1,0 +1,166 @@
+"""The staff moderation queue and sensitive-word list; the public flag ("举报") button."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from consult.accounts.auth import roles_required, safe_target, staff_required
+from consult.accounts.forms import EmptyForm
+from consult.extensions import db, limiter
+from consult.models import Comment, Plan
+from consult.models.comments import CommentStatus, Source
+from consult.moderation.forms import DecisionForm, FlagForm, WordsForm
+from consult.services import ServiceError, notifications
+from consult.services import moderation as service
+
+bp = Blueprint("moderation", __name__, url_prefix="/staff/moderation")
+public = Blueprint("flags", __name__)
+
+
+def _int_arg(name: str) -> int | None:
+    value = (request.args.get(name) or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 12:
+        abort(400, description=_("参数 %(n)s 应为数字。", n=name))
+    return int(value)
+
+
+def _date_arg(name: str) -> date | None:
+    value = (request.args.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(400, description=_("日期格式应为 YYYY-MM-DD。"))
+
+
+def _filter() -> service.QueueFilter:
+    status = request.args.get("status") or "pending"
+    if status not in service.QUEUE_FILTERS:
+        abort(400, description=_("未知的筛选状态。"))
+    source = request.args.get("source") or ""
+    if source and source not in {s.value for s in Source}:
+        abort(400, description=_("未知的来源。"))
+    return service.QueueFilter(status=status, plan_id=_int_arg("plan"), source=source, since=_date_arg("since"), until=_date_arg("until"))
+
+
+def _plans() -> list[Plan]:
+    query = select(Plan).order_by(Plan.created_at.desc())
+    scope = service.visible_plan_ids(current_user)
+    if scope is not None:
+        query = query.where(Plan.id.in_(scope))
+    return list(db.session.scalars(query))
+
+
+@bp.get("/")
+@staff_required
+def queue() -> str:
+    spec = _filter()
+    items, page, pages = service.queue_page(current_user, spec, _int_arg("page") or 1)
+    plans = {p.id: p for p in _plans()}
+    return render_template(
+        "moderation/queue.html",
+        items=items,
+        page=page,
+        pages=pages,
+        spec=spec,
+        plans=plans,
+        flags=service.open_flags([c.id for c in items]),
+        form=DecisionForm(),
+        filters=service.QUEUE_FILTERS,
+        sources=[s.value for s in Source if s not in (Source.FORUM, Source.HEARING, Source.SURVEY)],
+        args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@bp.post("/decide")
+@staff_required
+def decide() -> Response | tuple[str, int]:
+    form = DecisionForm()
+    back = safe_target(request.form.get("next"), url_for("moderation.queue"))
+    raw_ids = request.form.getlist("ids")
+    if not form.validate_on_submit():
+        message = " ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。")
+        return _refuse(message, 400, back)
+    if any(not v.isdigit() or len(v) > 12 for v in raw_ids):
+        return _refuse(_("所选意见编号无效。"), 400, back)
+    try:
+        done = service.moderate(current_user, [int(v) for v in raw_ids], form.action.data, form.reason.data or "")
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        return _refuse(error.message, error.status, back)
+    notifications.publish_pending()
+    flash(_("已审核 %(n)s 条意见。", n=len(done)), "success")
+    return redirect(back, 303)
+
+
+def _refuse(message: str, status: int, back: str) -> tuple[str, int]:
+    return render_template("errors/error.html", status=status, title=_("审核未执行"), message=message, back=back), status
+
+
+@bp.route("/words", methods=["GET", "POST"])
+@roles_required("staff", "admin")
+def words() -> str | Response | tuple[str, int]:
+    form = WordsForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            added, skipped = service.add_words(form.words.data, current_user)
+            db.session.commit()
+            message = _("已添加 %(a)s 个词语。", a=len(added))
+            if skipped:
+                message += _("（%(s)s 个已在词表中，未重复添加）", s=len(skipped))
+            flash(message, "success")
+            return redirect(url_for("moderation.words"))
+        except ServiceError as error:
+            db.session.rollback()
+            form.words.errors.append(error.message)
+            status = error.status
+    elif form.is_submitted():
+        status = 400
+    return render_template("moderation/words.html", form=form, words=service.words(), action=EmptyForm()), status
+
+
+@bp.post("/words/<int:word_id>/delete")
+@roles_required("staff", "admin")
+def delete_word(word_id: int) -> Response:
+    if not EmptyForm().validate_on_submit():
+        abort(400, description=_("页面已过期，请刷新后重试。"))
+    try:
+        entry = service.remove_word(word_id, current_user)
+        db.session.commit()
+        flash(_("已删除“%(w)s”。", w=entry.word), "success")
+    except ServiceError as error:
+        db.session.rollback()
+        abort(error.status, description=error.message)
+    return redirect(url_for("moderation.words"))
+
+
+@public.post("/comments/<int:comment_id>/flag")
+@login_required
+@limiter.limit("30 per hour")
+def flag(comment_id: int) -> Response:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.status != CommentStatus.PUBLISHED:
+        abort(404, description=_("没有找到该意见。"))
+    form = FlagForm()
+    if not form.validate_on_submit():
+        abort(400, description=" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"))
+    try:
+        _entry, created = service.flag_comment(current_user, comment, form.reason.data or "")
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        abort(error.status, description=error.message)
+    flash(_("感谢举报，工作人员会尽快复核。") if created else _("您已举报过这条意见。"), "success")
+    target = url_for("plans.clause", plan_id=comment.plan_id, clause_id=comment.clause_id) if comment.clause_id else url_for("plans.detail", plan_id=comment.plan_id)
+    return redirect(f"{target}#comment-{comment.id}", 303)

@@ -1,0 +1,194 @@
+"""Every staff and admin route checks the role and the department.
+
+The walk covers every rule under /staff and /admin in ``app.url_map``: an anonymous visitor is sent
+to the login page, a citizen gets 403, and a department user of ANOTHER department gets 403/404 on
+every route that names an object of department A (changing the id in the URL does not help).
+
+Extending after a merge (forums, hearings, surveys …): a new URL variable needs a maker in
+``OBJECTS`` (an id that belongs to department A); a new route without object ids needs its
+endpoint in ``ROLE_ONLY`` (department users refused outright) or ``DEPARTMENT_GENERAL`` (they may
+use it, scoped to their department). The test fails and says so when a route is unclassified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Flask
+
+from tests.conftest import csrf_from, login
+
+PREFIXES = ("/staff", "/admin")
+
+# URL variable → how to get a value that belongs to department A (from the objects made below).
+OBJECTS: dict[str, Callable[[dict], object]] = {
+    "plan_id": lambda o: o["plan"],
+    "clause_id": lambda o: o["clause"],
+    "digest_id": lambda o: o["digest"],
+    "comment_id": lambda o: o["comment"],
+    "word_id": lambda o: o["word"],
+    "user_id": lambda o: o["user"],
+    "department_id": lambda o: o["department"],
+    "theme": lambda o: 0,
+    "issue": lambda o: 0,
+    "kind": lambda o: "xlsx",
+    "template_id": lambda o: o["template"],
+}
+# Variables that are not department objects (the route is refused by role, or they select a format).
+NOT_OBJECTS = {"word_id", "user_id", "department_id", "theme", "issue", "kind"}
+
+# Routes only office staff and/or admins may use: department users get 403 whatever the ids.
+ROLE_ONLY = {
+    "staff.dictionary_page", "staff.dictionary_delete",
+    "moderation.words", "moderation.delete_word",
+    "admin.departments", "admin.rename_department", "admin.users", "admin.set_role", "admin.audit_log", "admin.audit_export",
+}
+# Routes department users may use without an object id: the results are scoped to their department.
+DEPARTMENT_GENERAL = {"staff.index", "staff.new_plan", "moderation.queue", "responses.create_template"}
+# POST forms that carry department objects in their body rather than the URL.
+FORM_OBJECTS: dict[str, Callable[[dict], dict]] = {
+    "moderation.decide": lambda o: {"ids": [str(o["comment"])], "action": "approve"},
+}
+
+
+def _objects(app: Flask, make_plan: Callable[..., int]) -> dict:
+    from consult.extensions import db
+    from consult.models import (
+        AnswerTemplate,
+        Comment,
+        Department,
+        Digest,
+        Plan,
+        SensitiveWord,
+        User,
+        UserWord,
+    )
+
+    plan_id = make_plan(department="部门甲", moderation="pre")
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        version = plan.current_version
+        comment = Comment(plan_id=plan.id, version_id=version.id, body="甲部门方案的意见", status="pending", created_at=datetime.now(UTC))
+        digest = Digest(plan_id=plan.id)
+        word = UserWord(word="放管服")
+        sensitive = SensitiveWord(word="违禁词", folded="违禁词")
+        template = AnswerTemplate(title="甲部门模板", status="adopted", text="采纳", department_id=plan.department_id)
+        db.session.add_all([comment, digest, word, sensitive, template])
+        db.session.commit()
+        user = db.session.query(User).filter(User.role == "staff").first()
+        return {
+            "plan": plan.id, "clause": version.clauses[0].id, "digest": digest.id, "comment": comment.id,
+            "word": word.id, "sensitive": sensitive.id, "template": template.id, "user": user.id, "department": plan.department_id,
+            "department_count": db.session.query(Department).count(),
+        }
+
+
+def _rules(app: Flask) -> list:
+    return sorted((r for r in app.url_map.iter_rules() if r.rule.startswith(PREFIXES)), key=lambda r: r.rule)
+
+
+def _url(rule, objects: dict) -> str:  # type: ignore[no-untyped-def]
+    values = {}
+    for name in rule.arguments:
+        assert name in OBJECTS, f"{rule.rule}: add a maker for <{name}> to OBJECTS"
+        values[name] = OBJECTS[name](objects)
+    if rule.endpoint == "moderation.delete_word":
+        values["word_id"] = objects["sensitive"]
+    from werkzeug.routing import MapAdapter
+
+    adapter: MapAdapter = rule.map.bind("localhost")
+    return adapter.build(rule.endpoint, values)
+
+
+def _requests(app: Flask, objects: dict):  # type: ignore[no-untyped-def]
+    for rule in _rules(app):
+        url = _url(rule, objects)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method, url
+
+
+def _send(client, method: str, url: str, data: dict | None = None):  # type: ignore[no-untyped-def]
+    if method == "GET":
+        return client.get(url)
+    token = csrf_from(client.get("/account/login").get_data(as_text=True))
+    return client.open(url, method=method, data={"csrf_token": token, **(data or {})})
+
+
+def test_every_staff_route_is_classified(app: Flask) -> None:
+    for rule in _rules(app):
+        object_args = set(rule.arguments) - NOT_OBJECTS
+        if not object_args and rule.endpoint not in FORM_OBJECTS:
+            assert rule.endpoint in ROLE_ONLY | DEPARTMENT_GENERAL, f"classify {rule.endpoint} ({rule.rule}) in ROLE_ONLY or DEPARTMENT_GENERAL"
+        for name in rule.arguments:
+            assert name in OBJECTS, f"{rule.rule}: add a maker for <{name}> to OBJECTS"
+
+
+def test_anonymous_visitors_are_sent_to_login(app: Flask, make_plan) -> None:  # type: ignore[no-untyped-def]
+    objects = _objects(app, make_plan)
+    client = app.test_client()
+    failures = []
+    for rule, method, url in _requests(app, objects):
+        response = _send(client, method, url)
+        if response.status_code != 302 or "/account/login" not in response.headers.get("Location", ""):
+            failures.append(f"{method} {url} → {response.status_code}")
+    assert not failures, failures
+
+
+def test_citizens_get_403_everywhere(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    objects = _objects(app, make_plan)
+    client = app.test_client()
+    _, email, password = make_user()
+    login(client, email, password)
+    failures = []
+    for rule, method, url in _requests(app, objects):
+        response = _send(client, method, url, FORM_OBJECTS.get(rule.endpoint, lambda o: {})(objects))
+        if response.status_code != 403:
+            failures.append(f"{method} {url} → {response.status_code}")
+    assert not failures, failures
+
+
+def test_department_users_cannot_reach_another_departments_items(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import Comment, Plan
+
+    objects = _objects(app, make_plan)
+    client = app.test_client()
+    _, email, password = make_user(role="department", department="部门乙")
+    login(client, email, password)
+    failures = []
+    checked = 0
+    for rule, method, url in _requests(app, objects):
+        object_route = bool(set(rule.arguments) - NOT_OBJECTS) or rule.endpoint in FORM_OBJECTS
+        if rule.endpoint in ROLE_ONLY:
+            expected = {403}
+        elif object_route:
+            expected = {403, 404}
+        else:
+            continue  # general department pages: scoping is tested on their content elsewhere
+        checked += 1
+        response = _send(client, method, url, FORM_OBJECTS.get(rule.endpoint, lambda o: {})(objects))
+        if response.status_code not in expected:
+            failures.append(f"{method} {url} → {response.status_code}")
+    assert not failures, failures
+    assert checked >= 20
+    with app.app_context():  # nothing of department A was changed on the way
+        assert db.session.get(Comment, objects["comment"]).status == "pending"
+        assert db.session.get(Plan, objects["plan"]).current_version.number == 1
+    # And what they may open lists nothing of department A.
+    assert "甲部门方案的意见" not in client.get("/staff/moderation/").get_data(as_text=True)
+    assert "测试方案" not in client.get("/staff/").get_data(as_text=True)
+
+
+def test_office_staff_cannot_use_admin_pages(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    objects = _objects(app, make_plan)
+    client = app.test_client()
+    _, email, password = make_user(role="staff")
+    login(client, email, password)
+    failures = []
+    for rule, method, url in _requests(app, objects):
+        if rule.rule.startswith("/admin"):
+            response = _send(client, method, url)
+            if response.status_code != 403:
+                failures.append(f"{method} {url} → {response.status_code}")
+    assert not failures, failures
