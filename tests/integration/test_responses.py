@@ -84,8 +84,11 @@ def _responses(app, plan_id):  # type: ignore[no-untyped-def]
 
 
 def test_single_and_bulk_answers_show_under_the_comment_with_a_status(seeded, make_user) -> None:  # type: ignore[no-untyped-def]
-    app, plan_id, ids, _citizens = seeded
+    app, plan_id, ids, citizens = seeded
     staff, _ = _staff(app, make_user)
+    author = app.test_client()
+    login(author, citizens[0][1], citizens[0][2])
+    assert 'id="my-opinions"' not in author.get(f"/plans/{plan_id}").get_data(as_text=True)  # nothing to tell yet
     page = f"/staff/plans/{plan_id}/responses"
     assert staff.get(page).status_code == 200
     r = _post(staff, page, {"comment_ids": [str(ids[0])], "status": "adopted", "text": "已在修订稿中增加一网通办的规定。"}, page)
@@ -97,6 +100,8 @@ def test_single_and_bulk_answers_show_under_the_comment_with_a_status(seeded, ma
     # The public sees the official answer under the comment, with its status.
     html = app.test_client().get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "官方答复" in html and "已在修订稿中增加一网通办的规定。" in html and "采纳" in html
+    # Once answered, the author sees 「我的意见的处理情况」 on the plan page (not before: see above).
+    assert 'id="my-opinions"' in author.get(f"/plans/{plan_id}").get_data(as_text=True)
     # Answering again replaces the answer (one per comment), it does not add a second one.
     _post(staff, page, {"comment_ids": [str(ids[0])], "status": "partly", "text": "部分采纳。"}, page)
     assert _responses(app, plan_id)[ids[0]] == ("partly", "部分采纳。", "")
