@@ -45,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult.admin.views import bp as admin_bp
     from consult.digests.views import bp as digests_bp
     from consult.forums.views import bp as forums_bp
+    from consult.hearings.views import bp as hearings_bp
     from consult.inbox.views import bp as inbox_bp
     from consult.main.views import bp as main_bp
     from consult.moderation.views import bp as moderation_bp
@@ -53,8 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult.responses.views import bp as responses_bp
     from consult.search.views import bp as search_bp
     from consult.staff.views import bp as staff_bp
+    from consult.suggestions.views import bp as suggestions_bp
 
     auth.init_app(app, login_manager)
-    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, responses_bp):
+    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, responses_bp):
         app.register_blueprint(bp)
     return app

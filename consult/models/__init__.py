@@ -5,11 +5,13 @@ from consult.models.comments import Comment, CommentVote, ImportBatch
 from consult.models.digests import Digest, UserWord
 from consult.models.flags import Flag
 from consult.models.forums import Board, Post, PostVote, Thread
+from consult.models.hearings import Hearing, HearingApplication, HearingMinutesPart
 from consult.models.moderation import SensitiveWord
 from consult.models.notifications import Notification
 from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
 from consult.models.responses import AnswerTemplate, FeedbackReport, Response
+from consult.models.suggestions import Suggestion, SuggestionEvent
 from consult.models.users import Department, User, VerificationCode
 
 __all__ = [
@@ -24,6 +26,9 @@ __all__ = [
     "Digest",
     "FeedbackReport",
     "Flag",
+    "Hearing",
+    "HearingApplication",
+    "HearingMinutesPart",
     "Notification",
     "OutboxEvent",
     "Plan",
@@ -33,6 +38,8 @@ __all__ = [
     "Post",
     "PostVote",
     "Thread",
+    "Suggestion",
+    "SuggestionEvent",
     "User",
     "UserWord",
     "VerificationCode",

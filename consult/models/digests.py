@@ -18,7 +18,11 @@ class Digest(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    # A digest covers one plan's comments (scope "plan"), or suggestions of one domain and
+    # period (scope "suggestions", scope_key "经济:2026-01-01:2026-06-30", no plan).
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[str] = mapped_column(String(20), default="plan", server_default="plan")
+    scope_key: Mapped[str] = mapped_column(String(80), default="", server_default="", index=True)
     number: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(20), default="queued")
     progress: Mapped[float] = mapped_column(default=0.0)

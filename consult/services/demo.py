@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 from consult.extensions import db
 from consult.models import Comment, CommentVote, OutboxEvent, Plan, PlanVersion, User
 from consult.models.comments import CommentStatus
-from consult.services import outbox
+from consult.services import demo_channels, outbox
 from consult.services.comments import SEGMENT_TASK
 from consult.services.plans import build_clauses, department_named
 from consult.services.text import search_terms
@@ -105,11 +105,12 @@ def load(now: datetime | None = None) -> dict[str, int]:
             created_comments += 1
         created_plans += 1
     created_posts = _demo_forums(users, now)
+    channels = demo_channels.load(now, users)
     feedback_published = _demo_feedback(now)
     db.session.commit()
     pending = list(db.session.scalars(select(OutboxEvent).where(OutboxEvent.processed_at.is_(None))))
     outbox.publish(pending)
-    return {"plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "feedback_published": feedback_published}
+    return {"plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, **channels, "feedback_published": feedback_published}
 
 
 def _demo_forums(users: list[User], now: datetime) -> int:

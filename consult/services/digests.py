@@ -104,15 +104,43 @@ def _progress(digest_id: int):  # type: ignore[no-untyped-def]
     return report
 
 
+def _loader(scope: str):  # type: ignore[no-untyped-def]
+    """What a digest reads, by scope: a plan's comments, or suggestions of a domain and period."""
+    if scope == "suggestions":
+        from consult.services.suggestion_digests import load
+
+        return load
+    return _load_plan
+
+
+def _load_plan(digest: Digest, segmenter):  # type: ignore[no-untyped-def]
+    from worker.analysis.pipeline import ClauseRef, DigestDoc, intern_all
+
+    comments = list(db.session.scalars(_analysed(digest.plan_id, digest.sources_key).where(Comment.id <= digest.last_comment_id).order_by(Comment.id)))
+    missing = [c for c in comments if c.tokens is None]
+    for comment, tokens in zip(missing, segmenter.tokens_many([c.body for c in missing]), strict=True):
+        comment.tokens, comment.segmented_at = tokens, datetime.now(UTC)
+    docs = [
+        DigestDoc(id=c.id, tokens=intern_all(c.tokens or []), text=c.body, created_at=c.created_at, source=c.source, clause_id=c.clause_id or c.clause_override_id)
+        for c in comments
+    ]
+    plan = db.session.get(Plan, digest.plan_id)
+    clauses = [
+        ClauseRef(id=c.id, label=c.label, tokens=segmenter.tokens(f"{c.number} {c.title} {c.text}"))
+        for v in plan.versions
+        for c in v.clauses
+    ]
+    previous = db.session.scalar(
+        select(Digest)
+        .where(Digest.plan_id == digest.plan_id, Digest.status == "done", Digest.sources_key == digest.sources_key, Digest.id != digest.id)
+        .order_by(Digest.last_comment_id.desc())
+    )
+    return docs, clauses, previous
+
+
 def build(digest_id: int) -> str:
     """Build a claimed digest; returns its final status. Safe to call again at any point."""
-    from worker.analysis.pipeline import (
-        ClauseRef,
-        DigestDoc,
-        DigestResult,
-        build_digest,
-        intern_all,
-    )
+    from worker.analysis.pipeline import DigestResult, build_digest
 
     digest = db.session.get(Digest, digest_id)
     if digest is None or digest.status == "done":
@@ -125,25 +153,7 @@ def build(digest_id: int) -> str:
     try:
         report(0.01, _("读取意见"))
         segmenter, _version = current_segmenter()
-        comments = list(db.session.scalars(_analysed(digest.plan_id, digest.sources_key).where(Comment.id <= digest.last_comment_id).order_by(Comment.id)))
-        missing = [c for c in comments if c.tokens is None]
-        for comment, tokens in zip(missing, segmenter.tokens_many([c.body for c in missing]), strict=True):
-            comment.tokens, comment.segmented_at = tokens, datetime.now(UTC)
-        docs = [
-            DigestDoc(id=c.id, tokens=intern_all(c.tokens or []), text=c.body, created_at=c.created_at, source=c.source, clause_id=c.clause_id or c.clause_override_id)
-            for c in comments
-        ]
-        plan = db.session.get(Plan, digest.plan_id)
-        clauses = [
-            ClauseRef(id=c.id, label=c.label, tokens=segmenter.tokens(f"{c.number} {c.title} {c.text}"))
-            for v in plan.versions
-            for c in v.clauses
-        ]
-        previous = db.session.scalar(
-            select(Digest)
-            .where(Digest.plan_id == digest.plan_id, Digest.status == "done", Digest.sources_key == digest.sources_key, Digest.id != digest.id)
-            .order_by(Digest.last_comment_id.desc())
-        )
+        docs, clauses, previous = _loader(digest.scope)(digest, segmenter)
         result = build_digest(
             docs,
             clauses=clauses,

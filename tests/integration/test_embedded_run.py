@@ -46,8 +46,9 @@ def test_consult_run_serves_and_its_worker_segments_comments(tmp_path: Path) -> 
 
         wait_for(all_segmented, timeout=180, interval=1)  # 450 demo comments, by the embedded worker
         with app.app_context():
-            # 450 demo comments; the demo forum posts on plan boards are mirrored copies beside them.
+            # 450 demo comments, plus the demo hearing's statements and minutes mirrored for the digest.
             assert db.session.scalar(select(func.count()).select_from(Comment).where(Comment.origin_type.is_(None))) == 450
+            assert db.session.scalar(select(func.count()).select_from(Comment).where(Comment.source == "hearing")) == 11
             assert all(c.segmented_at <= datetime.now(UTC) for c in db.session.scalars(select(Comment).limit(5)))
             db.engine.dispose()
         log = (tmp_path / "run.log").read_text()

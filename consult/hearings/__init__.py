@@ -1,0 +1,1 @@
+"""Hearings on plans: scheduling, applications, the public lottery, minutes."""
