@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -74,3 +75,8 @@ def init_app(app: Flask) -> None:
         log.error("database unavailable: %s", type(error).__name__)
         db.session.rollback()
         return render_error(503, _("数据库暂时不可用，您的内容没有保存，请稍后重试。"), {"Retry-After": "30"})
+
+
+def form_errors_text(form: Any) -> str:
+    """A form's validation messages as one line (they may be lazy strings), or a generic hint."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors) or _("请检查表单。")

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from consult.services import digests, intake, notifications
+from consult.services import digests, intake, notifications, surveys_digest
 
 log = logging.getLogger(__name__)
 
@@ -54,3 +54,8 @@ def scheduled_digests() -> int:
 @shared_task(name="consult.send_notification_email", acks_late=True, **RETRY)
 def send_notification_email(notification_id: int) -> bool:
     return notifications.send_email(notification_id)
+
+
+@shared_task(name="consult.build_survey_digest", acks_late=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=3, soft_time_limit=25 * 60, time_limit=30 * 60)
+def build_survey_digest(digest_id: int) -> str:
+    return surveys_digest.build(digest_id)

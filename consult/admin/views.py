@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from consult.accounts.auth import roles_required
 from consult.admin.forms import DepartmentForm, RoleForm
+from consult.errors import form_errors_text
 from consult.extensions import db
 from consult.services import ServiceError, audit
 from consult.services import admin as service
@@ -41,7 +42,7 @@ def _date(value: str | None) -> date | None:
 
 
 def _errors(form) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。")
+    return form_errors_text(form)
 
 
 @bp.route("/departments", methods=["GET", "POST"])

@@ -12,6 +12,17 @@ from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
 from consult.models.responses import AnswerTemplate, FeedbackReport, Response
 from consult.models.suggestions import Suggestion, SuggestionEvent
+from consult.models.surveys import (
+    ServiceTicket,
+    Survey,
+    SurveyAnswer,
+    SurveyDraft,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyTextDigest,
+    SurveyVersion,
+)
 from consult.models.users import Department, User, VerificationCode
 
 __all__ = [
@@ -40,6 +51,15 @@ __all__ = [
     "Thread",
     "Suggestion",
     "SuggestionEvent",
+    "ServiceTicket",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyDraft",
+    "SurveyInvitation",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "SurveyTextDigest",
+    "SurveyVersion",
     "User",
     "UserWord",
     "VerificationCode",

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from consult.accounts.auth import roles_required, safe_target, staff_required
 from consult.accounts.forms import EmptyForm
+from consult.errors import form_errors_text
 from consult.extensions import db, limiter
 from consult.models import Comment, Plan
 from consult.models.comments import CommentStatus, Source
@@ -88,7 +89,7 @@ def decide() -> Response | tuple[str, int]:
     back = safe_target(request.form.get("next"), url_for("moderation.queue"))
     raw_ids = request.form.getlist("ids")
     if not form.validate_on_submit():
-        message = " ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。")
+        message = form_errors_text(form)
         return _refuse(message, 400, back)
     if any(not v.isdigit() or len(v) > 12 for v in raw_ids):
         return _refuse(_("所选意见编号无效。"), 400, back)
@@ -154,7 +155,7 @@ def flag(comment_id: int) -> Response:
         abort(404, description=_("没有找到该意见。"))
     form = FlagForm()
     if not form.validate_on_submit():
-        abort(400, description=" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"))
+        abort(400, description=form_errors_text(form))
     try:
         _entry, created = service.flag_comment(current_user, comment, form.reason.data or "")
         db.session.commit()

@@ -83,6 +83,24 @@ def comments_per_day(plan_ids: list[int], days: int = 30, today: date | None = N
     return [((start + timedelta(days=k)).isoformat(), counts.get((start + timedelta(days=k)).isoformat(), 0)) for k in range(days)]
 
 
-def satisfaction_rows() -> list[tuple[str, float, int]]:
-    """HOOK for the lead: (department, mean satisfaction, responses) once surveys exist. Empty until wired."""
-    return []
+@dataclass
+class SatisfactionRow:
+    department: str
+    service: str
+    month: str
+    index: float  # 0-100, the surveys' satisfaction index (docs/surveys.md)
+    answers: int
+
+
+def satisfaction_rows(user: User | None = None) -> list[SatisfactionRow]:
+    """The latest month's satisfaction index per department and service (department staff: their own)."""
+    from consult.services import surveys_index
+
+    department_id = user.department_id if user is not None and user.role == "department" else None
+    if user is not None and user.role == "department" and department_id is None:
+        return []
+    return [
+        SatisfactionRow(line.department, line.service, line.latest.month, line.latest.index, line.latest.answers)
+        for line in surveys_index.scorecard(department_id=department_id)
+        if line.months
+    ]

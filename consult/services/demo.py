@@ -106,11 +106,14 @@ def load(now: datetime | None = None) -> dict[str, int]:
         created_plans += 1
     created_posts = _demo_forums(users, now)
     channels = demo_channels.load(now, users)
+    from consult.services import surveys_demo
+
+    survey_responses = surveys_demo.load(now)
     feedback_published = _demo_feedback(now)
     db.session.commit()
     pending = list(db.session.scalars(select(OutboxEvent).where(OutboxEvent.processed_at.is_(None))))
     outbox.publish(pending)
-    return {"plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, **channels, "feedback_published": feedback_published}
+    return {"plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "survey_responses_created": survey_responses, **channels, "feedback_published": feedback_published}
 
 
 def _demo_forums(users: list[User], now: datetime) -> int:

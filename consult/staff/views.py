@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from consult.accounts.auth import managed_plan, roles_required, staff_required
 from consult.accounts.forms import EmptyForm
 from consult.documents import DocumentError, extract_text
+from consult.errors import form_errors_text
 from consult.extensions import db
 from consult.services import ServiceError, audit, dashboard, dictionary, outbox
 from consult.services import plans as plan_service
@@ -38,7 +39,7 @@ def index() -> str:
         daily=dashboard.comments_per_day([p.id for p in plans]),
         backlog=sum(r.pending for r in rows),
         unanswered=sum(r.unanswered for r in rows),
-        satisfaction=dashboard.satisfaction_rows(),
+        satisfaction=dashboard.satisfaction_rows(current_user),
     )
 
 
@@ -130,7 +131,7 @@ def new_version(plan_id: int) -> Response:
     managed_plan(plan_id)
     form = VersionForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
+        flash(form_errors_text(form), "error")
         return redirect(url_for("staff.plan", plan_id=plan_id))
     return _act(plan_id, lambda p: plan_service.new_version(p, _body_from(form), form.note.data or ""), _("已发布修订版本，原有意见保留在原版本上。"), "plan.new_version")
 

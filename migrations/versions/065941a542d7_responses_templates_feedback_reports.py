@@ -1,7 +1,7 @@
 """responses (采纳情况反馈), answer templates, feedback reports
 
 Revision ID: 065941a542d7
-Revises: 679821eb6417
+Revises: 5e1a7c2b9d40
 Create Date: 2026-11-24 13:19:44.352120
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '065941a542d7'
-down_revision = '679821eb6417'
+down_revision = '5e1a7c2b9d40'
 branch_labels = None
 depends_on = None
 

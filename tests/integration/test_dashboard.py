@@ -100,3 +100,25 @@ def test_department_staff_see_only_their_plans(app, make_user, make_plan) -> Non
     assert "开放中的方案" not in html
     days = re.findall(r'data-day="([\d-]+)" data-count="(\d+)"', html)
     assert sum(int(n) for _d, n in days) == 3  # only the 3 comments on their own plan
+
+
+def test_satisfaction_per_department_once_surveys_exist(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import User
+    from tests.integration.test_staff_permissions import _survey_with_ticket
+
+    staff_id, name, password = make_user(role="staff")
+    client = app.test_client()
+    login(client, name, password)
+    assert "还没有满意度调查" in client.get("/staff/").get_data(as_text=True)
+    with app.app_context():
+        _survey_with_ticket(db.session.get(User, staff_id), "市政务服务局")
+    html = client.get("/staff/").get_data(as_text=True)
+    row = re.search(r'<tr class="satisfaction-row">(.*?)</tr>', html, re.S)
+    assert row and "市政务服务局" in row.group(1) and "窗口" in row.group(1)
+    assert "<td>0.0</td>" in row.group(1)  # one answer of 1 out of 5 → index 0
+    # Department staff of another department do not see it.
+    other_id, other_name, other_password = make_user(role="department", department="市教育局")
+    other = app.test_client()
+    login(other, other_name, other_password)
+    assert "市政务服务局" not in other.get("/staff/").get_data(as_text=True)

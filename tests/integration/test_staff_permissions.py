@@ -34,6 +34,8 @@ OBJECTS: dict[str, Callable[[dict], object]] = {
     "issue": lambda o: 0,
     "kind": lambda o: "xlsx",
     "template_id": lambda o: o["template"],
+    "survey_id": lambda o: o["survey"],
+    "ticket_id": lambda o: o["ticket"],
 }
 # Variables that are not department objects (the route is refused by role, or they select a format).
 NOT_OBJECTS = {"word_id", "user_id", "department_id", "theme", "issue", "kind"}
@@ -45,7 +47,10 @@ ROLE_ONLY = {
     "admin.departments", "admin.rename_department", "admin.users", "admin.set_role", "admin.audit_log", "admin.audit_export",
 }
 # Routes department users may use without an object id: the results are scoped to their department.
-DEPARTMENT_GENERAL = {"staff.index", "staff.new_plan", "moderation.queue", "responses.create_template"}
+DEPARTMENT_GENERAL = {
+    "staff.index", "staff.new_plan", "moderation.queue",
+    "surveys.index", "surveys.new", "surveys.scorecard", "surveys.ticket_list", "responses.create_template",
+}
 # POST forms that carry department objects in their body rather than the URL.
 FORM_OBJECTS: dict[str, Callable[[dict], dict]] = {
     "moderation.decide": lambda o: {"ids": [str(o["comment"])], "action": "approve"},
@@ -77,11 +82,39 @@ def _objects(app: Flask, make_plan: Callable[..., int]) -> dict:
         db.session.add_all([comment, digest, word, sensitive, template])
         db.session.commit()
         user = db.session.query(User).filter(User.role == "staff").first()
+        survey, ticket = _survey_with_ticket(user, plan.department.name)
         return {
             "plan": plan.id, "clause": version.clauses[0].id, "digest": digest.id, "comment": comment.id,
             "word": word.id, "sensitive": sensitive.id, "template": template.id, "user": user.id, "department": plan.department_id,
             "department_count": db.session.query(Department).count(),
+            "survey": survey, "ticket": ticket,
         }
+
+
+def _survey_with_ticket(author, department: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """A published survey of department A with one answer that opened a service ticket."""
+    from datetime import date
+
+    from consult.extensions import db
+    from consult.models import ServiceTicket, SurveyAnswer, SurveyResponse
+    from consult.services import surveys_build
+
+    spec = {"questions": [{"key": "q1", "type": "rating", "title": "满意吗", "required": True}]}
+    survey = surveys_build.create(author, title="甲部门问卷", description="", department=department, service="窗口",
+                                  plan_id=None, anonymous=False, mode="invite", opens_at=None, closes_at=None, spec=spec)
+    version = surveys_build.publish(author, survey)
+    today = date.today()
+    response = SurveyResponse(survey_id=survey.id, version_id=version.id, submitted_on=today, month=today.strftime("%Y-%m"))
+    db.session.add(response)
+    db.session.flush()
+    answer = SurveyAnswer(response_id=response.id, question_id=version.questions[0].id, value=1.0, text="太慢")
+    db.session.add(answer)
+    db.session.flush()
+    ticket = ServiceTicket(survey_id=survey.id, department_id=survey.department_id, answer_id=answer.id, rating="1", reason="太慢",
+                           opened_on=today, due_on=today)
+    db.session.add(ticket)
+    db.session.commit()
+    return survey.id, ticket.id
 
 
 # Blueprints whose staff routes have their own walk, with their own objects.
@@ -188,6 +221,7 @@ def test_department_users_cannot_reach_another_departments_items(app: Flask, mak
     # And what they may open lists nothing of department A.
     assert "甲部门方案的意见" not in client.get("/staff/moderation/").get_data(as_text=True)
     assert "测试方案" not in client.get("/staff/").get_data(as_text=True)
+    assert "甲部门问卷" not in client.get("/staff/surveys/").get_data(as_text=True)
 
 
 def test_office_staff_cannot_use_admin_pages(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]

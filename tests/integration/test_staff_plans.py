@@ -125,3 +125,14 @@ def test_new_version_keeps_comments_on_the_old_one(app, staff, make_user) -> Non
     assert "第 2 版" in current and "对第一版的意见" not in current
     old = app.test_client().get(f"/plans/{plan_id}/clauses/{old_clause_id}").get_data(as_text=True)
     assert "对第一版的意见" in old and "历史版本" in old
+
+
+def test_a_bad_revision_form_is_explained_not_a_500(app, staff) -> None:  # type: ignore[no-untyped-def]
+    response = _create(staff)
+    plan_page = response.headers["Location"]
+    plan_id = int(plan_page.rsplit("/", 1)[1])
+    token = csrf_from(staff.get(plan_page).get_data(as_text=True))
+    refused = staff.post(f"/staff/plans/{plan_id}/versions", data={"csrf_token": token, "body": BODY, "note": "长" * 2001}, follow_redirects=True)
+    assert refused.status_code == 200
+    with app.app_context():
+        assert [v.number for v in _plan(app, plan_id).versions] == [1]
