@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult.moderation.views import bp as moderation_bp
     from consult.moderation.views import public as flags_bp
     from consult.plans.views import bp as plans_bp
+    from consult.responses.views import bp as responses_bp
     from consult.search.views import bp as search_bp
     from consult.staff.views import bp as staff_bp
     from consult.suggestions.views import bp as suggestions_bp
@@ -61,6 +62,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from consult.surveys.staff import bp as surveys_bp
 
     auth.init_app(app, login_manager)
-    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp):
+    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp, responses_bp):
         app.register_blueprint(bp)
     return app

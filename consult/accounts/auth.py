@@ -46,7 +46,8 @@ def safe_target(target: str | None, fallback: str) -> str:
     path = parts.path if parts.path.startswith("/") and not parts.path.startswith("//") else ""
     if not path:
         return fallback
-    return path + (f"?{parts.query}" if parts.query else "")
+    # The fragment only scrolls the page (e.g. a notification's link to one opinion), so it is kept.
+    return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:

@@ -164,7 +164,7 @@ def _export(digest_id: int, kind: str) -> Response:
     if kind == "docx":
         body, mimetype = reports.docx_report(title, result, opinions, labels), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     elif kind == "xlsx":
-        body, mimetype = reports.xlsx_report(result, opinions, labels), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mimetype = reports.xlsx_report(result, opinions, labels, digest.number), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         return Response(reports.html_report(title, result, opinions, labels), mimetype="text/html")
     response = Response(body, mimetype=mimetype)

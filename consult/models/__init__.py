@@ -10,6 +10,7 @@ from consult.models.moderation import SensitiveWord
 from consult.models.notifications import Notification
 from consult.models.outbox import OutboxEvent
 from consult.models.plans import Clause, Plan, PlanVersion
+from consult.models.responses import AnswerTemplate, FeedbackReport, Response
 from consult.models.suggestions import Suggestion, SuggestionEvent
 from consult.models.surveys import (
     ServiceTicket,
@@ -25,6 +26,7 @@ from consult.models.surveys import (
 from consult.models.users import Department, LoginSession, User, VerificationCode
 
 __all__ = [
+    "AnswerTemplate",
     "AuditEntry",
     "Board",
     "Clause",
@@ -34,6 +36,7 @@ __all__ = [
     "ImportBatch",
     "LoginSession",
     "Digest",
+    "FeedbackReport",
     "Flag",
     "Hearing",
     "HearingApplication",
@@ -42,6 +45,7 @@ __all__ = [
     "OutboxEvent",
     "Plan",
     "PlanVersion",
+    "Response",
     "SensitiveWord",
     "Post",
     "PostVote",

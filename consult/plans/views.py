@@ -28,7 +28,9 @@ from consult.models.comments import CommentStatus
 from consult.plans.forms import CommentForm, VoteForm
 from consult.services import ServiceError
 from consult.services import comments as comment_service
+from consult.services import feedback as feedback_service
 from consult.services import plans as plan_service
+from consult.services import responses as response_service
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -101,6 +103,10 @@ def _render_comments(template: str, plan: Plan, version: PlanVersion, clause: Cl
         sort=sort,
         form=_comment_form(plan, version, clause),
         votes=comment_service.my_vote(viewer, [c.id for c in items]),
+        answers=response_service.for_comments([c.id for c in items]),
+        answer_labels=response_service.status_labels(),
+        feedback_report=feedback_service.report_for(plan.id),
+        my_opinions=feedback_service.mine(plan, viewer),
         vote_form=VoteForm(),
         is_current=version.id == plan.current_version.id,
         **extra,

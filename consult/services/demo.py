@@ -109,10 +109,11 @@ def load(now: datetime | None = None) -> dict[str, int]:
     from consult.services import surveys_demo
 
     survey_responses = surveys_demo.load(now)
+    feedback_published = _demo_feedback(now)
     db.session.commit()
     pending = list(db.session.scalars(select(OutboxEvent).where(OutboxEvent.processed_at.is_(None))))
     outbox.publish(pending)
-    return {"plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "survey_responses_created": survey_responses, **channels}
+    return {"plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "survey_responses_created": survey_responses, **channels, "feedback_published": feedback_published}
 
 
 def _demo_forums(users: list[User], now: datetime) -> int:
@@ -166,3 +167,41 @@ def _demo_forums(users: list[User], now: datetime) -> int:
             forums.recount_thread(thread)
             created += len(posts)
     return created
+
+
+DEMO_ANSWERS = [
+    ("adopted", "已采纳，修订稿已相应调整。", ""),
+    ("partly", "部分采纳，修订稿对相关表述作了完善。", ""),
+    ("covered", "现行规定已有相关要求，将加强落实。", ""),
+    ("not_adopted", "暂不采纳。", "该建议涉及上位法规定，需在后续立法中统筹研究。"),
+]
+
+
+def _demo_feedback(now: datetime) -> int:
+    """The closed demo plan gets answers, a revised version and a published feedback report (once)."""
+    from consult.models import FeedbackReport, Response
+
+    closed = [p for p in db.session.scalars(select(Plan).where(Plan.demo_key.is_not(None))) if p.closes_at and p.closes_at <= now]
+    published = 0
+    for plan in closed:
+        if db.session.scalar(select(FeedbackReport).where(FeedbackReport.plan_id == plan.id)) is not None:
+            continue
+        base = plan.versions[0]
+        comments = list(db.session.scalars(select(Comment).where(Comment.plan_id == plan.id).order_by(Comment.id)))
+        for i, comment in enumerate(comments):
+            if i % 7 == 6:
+                continue  # some opinions stay unanswered, as in real life
+            status, text, reason = DEMO_ANSWERS[i % len(DEMO_ANSWERS)]
+            db.session.add(Response(comment_id=comment.id, plan_id=plan.id, status=status, text=text, reason=reason, created_at=now, updated_at=now))
+        lines = base.body.splitlines()
+        filled = [k for k, line in enumerate(lines) if len(line.strip()) > 20]
+        touched = set(filled[2:6:3])  # two substantive paragraphs get a revision
+        changed = [line.replace("，", "，并", 1) + "（根据公众意见修订：明确责任单位和完成时限。）" if k in touched else line for k, line in enumerate(lines)]
+        revised = PlanVersion(number=base.number + 1, body="\n".join(changed), note="根据公众意见修订", created_at=now)
+        plan.versions.append(revised)
+        db.session.flush()
+        build_clauses(revised)
+        db.session.add(FeedbackReport(plan_id=plan.id, summary="感谢社会各界的意见建议。现将采纳情况反馈如下。", from_version_id=base.id, to_version_id=revised.id, published_at=now))
+        published += 1
+    db.session.flush()
+    return published

@@ -106,8 +106,13 @@ def docx_report(title: str, result: DigestResult, opinions: dict[int, Opinion], 
     return buffer.getvalue()
 
 
-def xlsx_report(result: DigestResult, opinions: dict[int, Opinion], clause_labels: dict[int, str] | None = None) -> bytes:
+def xlsx_report(result: DigestResult, opinions: dict[int, Opinion], clause_labels: dict[int, str] | None = None, digest_number: int | None = None) -> bytes:
     clause_labels = clause_labels or {}
+
+    def ref(t: int, i: int) -> str:
+        # The cluster reference staff use to answer a whole issue (see consult.services.responses).
+        return f"D{digest_number}-T{t + 1}-I{i + 1}" if digest_number else f"{t + 1}.{i + 1}"
+
     campaigns = campaign_of(result)
     rows = []
     for doc_id, (t, i) in sorted(result.assignments.items()):
@@ -124,17 +129,18 @@ def xlsx_report(result: DigestResult, opinions: dict[int, Opinion], clause_label
             round(link[1], 2) if link and not opinion.clause else "",
             theme.label,
             theme.issues[i].label,
+            ref(t, i),
             campaigns.get(doc_id, ""),
             opinion.text,
         ])
     summary = [
-        [f"{t + 1}.{i + 1}", theme.label, issue.label, issue.size, f"{issue.share:.1%}", "、".join(issue.keywords), stance_text(issue.stance_counts)]
+        [ref(t, i), theme.label, issue.label, issue.size, f"{issue.share:.1%}", "、".join(issue.keywords), stance_text(issue.stance_counts)]
         for t, theme in enumerate(result.themes)
         for i, issue in enumerate(theme.issues)
     ]
     return write_xlsx([
-        ("意见", ["编号", "来源", "时间", "条款", "条款匹配置信度", "主题", "问题", "雷同组", "内容（已脱敏）"], rows),
-        ("问题汇总", ["序号", "主题", "问题", "条数", "占比", "关键词", "立场"], summary),
+        ("意见", ["编号", "来源", "时间", "条款", "条款匹配置信度", "主题", "问题", "问题编号", "雷同组", "内容（已脱敏）"], rows),
+        ("问题汇总", ["问题编号", "主题", "问题", "条数", "占比", "关键词", "立场"], summary),
     ])
 
 

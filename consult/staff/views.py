@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from consult.accounts.auth import managed_plan, roles_required, staff_required
@@ -13,8 +12,7 @@ from consult.accounts.forms import EmptyForm
 from consult.documents import DocumentError, extract_text
 from consult.errors import form_errors_text
 from consult.extensions import db
-from consult.models import Comment, Plan
-from consult.services import ServiceError, audit, dictionary, outbox
+from consult.services import ServiceError, audit, dashboard, dictionary, outbox
 from consult.services import plans as plan_service
 from consult.staff.forms import BodyForm, PlanForm, VersionForm, WordForm
 
@@ -31,12 +29,18 @@ def _body_from(form: PlanForm | VersionForm) -> str:
 @bp.get("/")
 @staff_required
 def index() -> str:
-    query = select(Plan).order_by(Plan.created_at.desc())
-    if current_user.role == "department":
-        query = query.where(Plan.department_id == current_user.department_id)
-    plans = list(db.session.scalars(query))
-    counts = {pid: n for pid, n in db.session.execute(select(Comment.plan_id, func.count()).group_by(Comment.plan_id))}
-    return render_template("staff/index.html", plans=plans, counts=counts)
+    """The dashboard: department staff see only their department's plans."""
+    plans = dashboard.visible_plans(current_user)
+    rows = dashboard.plan_rows(plans)
+    return render_template(
+        "staff/index.html",
+        rows=rows,
+        open_rows=[r for r in rows if r.plan.is_open],
+        daily=dashboard.comments_per_day([p.id for p in plans]),
+        backlog=sum(r.pending for r in rows),
+        unanswered=sum(r.unanswered for r in rows),
+        satisfaction=dashboard.satisfaction_rows(current_user),
+    )
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])

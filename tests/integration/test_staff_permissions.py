@@ -33,6 +33,7 @@ OBJECTS: dict[str, Callable[[dict], object]] = {
     "theme": lambda o: 0,
     "issue": lambda o: 0,
     "kind": lambda o: "xlsx",
+    "template_id": lambda o: o["template"],
     "survey_id": lambda o: o["survey"],
     "ticket_id": lambda o: o["ticket"],
 }
@@ -48,7 +49,7 @@ ROLE_ONLY = {
 # Routes department users may use without an object id: the results are scoped to their department.
 DEPARTMENT_GENERAL = {
     "staff.index", "staff.new_plan", "moderation.queue",
-    "surveys.index", "surveys.new", "surveys.scorecard", "surveys.ticket_list",
+    "surveys.index", "surveys.new", "surveys.scorecard", "surveys.ticket_list", "responses.create_template",
 }
 # POST forms that carry department objects in their body rather than the URL.
 FORM_OBJECTS: dict[str, Callable[[dict], dict]] = {
@@ -58,7 +59,16 @@ FORM_OBJECTS: dict[str, Callable[[dict], dict]] = {
 
 def _objects(app: Flask, make_plan: Callable[..., int]) -> dict:
     from consult.extensions import db
-    from consult.models import Comment, Department, Digest, Plan, SensitiveWord, User, UserWord
+    from consult.models import (
+        AnswerTemplate,
+        Comment,
+        Department,
+        Digest,
+        Plan,
+        SensitiveWord,
+        User,
+        UserWord,
+    )
 
     plan_id = make_plan(department="部门甲", moderation="pre")
     with app.app_context():
@@ -68,13 +78,14 @@ def _objects(app: Flask, make_plan: Callable[..., int]) -> dict:
         digest = Digest(plan_id=plan.id)
         word = UserWord(word="放管服")
         sensitive = SensitiveWord(word="违禁词", folded="违禁词")
-        db.session.add_all([comment, digest, word, sensitive])
+        template = AnswerTemplate(title="甲部门模板", status="adopted", text="采纳", department_id=plan.department_id)
+        db.session.add_all([comment, digest, word, sensitive, template])
         db.session.commit()
         user = db.session.query(User).filter(User.role == "staff").first()
         survey, ticket = _survey_with_ticket(user, plan.department.name)
         return {
             "plan": plan.id, "clause": version.clauses[0].id, "digest": digest.id, "comment": comment.id,
-            "word": word.id, "sensitive": sensitive.id, "user": user.id, "department": plan.department_id,
+            "word": word.id, "sensitive": sensitive.id, "template": template.id, "user": user.id, "department": plan.department_id,
             "department_count": db.session.query(Department).count(),
             "survey": survey, "ticket": ticket,
         }

@@ -1,0 +1,1 @@
+"""Staff answers to opinions and the public adoption feedback page."""

@@ -1,0 +1,210 @@
+"""Staff answer workbench (single, bulk, cluster, templates, XLSX import, publish) and the public feedback page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from consult.accounts.auth import can_manage_plan, managed_plan, safe_target, staff_required
+from consult.accounts.forms import EmptyForm
+from consult.extensions import db
+from consult.models import Comment, Plan, Response
+from consult.responses.forms import AnswerForm, ImportAnswersForm, PublishForm, TemplateForm
+from consult.services import ServiceError, audit, digests, feedback, notifications, reports
+from consult.services import responses as answers
+from consult.spreadsheets import write_xlsx
+from worker.analysis.normalise import mask_personal
+
+bp = Blueprint("responses", __name__)
+
+PAGE_SIZE = 50
+FILTERS = ("unanswered", "answered", "all")
+
+
+def _answer_form() -> AnswerForm:
+    form = AnswerForm()
+    form.template_id.choices = [("", _("（不使用模板）"))] + [(str(t.id), t.title) for t in answers.templates_for(current_user)]
+    return form
+
+
+def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, import_errors: list[tuple[int, str]] | None = None, import_form: ImportAnswersForm | None = None):  # type: ignore[no-untyped-def]
+    shown = request.args.get("filter", "unanswered")
+    shown = shown if shown in FILTERS else "unanswered"
+    cluster = (request.args.get("cluster") or request.form.get("cluster") or "").strip()
+    query = select(Comment).where(Comment.plan_id == plan.id, Comment.status.in_(answers.ANSWERABLE))
+    cluster_error = ""
+    if cluster:
+        try:
+            query = query.where(Comment.id.in_(answers.cluster_members(plan, cluster)))
+            shown = "all"
+        except ServiceError as error:
+            cluster_error, cluster = error.message, ""
+    answered = select(Response.id).where(Response.comment_id == Comment.id).exists()
+    if shown == "unanswered":
+        query = query.where(~answered)
+    elif shown == "answered":
+        query = query.where(answered)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, request.args.get("page", 1, type=int))
+    items = list(db.session.scalars(query.order_by(Comment.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    counts = dict(db.session.execute(select(Response.status, func.count()).where(Response.plan_id == plan.id).group_by(Response.status)).all())
+    all_count = db.session.scalar(select(func.count()).select_from(Comment).where(Comment.plan_id == plan.id, Comment.status.in_(answers.ANSWERABLE))) or 0
+    form = form or _answer_form()
+    if cluster and not form.cluster.data:
+        form.cluster.data = cluster
+    return render_template(
+        "responses/workbench.html",
+        plan=plan, comments=items, responses=answers.for_comments([c.id for c in items]),
+        shown=shown, cluster=cluster, cluster_error=cluster_error, page=page, pages=max(1, -(-total // PAGE_SIZE)), total=total,
+        counts=counts, all_count=all_count, labels=answers.status_labels(), clause_labels=digests.clause_labels(plan),
+        form=form, template_form=TemplateForm(), import_form=import_form or ImportAnswersForm(), publish_form=PublishForm(),
+        templates=answers.templates_for(current_user), action=EmptyForm(), mask=mask_personal,
+        report=feedback.report_for(plan.id), import_errors=import_errors or [], source_labels=reports.SOURCE_LABELS,
+    ), status
+
+
+@bp.get("/staff/plans/<int:plan_id>/responses")
+@staff_required
+def workbench(plan_id: int):  # type: ignore[no-untyped-def]
+    return _workbench(managed_plan(plan_id))
+
+
+@bp.post("/staff/plans/<int:plan_id>/responses")
+@staff_required
+def answer(plan_id: int):  # type: ignore[no-untyped-def]
+    """One comment, the ticked comments or a whole cluster; written fields override the template's."""
+    plan = managed_plan(plan_id)
+    form = _answer_form()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
+        return _workbench(plan, form, 400)
+    try:
+        status, text, reason = form.status.data or "", form.text.data or "", form.reason.data or ""
+        if form.template_id.data:
+            if not form.template_id.data.isdigit():
+                raise ServiceError(_("没有找到该答复模板。"), 404)
+            template = answers.usable_template(current_user, int(form.template_id.data))
+            status, text, reason = status or template.status, text.strip() or template.text, reason.strip() or template.reason
+        raw_ids = request.form.getlist("comment_ids")
+        if any(not v.strip().isdigit() for v in raw_ids):
+            raise ServiceError(_("意见编号无效。"), 400)
+        cluster = (form.cluster.data or "").strip()
+        if cluster and not raw_ids:
+            count = answers.respond_cluster(current_user, plan, cluster, status=status, text=text, reason=reason)
+        else:
+            count = answers.respond(current_user, plan, [int(v) for v in raw_ids], status=status, text=text, reason=reason)
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _workbench(plan, form, error.status)
+    flash(_("已答复 %(n)s 条意见。", n=count), "success")
+    return redirect(safe_target(request.form.get("next"), url_for("responses.workbench", plan_id=plan.id)))
+
+
+@bp.post("/staff/plans/<int:plan_id>/responses/import")
+@staff_required
+def import_answers(plan_id: int):  # type: ignore[no-untyped-def]
+    plan = managed_plan(plan_id)
+    form = ImportAnswersForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors) or _("请选择文件。"), "error")
+        return _workbench(plan, status=400, import_form=form)
+    upload = form.upload.data
+    try:
+        count = answers.import_answers(current_user, plan, upload.filename or "", upload.read())
+        db.session.commit()
+    except answers.ImportRefused as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _workbench(plan, status=400, import_errors=error.rows, import_form=form)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _workbench(plan, status=error.status, import_form=form)
+    flash(_("已导入，答复了 %(n)s 条意见。", n=count), "success")
+    return redirect(url_for("responses.workbench", plan_id=plan.id))
+
+
+@bp.get("/staff/plans/<int:plan_id>/responses/sheet.xlsx")
+@staff_required
+def sheet(plan_id: int) -> WerkzeugResponse:
+    """The import sheet, pre-filled with this plan's unanswered opinions (one row each)."""
+    plan = managed_plan(plan_id)
+    rows = [[c.id, "", "", "", "", mask_personal(c.body)[:500]] for c in db.session.scalars(answers.unanswered_query(plan.id).order_by(Comment.id).limit(answers.MAX_IMPORT_ROWS))]
+    body = write_xlsx([("答复", ["意见编号", "问题编号", "处理结果", "答复", "理由", "意见内容（仅供参考，不导入）"], rows)])
+    audit.record(current_user, "response.export_sheet", "plan", plan.id, department_id=plan.department_id, rows=len(rows))
+    db.session.commit()
+    response = WerkzeugResponse(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = f"attachment; filename=answers-{plan.id}.xlsx"
+    return response
+
+
+@bp.post("/staff/templates")
+@staff_required
+def create_template():  # type: ignore[no-untyped-def]
+    form = TemplateForm()
+    back = safe_target(request.form.get("next"), url_for("staff.index"))
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
+        return redirect(back), 303
+    try:
+        answers.create_template(current_user, title=form.title.data, status=form.status.data, text=form.text.data or "", reason=form.reason.data or "")
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back), 303
+    flash(_("已保存答复模板。"), "success")
+    return redirect(back)
+
+
+@bp.post("/staff/templates/<int:template_id>/delete")
+@staff_required
+def delete_template(template_id: int):  # type: ignore[no-untyped-def]
+    EmptyForm().validate_on_submit()
+    back = safe_target(request.form.get("next"), url_for("staff.index"))
+    try:
+        answers.delete_template(current_user, template_id)
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        abort(error.status, description=error.message)
+    flash(_("已删除答复模板。"), "success")
+    return redirect(back)
+
+
+@bp.post("/staff/plans/<int:plan_id>/feedback")
+@staff_required
+def publish(plan_id: int):  # type: ignore[no-untyped-def]
+    plan = managed_plan(plan_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400, description=" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"))
+    try:
+        report = feedback.publish(current_user, plan, form.summary.data or "")
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        abort(error.status, description=error.message)
+    notifications.publish_pending()
+    flash(_("采纳情况反馈已公布，已通知 %(n)s 位提出意见的公众。", n=report.notified), "success")
+    return redirect(url_for("responses.public", plan_id=plan.id))
+
+
+@bp.get("/plans/<int:plan_id>/feedback")
+def public(plan_id: int) -> str:
+    plan = db.session.get(Plan, plan_id)
+    if plan is None or not plan.published:
+        abort(404, description=_("没有找到该方案。"))
+    report = feedback.report_for(plan.id)
+    # Before publishing, the staff who manage the plan see a preview; everyone else a 404.
+    if report is None and not (current_user.is_authenticated and can_manage_plan(current_user, plan)):
+        abort(404, description=_("该方案的采纳情况反馈尚未公布。"))
+    focus = request.args.get("c", type=int)
+    data = feedback.view(plan, page=request.args.get("page", 1, type=int), focus=focus)
+    viewer = current_user if current_user.is_authenticated else None
+    return render_template("responses/feedback.html", plan=plan, data=data, mine=feedback.mine(plan, viewer), preview=report is None)
