@@ -104,3 +104,12 @@ def satisfaction_rows(user: User | None = None) -> list[SatisfactionRow]:
         for line in surveys_index.scorecard(department_id=department_id)
         if line.months
     ]
+
+
+def overdue_tickets(user: User) -> list[Any]:
+    """Service tickets past their deadline (15 working days from a low rating); department staff: their own."""
+    from consult.services.surveys_tickets import overdue_tickets as overdue
+
+    if user.role == "department":
+        return overdue(department_id=user.department_id) if user.department_id else []
+    return overdue()

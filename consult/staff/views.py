@@ -40,6 +40,7 @@ def index() -> str:
         backlog=sum(r.pending for r in rows),
         unanswered=sum(r.unanswered for r in rows),
         satisfaction=dashboard.satisfaction_rows(current_user),
+        overdue=dashboard.overdue_tickets(current_user),
     )
 
 

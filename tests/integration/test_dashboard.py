@@ -103,6 +103,7 @@ def test_department_staff_see_only_their_plans(app, make_user, make_plan) -> Non
 
 
 def test_satisfaction_per_department_once_surveys_exist(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+
     from consult.extensions import db
     from consult.models import User
     from tests.integration.test_staff_permissions import _survey_with_ticket
@@ -122,3 +123,34 @@ def test_satisfaction_per_department_once_surveys_exist(app, make_user, make_pla
     other = app.test_client()
     login(other, other_name, other_password)
     assert "市政务服务局" not in other.get("/staff/").get_data(as_text=True)
+
+
+def test_overdue_service_tickets_are_flagged_for_the_office_and_their_department(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from consult.extensions import db
+    from consult.models import ServiceTicket, User
+    from tests.integration.test_staff_permissions import _survey_with_ticket
+
+    make_plan(department="市政务服务局")
+    with app.app_context():
+        author = db.session.scalar(select(User).where(User.role == "staff"))
+        _survey_id, ticket_id = _survey_with_ticket(author, "市政务服务局")
+        ticket = db.session.get(ServiceTicket, ticket_id)
+        ticket.opened_on, ticket.due_on = date.today() - timedelta(days=30), date.today() - timedelta(days=2)
+        db.session.commit()
+    seen = {}
+    for who, kwargs in (("office", {"role": "staff"}), ("own", {"role": "department"}), ("other", {"role": "department", "department": "市教育局"})):
+        client = app.test_client()
+        _id, name, password = make_user(**kwargs)
+        if who == "own":  # a member of the ticket's department
+            with app.app_context():
+                user = db.session.get(User, _id)
+                user.department_id = db.session.get(ServiceTicket, ticket_id).department_id
+                db.session.commit()
+        login(client, name, password)
+        html = client.get("/staff/").get_data(as_text=True)
+        seen[who] = f'href="/staff/surveys/tickets/{ticket_id}"' in html
+    assert seen == {"office": True, "own": True, "other": False}
