@@ -171,3 +171,6 @@ class SurveyTextDigest(db.Model):
     result: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When a worker claimed it: a build still "running" long after this lost its worker and may be
+    # claimed again (as plan digests are).
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

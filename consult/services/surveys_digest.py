@@ -4,10 +4,11 @@ worker with the same pure pipeline as plan digests. Request is idempotent per ne
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from consult.extensions import db
 from consult.models import Survey, SurveyAnswer, SurveyResponse, SurveyTextDigest, User
@@ -47,14 +48,29 @@ def build(digest_id: int) -> str:
     from consult.services.reports import masked_dict
     from worker.analysis.pipeline import DigestDoc, build_digest
 
+    now = datetime.now(UTC)
+    stale = now - timedelta(seconds=current_app.config["DIGEST_STALE_SECONDS"])
     claimed = db.session.execute(
-        update(SurveyTextDigest).where(SurveyTextDigest.id == digest_id, SurveyTextDigest.status.in_(("queued", "failed"))).values(status="running")
+        update(SurveyTextDigest)
+        .where(
+            SurveyTextDigest.id == digest_id,
+            or_(
+                SurveyTextDigest.status.in_(("queued", "failed")),
+                (SurveyTextDigest.status == "running") & (or_(SurveyTextDigest.started_at.is_(None), SurveyTextDigest.started_at < stale)),
+            ),
+        )
+        .values(status="running", started_at=now)
     ).rowcount
     db.session.commit()
     if claimed != 1:
-        outbox.mark_done(TASK, digest_id)
-        db.session.commit()
-        return "skipped"
+        current = db.session.get(SurveyTextDigest, digest_id)
+        if current is None or current.status == "done":
+            outbox.mark_done(TASK, digest_id)
+            db.session.commit()
+            return "skipped"
+        # Another worker is building it now; the outbox stays owed, so if that worker dies the
+        # sweep brings the task back and it is claimed again once the claim is stale.
+        return current.status
     digest = db.session.get(SurveyTextDigest, digest_id)
     try:
         rows = db.session.execute(_texts(digest.survey_id).where(SurveyAnswer.id <= digest.last_answer_id).order_by(SurveyAnswer.id)).all()

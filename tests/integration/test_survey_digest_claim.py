@@ -1,0 +1,38 @@
+"""A survey free-text digest whose worker died mid-build is built again, not stuck "running"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+
+def test_an_orphaned_build_is_claimed_again_and_a_live_one_is_left_alone(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.models import OutboxEvent, Survey, SurveyTextDigest
+    from consult.services import surveys_demo, surveys_digest
+
+    with app.app_context():
+        assert surveys_demo.load(datetime.now(UTC)) > 0
+        db.session.commit()
+        survey = db.session.scalar(select(Survey))
+        digest, created = surveys_digest.request(survey, None)
+        db.session.commit()
+        assert created
+        owed = lambda: db.session.scalar(select(OutboxEvent.processed_at).where(OutboxEvent.task == surveys_digest.TASK, OutboxEvent.ref_id == digest.id))  # noqa: E731
+
+        # Another worker claimed it a moment ago: this delivery leaves it be, and the work stays owed.
+        digest.status, digest.started_at = "running", datetime.now(UTC)
+        db.session.commit()
+        assert surveys_digest.build(digest.id) == "running"
+        assert owed() is None
+
+        # That worker was killed: once the claim is stale the redelivered task builds it.
+        stale = app.config["DIGEST_STALE_SECONDS"] + 60
+        db.session.get(SurveyTextDigest, digest.id).started_at = datetime.now(UTC) - timedelta(seconds=stale)
+        db.session.commit()
+        assert surveys_digest.build(digest.id) == "done"
+        db.session.expire_all()
+        built = db.session.get(SurveyTextDigest, digest.id)
+        assert built.status == "done" and built.result and owed() is not None
+        assert surveys_digest.build(digest.id) == "skipped"  # a late duplicate delivery changes nothing
