@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime, time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -70,19 +71,7 @@ def new() -> str | Response | tuple[str, int]:
     form = SurveyForm()
     if not form.is_submitted() and current_user.role == "department" and current_user.department:
         form.department.data = current_user.department.name
-    if form.validate_on_submit():
-        try:
-            survey = building.create(current_user, **_fields(form))
-            db.session.commit()
-            flash(_("问卷草稿已保存，请预览后发布。"), "success")
-            return redirect(url_for("surveys.detail", survey_id=survey.id))
-        except ServiceError as error:
-            db.session.rollback()
-            form.spec.errors.append(error.message)
-            return render_template("surveys/form.html", form=form, survey=None), error.status
-    if form.is_submitted():
-        return render_template("surveys/form.html", form=form, survey=None), 400
-    return render_template("surveys/form.html", form=form, survey=None)
+    return _save(form, None, lambda: building.create(current_user, **_fields(form)), _("问卷草稿已保存，请预览后发布。"))
 
 
 @bp.route("/<int:survey_id>/edit", methods=["GET", "POST"])
@@ -95,12 +84,19 @@ def edit(survey_id: int) -> str | Response | tuple[str, int]:
         form.department.data = survey.department.name if survey.department else ""
         form.opens_on.data = survey.opens_at.astimezone(building.local_zone()).date() if survey.opens_at else None
         form.closes_on.data = survey.closes_at.astimezone(building.local_zone()).date() if survey.closes_at else None
+    saved = _("已保存。已发布的题目不变，发布新版本后才生效。") if survey.published else _("已保存。")
+    return _save(form, survey, lambda: building.update(current_user, survey, **_fields(form)), saved)
+
+
+def _save(form: SurveyForm, survey: Survey | None, apply: Callable[[], Survey], saved: str) -> str | Response | tuple[str, int]:
+    """The builder form: on a valid submission apply it and go to the survey; else show it again
+    with the service's message on the questions box (4xx), nothing stored."""
     if form.validate_on_submit():
         try:
-            building.update(current_user, survey, **_fields(form))
+            result = apply()
             db.session.commit()
-            flash(_("已保存。已发布的题目不变，发布新版本后才生效。") if survey.published else _("已保存。"), "success")
-            return redirect(url_for("surveys.detail", survey_id=survey.id))
+            flash(saved, "success")
+            return redirect(url_for("surveys.detail", survey_id=result.id))
         except ServiceError as error:
             db.session.rollback()
             form.spec.errors.append(error.message)
