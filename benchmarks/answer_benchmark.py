@@ -29,9 +29,14 @@ def main() -> None:
     from openpyxl import Workbook
 
     from consult import create_app
+    from consult.accounts import operations as accounts
+    from consult.core.models import User
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Comment, Digest, Plan, User
-    from consult.services import accounts, feedback, plans, responses
+    from consult.plans import operations as plans
+    from consult.plans.models import Comment, Plan
+    from consult.responses import feedback
+    from consult.responses import operations as responses
     from worker.analysis.pipeline import DigestResult, Issue, Theme
 
     app = create_app({"INSTANCE_PATH": tmp, "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"], "SECRET_KEY": "bench", "TESTING": True})

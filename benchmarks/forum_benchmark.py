@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def _seed(app, replies: int, threads: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Board, Post, Thread, User
+    from consult.forums.models import Board, Post, Thread
 
     with app.app_context():
         users = [User(email=f"bench{i}@example.invalid", password_hash="x", pseudonym=f"网友{i}", verified_at=datetime.now(UTC)) for i in range(50)]

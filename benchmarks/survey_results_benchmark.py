@@ -54,10 +54,10 @@ def load(app, n: int) -> tuple[int, int, float]:  # type: ignore[no-untyped-def]
     """The survey through the services; the responses by set-based INSERT … SELECT (seconds, not hours)."""
     from sqlalchemy import text
 
+    from consult.accounts import operations as accounts
     from consult.extensions import db
-    from consult.services import accounts
-    from consult.services import surveys_build as building
-    from consult.services import surveys_invite as invites
+    from consult.surveys import building
+    from consult.surveys import invitations as invites
 
     started = time.perf_counter()
     with app.app_context():

@@ -8,7 +8,39 @@ from typing import Any
 
 from flask import Flask
 
-from consult.config import ROOT, load_config
+from consult.accounts.views import bp as accounts_bp
+from consult.admin.views import bp as admin_bp
+from consult.config import load_config
+from consult.core import (
+    celery,
+    converters,
+    database,
+    errors,
+    logmask,
+    permissions,
+    security,
+    templating,
+)
+from consult.digests.views import bp as digests_bp
+from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
+from consult.forums.views import bp as forums_bp
+from consult.hearings.views import bp as hearings_bp
+from consult.inbox.views import bp as inbox_bp
+from consult.main.views import bp as main_bp
+from consult.moderation.views import bp as moderation_bp
+from consult.moderation.views import public as flags_bp
+from consult.plans.views import bp as plans_bp
+from consult.responses.views import bp as responses_bp
+from consult.search.views import bp as search_bp
+from consult.staff.views import bp as staff_bp
+from consult.suggestions.views import bp as suggestions_bp
+from consult.surveys.public_views import bp as survey_public_bp
+from consult.surveys.staff_views import bp as surveys_bp
+
+PACKAGE = Path(__file__).resolve().parent
+
+# Every feature's blueprint, in the order their routes are matched.
+BLUEPRINTS = (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp, responses_bp)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -16,52 +48,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=settings["INSTANCE_PATH"],
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder="templates",
+        static_folder="static",
     )
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    from consult import logmask
-
     logmask.install()  # personal data masked and CR/LF escaped in every log line
-
-    from consult import celery, converters, database, errors, security, templating
-    from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     # First, so malformed bodies are refused before anything (CSRF included) parses the form.
     security.init_app(app)
     converters.init_app(app)
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, default_locale="zh_CN")
     limiter.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     celery.celery_init_app(app)
-
-    from consult.accounts import auth
-    from consult.accounts.views import bp as accounts_bp
-    from consult.admin.views import bp as admin_bp
-    from consult.digests.views import bp as digests_bp
-    from consult.forums.views import bp as forums_bp
-    from consult.hearings.views import bp as hearings_bp
-    from consult.inbox.views import bp as inbox_bp
-    from consult.main.views import bp as main_bp
-    from consult.moderation.views import bp as moderation_bp
-    from consult.moderation.views import public as flags_bp
-    from consult.plans.views import bp as plans_bp
-    from consult.responses.views import bp as responses_bp
-    from consult.search.views import bp as search_bp
-    from consult.staff.views import bp as staff_bp
-    from consult.suggestions.views import bp as suggestions_bp
-    from consult.surveys.public import bp as survey_public_bp
-    from consult.surveys.staff import bp as surveys_bp
-
-    auth.init_app(app, login_manager)
-    for bp in (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp, responses_bp):
-        app.register_blueprint(bp)
+    permissions.init_app(app, login_manager)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app

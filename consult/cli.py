@@ -87,7 +87,7 @@ def worker_command(concurrency: int, beat: bool) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load the demo plans, accounts and comments (safe to run twice)."""
-    from consult.services import demo
+    from consult.demo import loader as demo
 
     report = demo.load()
     click.echo(json.dumps(report, ensure_ascii=False))
@@ -102,14 +102,15 @@ def demo_command() -> None:
 @with_appcontext
 def create_user_command(login: str, password: str, role: str, name: str, department: str) -> None:
     """Create (or update) a verified account with the given role."""
+    from consult.accounts import operations as accounts
+    from consult.core.errors import ServiceError
     from consult.extensions import db
-    from consult.services import ServiceError, accounts
 
     if role == "department" and not department:
         raise click.UsageError("--department is required for --role department")
     try:
         user = accounts.create_staff(login, password, role, name=name, department=department)
-        from consult.services import audit
+        from consult.core import audit
 
         audit.record(None, "user.role", "user", user.id, department_id=user.department_id, new_role=role, via="cli")
         db.session.commit()
@@ -122,7 +123,7 @@ def create_user_command(login: str, password: str, role: str, name: str, departm
 @with_appcontext
 def sweep_command() -> None:
     """Re-enqueue owed work from the outbox now (the worker's beat does this every 30 s)."""
-    from consult.services import intake
+    from consult.plans import intake
 
     click.echo(f"re-enqueued {intake.sweep()} event(s)")
 
@@ -131,8 +132,8 @@ def sweep_command() -> None:
 @with_appcontext
 def prune_audit_command() -> None:
     """Delete audit-log entries older than AUDIT_RETENTION_DAYS (beat does it daily)."""
+    from consult.core import audit
     from consult.extensions import db
-    from consult.services import audit
 
     days = current_app.config["AUDIT_RETENTION_DAYS"]
     deleted = audit.prune(days)
@@ -171,8 +172,8 @@ def benchmark_command(n: int) -> None:
 @with_appcontext
 def analyze_command(path: str, text_col: str, date_col: str | None, out: str | None) -> None:
     """Build a digest of a spreadsheet of opinions offline (no database needed)."""
-    from consult.services import reports
-    from consult.spreadsheets import TableError
+    from consult.core.spreadsheets import TableError
+    from consult.digests import reports
 
     data = Path(path).read_bytes()
     try:

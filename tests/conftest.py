@@ -148,8 +148,8 @@ def make_user(request: pytest.FixtureRequest) -> Callable[..., object]:
     app = _target(request)
 
     def factory(role: str = "citizen", verified: bool = True, department: str = "", password: str = "password123"):  # type: ignore[no-untyped-def]
+        from consult.accounts import operations as accounts
         from consult.extensions import db
-        from consult.services import accounts
 
         with app.app_context():
             login = f"u{uuid.uuid4().hex[:10]}@example.com"
@@ -157,7 +157,7 @@ def make_user(request: pytest.FixtureRequest) -> Callable[..., object]:
             if verified:
                 user.verified_at = datetime.now(UTC)
             if department:
-                from consult.models import Department
+                from consult.core.models import Department
 
                 dept = Department(name=department)
                 db.session.add(dept)
@@ -174,8 +174,9 @@ def make_plan(request: pytest.FixtureRequest) -> Callable[..., int]:
     app = _target(request)
 
     def factory(body: str = "第一条 为了规范管理，制定本办法。\n第二条 本办法适用于全市。\n第三条 本办法自发布之日起施行。", *, published: bool = True, moderation: str = "post", closed: bool = False, department: str = "市委改革办", title: str = "测试方案（征求意见稿）") -> int:
+        from consult.accounts import operations as accounts
         from consult.extensions import db
-        from consult.services import accounts, plans
+        from consult.plans import operations as plans
 
         with app.app_context():
             author = accounts.register(f"staff{uuid.uuid4().hex[:8]}@example.com", "password123", "工作人员", role="staff")
@@ -191,8 +192,9 @@ def make_plan(request: pytest.FixtureRequest) -> Callable[..., int]:
 def seed_open_plan(app: Flask, body: str = "第一条 总则。\n第二条 附则。") -> tuple[int, int]:
     """For apps built outside the fixtures: an open plan and a verified citizen c@example.com
     (password123). Returns (citizen id, plan id)."""
+    from consult.accounts import operations as accounts
     from consult.extensions import db
-    from consult.services import accounts, plans
+    from consult.plans import operations as plans
 
     with app.app_context():
         staff = accounts.register("staff@example.com", "password123", "工作人员", role="staff")

@@ -7,8 +7,11 @@ import logging
 from celery import shared_task
 from flask import current_app
 
+from consult.core import audit, notifications
+from consult.digests import operations as digests
 from consult.extensions import db
-from consult.services import audit, digests, intake, notifications, surveys_digest
+from consult.plans import intake
+from consult.surveys import digest_scope as surveys_digest
 
 log = logging.getLogger(__name__)
 

@@ -7,13 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from consult.abuse import public_write_limits
-from consult.accounts.auth import safe_target
+from consult.accounts import operations as accounts
 from consult.accounts.forms import DeleteAccountForm, EmptyForm, LoginForm, RegisterForm, VerifyForm
+from consult.core import sessions
+from consult.core.abuse import public_write_limits
+from consult.core.errors import ServiceError
+from consult.core.permissions import safe_target
 from consult.extensions import db
-from consult.services import ServiceError, accounts
 
-bp = Blueprint("accounts", __name__, url_prefix="/account")
+bp = Blueprint("accounts", __name__, template_folder="templates", url_prefix="/account")
 
 
 def _safe_next(target: str | None) -> str:
@@ -29,7 +31,7 @@ def register() -> str | Response:
         try:
             user = accounts.register(form.login.data, form.password.data, form.pseudonym.data)
             accounts.send_code(user)
-            accounts.start_session(user)
+            sessions.start_session(user)
             db.session.commit()
             login_user(user)
             flash(_("注册成功，验证码已发送，请输入验证码完成验证。"), "success")
@@ -90,7 +92,7 @@ def login() -> str | Response:
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.login.data, form.password.data)
-            accounts.start_session(user)
+            sessions.start_session(user)
             db.session.commit()
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
@@ -107,7 +109,7 @@ def logout() -> Response:
     if EmptyForm().validate_on_submit():
         if current_user.is_authenticated:
             # The server forgets this session, so a copy of the cookie is worthless too.
-            accounts.end_session(current_user.session_token)
+            sessions.end_session(current_user.session_token)
             db.session.commit()
         logout_user()
     return redirect(url_for("main.home"))
@@ -117,7 +119,7 @@ def logout() -> Response:
 @login_required
 def logout_everywhere() -> Response:
     if EmptyForm().validate_on_submit():
-        accounts.log_out_everywhere(current_user)
+        sessions.log_out_everywhere(current_user)
         db.session.commit()
         logout_user()
         flash(_("已在所有设备上退出登录。"), "success")

@@ -9,16 +9,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from consult.accounts.auth import roles_required
+from consult.admin import operations as service
 from consult.admin.forms import DepartmentForm, RoleForm
-from consult.errors import form_errors_text
+from consult.core import audit
+from consult.core.errors import ServiceError, form_errors_text
+from consult.core.permissions import roles_required
+from consult.core.spreadsheets import write_csv, write_xlsx
 from consult.extensions import db
-from consult.services import ServiceError, audit
-from consult.services import admin as service
-from consult.spreadsheets import write_csv, write_xlsx
 from worker.analysis.normalise import mask_personal
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 admin_required = roles_required("admin")
 
 

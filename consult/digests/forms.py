@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
-from consult.services.imports import CHANNELS
+from consult.plans.imports import CHANNELS
 
 
 class ImportForm(FlaskForm):

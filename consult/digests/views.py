@@ -17,16 +17,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from consult.accounts.auth import managed_plan, safe_target, staff_required
 from consult.accounts.forms import EmptyForm
+from consult.core import audit, outbox
+from consult.core.errors import ServiceError
+from consult.core.permissions import safe_target, staff_required
+from consult.digests import operations as digests
+from consult.digests import reports
 from consult.digests.forms import ImportForm
+from consult.digests.models import Digest
 from consult.extensions import db
-from consult.models import Clause, Comment, Digest, Plan
-from consult.services import ServiceError, audit, digests, imports, outbox, reports
+from consult.plans import imports
+from consult.plans.access import managed_plan
+from consult.plans.models import Clause, Comment, Plan
 from worker.analysis.normalise import mask_personal
 from worker.analysis.pipeline import DigestResult
 
-bp = Blueprint("digests", __name__, url_prefix="/staff")
+bp = Blueprint("digests", __name__, template_folder="templates", url_prefix="/staff")
 
 
 def _digest(digest_id: int) -> tuple[Digest, Plan]:

@@ -20,16 +20,18 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from consult.accounts.auth import safe_target, staff_required
-from consult.converters import MAX_ID
-from consult.errors import wants_json
+from consult.core import notifications
+from consult.core.converters import MAX_ID
+from consult.core.errors import ServiceError, wants_json
+from consult.core.permissions import safe_target, staff_required
 from consult.extensions import db, limiter
+from consult.forums import moderation as forum_moderation
+from consult.forums import operations as forum_service
 from consult.forums.forms import ActionForm, FlagForm, MergeForm, ReplyForm, ThreadForm
-from consult.models import Board, Plan, Post, Thread
-from consult.services import ServiceError, forum_moderation, notifications
-from consult.services import forums as forum_service
+from consult.forums.models import Board, Post, Thread
+from consult.plans.models import Plan
 
-bp = Blueprint("forums", __name__, url_prefix="/forums")
+bp = Blueprint("forums", __name__, template_folder="templates", url_prefix="/forums")
 
 THREADS_PER_PAGE = 20
 REPLIES_PER_PAGE = 30

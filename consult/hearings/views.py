@@ -12,17 +12,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.accounts.auth import can_manage_plan, managed_plan, staff_required
 from consult.accounts.forms import EmptyForm
+from consult.core.errors import ServiceError
+from consult.core.permissions import staff_required
 from consult.extensions import db, limiter
+from consult.hearings import operations as service
 from consult.hearings.forms import ApplyForm, DrawForm, HearingForm, MinutesForm
-from consult.models import Hearing, HearingApplication, HearingMinutesPart, Plan
-from consult.services import ServiceError
-from consult.services import hearings as service
+from consult.hearings.models import Hearing, HearingApplication, HearingMinutesPart
+from consult.plans.access import can_manage_plan, managed_plan
+from consult.plans.models import Plan
 from worker.analysis import lottery
 
 # Public pages under /hearings, staff pages under /staff (where the permission walk covers them).
-bp = Blueprint("hearings", __name__)
+bp = Blueprint("hearings", __name__, template_folder="templates")
 
 
 @bp.app_context_processor

@@ -8,13 +8,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from consult.accounts.auth import safe_target
 from consult.accounts.forms import EmptyForm
+from consult.core import notifications
+from consult.core.models import Notification
+from consult.core.permissions import safe_target
 from consult.extensions import db
-from consult.models import Notification, Plan
-from consult.services import moderation, notifications
+from consult.moderation import operations as moderation
+from consult.plans.models import Plan
 
-bp = Blueprint("inbox", __name__, url_prefix="/account")
+bp = Blueprint("inbox", __name__, template_folder="templates", url_prefix="/account")
 
 PAGE_SIZE = 20
 

@@ -7,9 +7,9 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from consult.extensions import db
-from consult.services import plans
+from consult.plans import operations as plans
 
-bp = Blueprint("main", __name__)
+bp = Blueprint("main", __name__, template_folder="templates")
 
 
 @bp.get("/")

@@ -10,18 +10,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.accounts.auth import roles_required, safe_target, staff_required
 from consult.accounts.forms import EmptyForm
-from consult.errors import form_errors_text
+from consult.core import notifications
+from consult.core.errors import ServiceError, form_errors_text
+from consult.core.permissions import roles_required, safe_target, staff_required
 from consult.extensions import db, limiter
-from consult.models import Comment, Plan
-from consult.models.comments import CommentStatus, Source
+from consult.moderation import operations as service
 from consult.moderation.forms import DecisionForm, FlagForm, WordsForm
-from consult.services import ServiceError, notifications
-from consult.services import moderation as service
+from consult.plans.models import Comment, CommentStatus, Plan, Source
 
-bp = Blueprint("moderation", __name__, url_prefix="/staff/moderation")
-public = Blueprint("flags", __name__)
+bp = Blueprint("moderation", __name__, template_folder="templates", url_prefix="/staff/moderation")
+public = Blueprint("flags", __name__, template_folder="templates")
 
 
 def _int_arg(name: str) -> int | None:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
-from consult.abuse import PublicForm
+from consult.core.abuse import PublicForm
 
 
 class CommentForm(PublicForm):

@@ -19,20 +19,18 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
-from consult.abuse import public_write_limits
-from consult.accounts.auth import safe_target
-from consult.errors import wants_json
+from consult.core.abuse import public_write_limits
+from consult.core.errors import ServiceError, wants_json
+from consult.core.permissions import safe_target
 from consult.extensions import db
-from consult.models import Clause, Comment, Plan, PlanVersion
-from consult.models.comments import CommentStatus
+from consult.plans import comments as comment_service
+from consult.plans import operations as plan_service
 from consult.plans.forms import CommentForm, VoteForm
-from consult.services import ServiceError
-from consult.services import comments as comment_service
-from consult.services import feedback as feedback_service
-from consult.services import plans as plan_service
-from consult.services import responses as response_service
+from consult.plans.models import Clause, Comment, CommentStatus, Plan, PlanVersion
+from consult.responses import feedback as feedback_service
+from consult.responses import operations as response_service
 
-bp = Blueprint("plans", __name__, url_prefix="/plans")
+bp = Blueprint("plans", __name__, template_folder="templates", url_prefix="/plans")
 
 PAGE_SIZE = 20
 SORTS = {"new": Comment.created_at.desc(), "support": Comment.support_count.desc(), "old": Comment.created_at}

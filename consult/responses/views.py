@@ -8,17 +8,23 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from consult.accounts.auth import can_manage_plan, managed_plan, safe_target, staff_required
 from consult.accounts.forms import EmptyForm
+from consult.core import audit, notifications
+from consult.core.errors import ServiceError
+from consult.core.permissions import safe_target, staff_required
+from consult.core.spreadsheets import write_xlsx
+from consult.digests import operations as digests
+from consult.digests import reports
 from consult.extensions import db
-from consult.models import Comment, Plan, Response
+from consult.plans.access import can_manage_plan, managed_plan
+from consult.plans.models import Comment, Plan
+from consult.responses import feedback
+from consult.responses import operations as answers
 from consult.responses.forms import AnswerForm, ImportAnswersForm, PublishForm, TemplateForm
-from consult.services import ServiceError, audit, digests, feedback, notifications, reports
-from consult.services import responses as answers
-from consult.spreadsheets import write_xlsx
+from consult.responses.models import Response
 from worker.analysis.normalise import mask_personal
 
-bp = Blueprint("responses", __name__)
+bp = Blueprint("responses", __name__, template_folder="templates")
 
 PAGE_SIZE = 50
 FILTERS = ("unanswered", "answered", "all")

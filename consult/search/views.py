@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from consult.services.search import search
+from consult.search.queries import search
 
-bp = Blueprint("search", __name__)
+bp = Blueprint("search", __name__, template_folder="templates")
 
 
 @bp.get("/search")

@@ -7,16 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.accounts.auth import managed_plan, roles_required, staff_required
 from consult.accounts.forms import EmptyForm
-from consult.documents import DocumentError, extract_text
-from consult.errors import form_errors_text
+from consult.core import audit, outbox
+from consult.core.documents import DocumentError, extract_text
+from consult.core.errors import ServiceError, form_errors_text
+from consult.core.permissions import roles_required, staff_required
 from consult.extensions import db
-from consult.services import ServiceError, audit, dashboard, dictionary, outbox
-from consult.services import plans as plan_service
+from consult.plans import operations as plan_service
+from consult.plans.access import managed_plan
+from consult.staff import dashboard, dictionary
 from consult.staff.forms import BodyForm, PlanForm, VersionForm, WordForm
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp = Blueprint("staff", __name__, template_folder="templates", url_prefix="/staff")
 
 
 def _body_from(form: PlanForm | VersionForm) -> str:

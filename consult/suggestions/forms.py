@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from consult.abuse import PublicForm
-from consult.models.suggestions import DOMAINS
+from consult.core.abuse import PublicForm
+from consult.suggestions.models import DOMAINS
 
 
 class SuggestionForm(PublicForm):

@@ -10,18 +10,22 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.accounts.auth import roles_required, staff_required
+from consult.core import audit, notifications, outbox
+from consult.core.errors import ServiceError
+from consult.core.models import Department
+from consult.core.permissions import roles_required, staff_required
+from consult.digests import operations as digest_service
+from consult.digests import reports
+from consult.digests.models import Digest
 from consult.extensions import db, limiter
-from consult.models import Department, Digest, Suggestion
-from consult.models.suggestions import DOMAINS
-from consult.services import ServiceError, audit, notifications, outbox, reports, suggestion_digests
-from consult.services import digests as digest_service
-from consult.services import suggestions as service
+from consult.suggestions import digest_scope as suggestion_digests
+from consult.suggestions import operations as service
 from consult.suggestions.forms import AssignForm, DigestForm, FollowForm, ReplyForm, SuggestionForm
+from consult.suggestions.models import DOMAINS, Suggestion
 from worker.analysis.pipeline import DigestResult
 
 # Public pages under /suggestions, staff pages under /staff (where the permission walk covers them).
-bp = Blueprint("suggestions", __name__)
+bp = Blueprint("suggestions", __name__, template_folder="templates")
 STATUS_LABELS = {"received": "已受理", "assigned": "已转交部门办理", "replied": "已答复"}
 
 

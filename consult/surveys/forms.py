@@ -10,7 +10,7 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, DateField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from consult.services.surveys_spec import EXAMPLE
+from consult.surveys.spec import EXAMPLE
 
 
 class SurveyForm(FlaskForm):

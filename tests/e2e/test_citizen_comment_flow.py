@@ -12,8 +12,10 @@ pytestmark = pytest.mark.e2e
 
 
 def _seed(app) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    from consult.accounts import operations as accounts
     from consult.extensions import db
-    from consult.services import accounts, comments, plans
+    from consult.plans import comments
+    from consult.plans import operations as plans
 
     with app.app_context():
         staff = accounts.register("office@example.gov.cn", "password123", "改革办", role="staff")

@@ -16,8 +16,10 @@ OTHERS = ["建议企业开办全程网上办理，一网通办", "刻章收费�
 
 
 def _seed(app) -> int:  # type: ignore[no-untyped-def]
+    from consult.accounts import operations as accounts
     from consult.extensions import db
-    from consult.services import accounts, comments, plans
+    from consult.plans import comments
+    from consult.plans import operations as plans
 
     with app.app_context():
         staff = accounts.register("loop-staff@example.gov.cn", "password123", "改革办", role="staff")
@@ -54,9 +56,9 @@ def _build_digests(app) -> None:  # type: ignore[no-untyped-def]
     """Act as the worker for the queued digest (the worker process itself is covered by test_staff_digest_flow)."""
     from sqlalchemy import select
 
+    from consult.digests import operations as digests
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Digest
-    from consult.services import digests
 
     with app.app_context():
         for digest_id in db.session.scalars(select(Digest.id).where(Digest.status == "queued")).all():
@@ -66,8 +68,9 @@ def _build_digests(app) -> None:  # type: ignore[no-untyped-def]
 def test_citizen_comment_to_published_feedback(live_server, browser_page: Page, chromium_browser) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
+    from consult.core.models import Notification
     from consult.extensions import db
-    from consult.models import Comment, Notification, Plan
+    from consult.plans.models import Comment, Plan
 
     app, url = live_server.app, live_server.url
     plan_id = _seed(app)
@@ -96,7 +99,7 @@ def test_citizen_comment_to_published_feedback(live_server, browser_page: Page, 
         expect(staff.get_by_role("heading", name=re.compile("主题1"))).to_be_visible(timeout=30_000)
 
         # 4. Staff open the citizen's cluster from the digest and answer the whole cluster.
-        from consult.services import digests
+        from consult.digests import operations as digests
         from worker.analysis.pipeline import DigestResult
 
         with app.app_context():
@@ -117,7 +120,7 @@ def test_citizen_comment_to_published_feedback(live_server, browser_page: Page, 
         expect(staff.get_by_text(re.compile(r"已答复 \d+ 条意见"))).to_be_visible()
 
         # 5. The window closes, staff publish a revised version and the feedback report.
-        from consult.services import plans
+        from consult.plans import operations as plans
 
         with app.app_context():
             plan = db.session.get(Plan, plan_id)

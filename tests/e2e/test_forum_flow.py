@@ -12,8 +12,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _seed(app) -> int:  # type: ignore[no-untyped-def]
+    from consult.accounts import operations as accounts
     from consult.extensions import db
-    from consult.services import accounts, plans
+    from consult.plans import operations as plans
 
     with app.app_context():
         staff = accounts.register("forum-office@example.gov.cn", "password123", "改革办", role="staff")

@@ -13,8 +13,10 @@ pytestmark = pytest.mark.e2e
 
 
 def _seed(app) -> int:  # type: ignore[no-untyped-def]
+    from consult.accounts import operations as accounts
     from consult.extensions import db
-    from consult.services import accounts, hearings, plans
+    from consult.hearings import operations as hearings
+    from consult.plans import operations as plans
     from worker.analysis.lottery import Quota
 
     now = datetime.now(UTC)
@@ -58,7 +60,7 @@ def test_citizen_applies_staff_draw_and_the_result_shows_seed_and_selection(live
     assert re.fullmatch(r"[A-Z2-9]{6}", public_id)
 
     from consult.extensions import db
-    from consult.models import Hearing
+    from consult.hearings.models import Hearing
 
     with live_server.app.app_context():  # registration closes
         db.session.get(Hearing, hearing_id).registration_closes_at = datetime.now(UTC) - timedelta(minutes=1)

@@ -12,8 +12,10 @@ pytestmark = pytest.mark.e2e
 
 
 def _seed(app) -> int:  # type: ignore[no-untyped-def]
+    from consult.accounts import operations as accounts
     from consult.extensions import db
-    from consult.services import accounts, moderation, plans
+    from consult.moderation import operations as moderation
+    from consult.plans import operations as plans
 
     with app.app_context():
         staff = accounts.register("moderator@example.gov.cn", "password123", "审核员", role="staff")

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.e2e
 
 
 def test_build_preview_and_publish(live_server, browser_page: Page) -> None:  # type: ignore[no-untyped-def]
+    from consult.accounts import operations as accounts
     from consult.extensions import db
-    from consult.services import accounts
 
     with live_server.app.app_context():
         accounts.register("builder@example.gov.cn", "password123", "改革办", role="staff")

@@ -19,7 +19,7 @@ def test_answer_on_a_phone_with_skip_logic(live_server, chromium_browser) -> Non
     from sqlalchemy import select
 
     from consult.extensions import db
-    from consult.models import SurveyAnswer, SurveyQuestion, SurveyResponse
+    from consult.surveys.models import SurveyAnswer, SurveyQuestion, SurveyResponse
 
     app = live_server.app
     survey_id = make_survey(app, anonymous=True)

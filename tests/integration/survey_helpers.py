@@ -25,9 +25,9 @@ def make_survey(app, *, anonymous: bool = True, mode: str = "invite", spec: dict
     """A published survey; returns its id."""
     import uuid
 
+    from consult.accounts import operations as accounts
     from consult.extensions import db
-    from consult.services import accounts
-    from consult.services import surveys_build as building
+    from consult.surveys import building
 
     with app.app_context():
         author = accounts.register(f"office{uuid.uuid4().hex[:8]}@example.gov.cn", "password123", "改革办", role="staff")
@@ -43,8 +43,8 @@ def make_survey(app, *, anonymous: bool = True, mode: str = "invite", spec: dict
 
 def make_links(app, survey_id: int, n: int = 1, recipients: list[tuple[str, str]] | None = None) -> list[str]:
     from consult.extensions import db
-    from consult.models import Survey
-    from consult.services import surveys_invite as invites
+    from consult.surveys import invitations as invites
+    from consult.surveys.models import Survey
 
     with app.app_context():
         survey = db.session.get(Survey, survey_id)

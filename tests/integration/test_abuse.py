@@ -37,15 +37,15 @@ def _field(html: str, name: str) -> str:
 
 
 class _clock:
-    """Move consult.abuse's clock forward, as if the person had spent `seconds` on the form."""
+    """Move consult.core.abuse's clock forward, as if the person had spent `seconds` on the form."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
 
     def __enter__(self) -> None:
-        import consult.abuse
+        import consult.core.abuse
 
-        self.saved = consult.abuse.time
+        self.saved = consult.core.abuse.time
         shifted = self.seconds
 
         class Shifted:
@@ -53,17 +53,17 @@ class _clock:
             def time() -> float:
                 return time.time() + shifted
 
-        consult.abuse.time = Shifted  # type: ignore[assignment]
+        consult.core.abuse.time = Shifted  # type: ignore[assignment]
 
     def __exit__(self, *exc: object) -> None:
-        import consult.abuse
+        import consult.core.abuse
 
-        consult.abuse.time = self.saved
+        consult.core.abuse.time = self.saved
 
 
 def test_thousand_comments_in_a_minute_from_one_client(guarded_app) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Comment
+    from consult.plans.models import Comment
 
     _, plan_id = seed_open_plan(guarded_app)
     client = _signed_in(guarded_app)
@@ -90,7 +90,7 @@ def test_thousand_comments_in_a_minute_from_one_client(guarded_app) -> None:  # 
 
 def test_honeypot_and_inhumanly_fast_submissions_are_refused(guarded_app) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Comment
+    from consult.plans.models import Comment
 
     _, plan_id = seed_open_plan(guarded_app)
     client = _signed_in(guarded_app)
@@ -133,8 +133,8 @@ def test_codes_are_limited_per_phone_number_and_registrations_per_address(guarde
                 statuses.append(client.post("/account/register", data={"csrf_token": csrf_from(page), "rendered_at": _field(page, "rendered_at"), "login": f"1370000{n:04d}", "password": "password123", "confirm": "password123"}).status_code)
         assert statuses == [302, 302, 302, 429]
 
+        from consult.core.models import VerificationCode
         from consult.extensions import db
-        from consult.models import VerificationCode
 
         # Resending to one number: the per-phone limit holds whatever the code cooldown says.
         client = _signed_in(guarded_app, "13700000000")

@@ -35,8 +35,8 @@ def test_register_and_verify_with_phone_or_email(app, client, caplog, login_name
     response = _verify(client, wrong)
     assert response.status_code == 400 and "验证码不正确" in response.get_data(as_text=True)
     assert _verify(client, code).status_code == 302
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import User
 
     with app.app_context():
         user = db.session.query(User).one()

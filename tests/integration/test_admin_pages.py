@@ -24,8 +24,8 @@ def _post(client, url, data, page="/admin/departments"):  # type: ignore[no-unty
 
 
 def test_departments_are_created_and_renamed_with_clear_refusals(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry, Department
     from consult.extensions import db
-    from consult.models import AuditEntry, Department
 
     admin, _ = _admin(app, make_user)
     assert _post(admin, "/admin/departments", {"name": "市教育局"}).status_code == 302
@@ -44,8 +44,8 @@ def test_departments_are_created_and_renamed_with_clear_refusals(app, make_user)
 
 
 def test_roles_are_set_with_audit_and_an_admin_cannot_demote_themselves(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry, Department, User
     from consult.extensions import db
-    from consult.models import AuditEntry, Department, User
 
     admin, admin_id = _admin(app, make_user)
     target_id, target_login, target_password = make_user()
@@ -85,9 +85,9 @@ def test_roles_are_set_with_audit_and_an_admin_cannot_demote_themselves(app, mak
 def test_audit_page_filters_and_exports_masked_formula_safe_rows(app, make_user) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
 
+    from consult.core import audit
+    from consult.core.models import Department, User
     from consult.extensions import db
-    from consult.models import Department, User
-    from consult.services import audit
 
     admin, _ = _admin(app, make_user)
     with app.app_context():
@@ -134,9 +134,9 @@ def test_audit_log_has_no_route_that_changes_entries(app) -> None:  # type: igno
 def test_postgres_refuses_changing_or_deleting_recent_audit_entries(postgres_app) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy.exc import DBAPIError
 
+    from consult.core import audit
+    from consult.core.models import AuditEntry, User
     from consult.extensions import db
-    from consult.models import AuditEntry, User
-    from consult.services import audit
 
     with postgres_app.app_context():
         recent = audit.record(None, "plan.publish", "plan", 1)

@@ -10,8 +10,9 @@ from tests.conftest import csrf_from, login
 
 
 def test_staff_actions_on_a_plan_are_audited_with_actor_and_department(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry
     from consult.extensions import db
-    from consult.models import AuditEntry, Plan
+    from consult.plans.models import Plan
 
     client = app.test_client()
     staff_id, email, password = make_user(role="staff")

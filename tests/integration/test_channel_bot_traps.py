@@ -1,4 +1,4 @@
-"""The forum, hearing and suggestion forms carry the same bot traps as comments (consult.abuse)."""
+"""The forum, hearing and suggestion forms carry the same bot traps as comments (consult.core.abuse)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def slow_forms(app):  # type: ignore[no-untyped-def]
 
 def test_forum_thread_and_nested_reply_forms_refuse_bots_and_instant_posts(slow_forms, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Post
+    from consult.forums.models import Post
 
     app = slow_forms
     plan_id = make_plan()
@@ -63,7 +63,7 @@ def test_forum_thread_and_nested_reply_forms_refuse_bots_and_instant_posts(slow_
 
 def test_suggestion_form_refuses_the_honeypot(app, client) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Suggestion
+    from consult.suggestions.models import Suggestion
 
     page = client.get("/suggestions/new").get_data(as_text=True)
     assert 'name="website"' in page

@@ -13,9 +13,12 @@ SCOPED_LISTS = {"suggestions.queue"}  # department users may open them; results 
 
 
 def _objects(app, make_plan) -> dict:  # type: ignore[no-untyped-def]
+    from consult.core.models import Department, User
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Department, Digest, Plan, User
-    from consult.services import hearings, suggestions
+    from consult.hearings import operations as hearings
+    from consult.plans.models import Plan
+    from consult.suggestions import operations as suggestions
 
     plan_id = make_plan(department="部门甲")
     now = datetime.now(UTC)
@@ -68,7 +71,8 @@ def test_every_staff_route_refuses_strangers_citizens_and_other_departments(app,
     assert "甲的建议" not in other.get("/staff/suggestions/").get_data(as_text=True)
     # Nothing changed hands along the way.
     from consult.extensions import db
-    from consult.models import Hearing, Suggestion
+    from consult.hearings.models import Hearing
+    from consult.suggestions.models import Suggestion
 
     with app.app_context():
         assert db.session.get(Hearing, objects["hearing_id"]).drawn_at is None

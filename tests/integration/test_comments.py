@@ -10,7 +10,7 @@ from tests.conftest import csrf_from, login
 
 def _count(app, **where) -> int:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Comment
+    from consult.plans.models import Comment
 
     with app.app_context():
         query = select(func.count()).select_from(Comment)
@@ -21,7 +21,7 @@ def _count(app, **where) -> int:  # type: ignore[no-untyped-def]
 
 def _clause_ids(app, plan_id: int) -> list[int]:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Plan
+    from consult.plans.models import Plan
 
     with app.app_context():
         return [c.id for c in db.session.get(Plan, plan_id).current_version.clauses]

@@ -26,9 +26,12 @@ def _fresh_login_limits():  # type: ignore[no-untyped-def]
 
 
 def _seed(app, make_user, make_plan):  # type: ignore[no-untyped-def]
+    from consult.core.models import User
+    from consult.digests import operations as digests
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import comments, digests, responses
+    from consult.plans import comments
+    from consult.plans.models import Plan
+    from consult.responses import operations as responses
 
     open_id = make_plan(department="市发改委", title="开放中的方案")
     pre_id = make_plan(department="市教育局", title="先审后发的方案", moderation="pre")
@@ -85,8 +88,9 @@ def test_dashboard_figures(any_app, make_user, make_plan) -> None:  # type: igno
 
 
 def test_department_staff_see_only_their_plans(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
+    from consult.plans.models import Plan
 
     open_id, pre_id = _seed(app, make_user, make_plan)
     user_id, name, password = make_user(role="department")
@@ -104,8 +108,8 @@ def test_department_staff_see_only_their_plans(app, make_user, make_plan) -> Non
 
 def test_satisfaction_per_department_once_surveys_exist(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
 
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import User
     from tests.integration.test_staff_permissions import _survey_with_ticket
 
     staff_id, name, password = make_user(role="staff")
@@ -130,8 +134,9 @@ def test_overdue_service_tickets_are_flagged_for_the_office_and_their_department
 
     from sqlalchemy import select
 
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import ServiceTicket, User
+    from consult.surveys.models import ServiceTicket
     from tests.integration.test_staff_permissions import _survey_with_ticket
 
     make_plan(department="市政务服务局")

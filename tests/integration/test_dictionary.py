@@ -8,9 +8,10 @@ from tests.conftest import csrf_from, login
 
 
 def test_new_word_resegments_stored_comments(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import OutboxEvent, User
     from consult.extensions import db
-    from consult.models import Comment, OutboxEvent, Plan, User
-    from consult.services import comments, intake
+    from consult.plans import comments, intake
+    from consult.plans.models import Comment, Plan
 
     plan_id = make_plan()
     user_id, _, _ = make_user()

@@ -21,9 +21,10 @@ TOPICS = {
 
 @pytest.fixture
 def seeded(any_app, make_user, make_plan):  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import comments
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     plan_id = make_plan(body=BODY)
     users = [make_user()[0] for _ in range(3)]
@@ -45,9 +46,9 @@ def seeded(any_app, make_user, make_plan):  # type: ignore[no-untyped-def]
 
 
 def _build(app, plan_id):  # type: ignore[no-untyped-def]
+    from consult.digests import operations as digests
     from consult.extensions import db
-    from consult.models import Plan
-    from consult.services import digests
+    from consult.plans.models import Plan
 
     with app.app_context():
         digest, created = digests.request_digest(db.session.get(Plan, plan_id))
@@ -58,8 +59,9 @@ def _build(app, plan_id):  # type: ignore[no-untyped-def]
 
 
 def test_every_comment_lands_in_exactly_one_issue(seeded) -> None:  # type: ignore[no-untyped-def]
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Comment, Digest
+    from consult.plans.models import Comment
     from worker.analysis.pipeline import DigestResult
 
     app, plan_id = seeded
@@ -78,9 +80,10 @@ def test_every_comment_lands_in_exactly_one_issue(seeded) -> None:  # type: igno
 
 
 def test_same_request_twice_gives_one_digest_and_rebuild_is_a_no_op(seeded) -> None:  # type: ignore[no-untyped-def]
+    from consult.digests import operations as digests
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Digest, Plan
-    from consult.services import digests
+    from consult.plans.models import Plan
 
     app, plan_id = seeded
     with app.app_context():
@@ -105,8 +108,8 @@ def test_staff_digest_page_and_exports(seeded, make_user) -> None:  # type: igno
     page = staff.get(f"/staff/plans/{plan_id}/digest").get_data(as_text=True)
     assert "主题1" in page and "批量（雷同）意见" in page and "25" in page
     assert "13812345678" not in page
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Digest
 
     with app.app_context():
         shape = [len(t["issues"]) for t in db.session.get(Digest, digest_id).result["themes"]]
@@ -147,7 +150,7 @@ def test_digest_routes_need_staff_of_the_right_department(seeded, make_user) -> 
 
 def test_import_letters_from_csv(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Comment
+    from consult.plans.models import Comment
 
     plan_id = make_plan(body=BODY)
     staff = app.test_client()
@@ -174,10 +177,10 @@ def test_import_letters_from_csv(app, make_user, make_plan) -> None:  # type: ig
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Comment)) == 2
 
-    from consult.services import digests
+    from consult.digests import operations as digests
 
     with app.app_context():
-        from consult.models import Plan
+        from consult.plans.models import Plan
 
         digest, _ = digests.request_digest(db.session.get(Plan, plan_id))
         db.session.commit()
@@ -190,7 +193,7 @@ def test_import_letters_from_csv(app, make_user, make_plan) -> None:  # type: ig
 
 def test_staff_correct_clause_mapping(seeded, make_user) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Comment, Plan
+    from consult.plans.models import Comment, Plan
 
     app, plan_id = seeded
     digest_id = _build(app, plan_id)
@@ -204,7 +207,7 @@ def test_staff_correct_clause_mapping(seeded, make_user) -> None:  # type: ignor
     token = csrf_from(staff.get(f"/staff/digests/{digest_id}/themes/0/issues/0").get_data(as_text=True))
     assert staff.post(f"/staff/comments/{comment_id}/clause", data={"csrf_token": token, "clause_id": str(target_id)}).status_code == 302
     assert staff.post(f"/staff/comments/{comment_id}/clause", data={"csrf_token": token, "clause_id": "999999"}).status_code == 400
-    from consult.services import comments
+    from consult.plans import comments
 
     with app.app_context():
         assert db.session.get(Comment, comment_id).clause_override_id == target_id
@@ -213,7 +216,7 @@ def test_staff_correct_clause_mapping(seeded, make_user) -> None:  # type: ignor
         db.session.commit()
     new_id = _build(app, plan_id)
     with app.app_context():
-        from consult.models import Digest
+        from consult.digests.models import Digest
         from worker.analysis.pipeline import DigestResult
 
         result = DigestResult.from_dict(db.session.get(Digest, new_id).result)

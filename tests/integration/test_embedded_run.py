@@ -37,7 +37,7 @@ def test_consult_run_serves_and_its_worker_segments_comments(tmp_path: Path) -> 
         finally:
             os.environ.pop("CONSULT_INSTANCE_PATH", None)
         from consult.extensions import db
-        from consult.models import Comment
+        from consult.plans.models import Comment
 
         def all_segmented() -> bool:
             with app.app_context():

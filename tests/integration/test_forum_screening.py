@@ -8,9 +8,9 @@ from tests.integration.test_forums import _board_of, _client, _post, _reply, _th
 
 
 def _words(app, make_user, words: str) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import User
-    from consult.services import moderation
+    from consult.moderation import operations as moderation
 
     staff_id, _login, _pw = make_user(role="staff")
     with app.app_context():
@@ -20,7 +20,9 @@ def _words(app, make_user, words: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_disguised_word_holds_a_thread_until_staff_keep_it(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Comment, Flag, Post, Thread
+    from consult.forums.models import Post, Thread
+    from consult.moderation.models import Flag
+    from consult.plans.models import Comment
 
     plan_id = make_plan(department="市发展改革委")
     _words(any_app, make_user, "违规集资")
@@ -51,8 +53,9 @@ def test_disguised_word_holds_a_thread_until_staff_keep_it(any_app, make_user, m
 
 
 def test_a_held_reply_tells_nobody_and_an_ordinary_one_still_does(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import Notification
     from consult.extensions import db
-    from consult.models import Notification, Post
+    from consult.forums.models import Post
 
     plan_id = make_plan()
     _words(any_app, make_user, "违规集资")

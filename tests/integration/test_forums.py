@@ -53,7 +53,7 @@ def _count(app, model, **where) -> int:  # type: ignore[no-untyped-def]
 
 def _last_post_id(app) -> int:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Post
+    from consult.forums.models import Post
 
     with app.app_context():
         return db.session.scalar(select(func.max(Post.id)))
@@ -88,11 +88,11 @@ def test_thread_with_reply_nested_reply_and_quote_is_shown_to_everyone(forum) ->
     # Only one level: answering the nested reply is refused and nothing is stored.
     response = _reply(bob, thread_id, "楼中楼中楼", parent_id=str(nested))
     assert response.status_code == 400 and "楼中楼" in response.get_data(as_text=True)
-    assert _count(app, __import__("consult.models", fromlist=["Post"]).Post) == 4
+    assert _count(app, __import__("consult.forums.models", fromlist=["Post"]).Post) == 4
 
 
 def test_bad_bodies_titles_and_ids_are_refused_with_a_clear_message(forum, make_plan) -> None:  # type: ignore[no-untyped-def]
-    from consult.models import Post
+    from consult.forums.models import Post
 
     app, plan_id, board_id, (alice, _), (bob, _) = forum
     thread_id = _thread(alice, board_id)
@@ -145,7 +145,7 @@ def test_unverified_and_anonymous_cannot_post(any_app, make_user, make_plan) -> 
 
 
 def test_locked_thread_closed_board_and_closed_plan_refuse_posts(forum, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
-    from consult.models import Post
+    from consult.forums.models import Post
 
     app, plan_id, board_id, (alice, _), (bob, _) = forum
     staff, _ = _client(app, make_user, role="staff")
@@ -172,7 +172,8 @@ def test_locked_thread_closed_board_and_closed_plan_refuse_posts(forum, make_use
 
 
 def test_support_once_flag_once_and_not_ones_own(forum) -> None:  # type: ignore[no-untyped-def]
-    from consult.models import Flag, PostVote, Thread
+    from consult.forums.models import PostVote, Thread
+    from consult.moderation.models import Flag
 
     app, plan_id, board_id, (alice, _), (bob, _) = forum
     thread_id = _thread(alice, board_id)
@@ -196,9 +197,11 @@ def test_support_once_flag_once_and_not_ones_own(forum) -> None:  # type: ignore
 
 
 def test_sorting_and_pagination_of_threads_and_replies(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Board, Plan, Post, User
-    from consult.services import forums
+    from consult.forums import operations as forums
+    from consult.forums.models import Board, Post
+    from consult.plans.models import Plan
 
     plan_id = make_plan()
     ids = [make_user()[0] for _ in range(3)]
@@ -244,9 +247,9 @@ def test_sorting_and_pagination_of_threads_and_replies(app, make_user, make_plan
 
 
 def test_traditional_and_simplified_find_each_other(any_app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import User
-    from consult.services import forums
+    from consult.forums import operations as forums
 
     user_id = make_user()[0]
     with any_app.app_context():
@@ -264,9 +267,10 @@ def test_traditional_and_simplified_find_each_other(any_app, make_user) -> None:
 
 
 def test_staff_actions_need_the_right_role_and_department_and_are_audited(forum, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry
     from consult.extensions import db
-    from consult.models import AuditEntry, Board, Post, Thread
-    from consult.services import forums
+    from consult.forums import operations as forums
+    from consult.forums.models import Board, Post, Thread
 
     app, plan_id, board_id, (alice, _), (bob, _) = forum
     thread_id = _thread(alice, board_id)
@@ -274,7 +278,8 @@ def test_staff_actions_need_the_right_role_and_department_and_are_audited(forum,
     post_id = _last_post_id(app)
     outsider, _ = _client(app, make_user, role="department", department="市教育局")
     with app.app_context():
-        from consult.models import Department, Plan, User
+        from consult.core.models import Department, User
+        from consult.plans.models import Plan
 
         own_dept = db.session.get(Plan, plan_id).department_id
     insider, insider_id = _client(app, make_user, role="department")
@@ -328,9 +333,9 @@ def test_staff_actions_need_the_right_role_and_department_and_are_audited(forum,
 
 
 def test_three_flags_hide_a_post_until_staff_keep_it(forum, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.digests import operations as digests
     from consult.extensions import db
-    from consult.models import Post
-    from consult.services import digests
+    from consult.forums.models import Post
 
     app, plan_id, board_id, (alice, _), (bob, _) = forum
     thread_id = _thread(alice, board_id)
@@ -362,9 +367,14 @@ def test_three_flags_hide_a_post_until_staff_keep_it(forum, make_user) -> None: 
 
 
 def test_plan_board_posts_feed_the_plan_digest_as_forum_source(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
+    from consult.digests import operations as digests
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Comment, Digest, Plan, User
-    from consult.services import comments, digests, forum_moderation, forums
+    from consult.forums import moderation as forum_moderation
+    from consult.forums import operations as forums
+    from consult.plans import comments
+    from consult.plans.models import Comment, Plan
 
     plan_id = make_plan()
     a, b, staff_id = make_user()[0], make_user()[0], make_user(role="staff")[0]
@@ -409,9 +419,10 @@ def test_plan_board_posts_feed_the_plan_digest_as_forum_source(any_app, make_use
 
 
 def test_demo_fills_the_forum_once(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.demo import loader as demo
     from consult.extensions import db
-    from consult.models import Comment, Post, Thread
-    from consult.services import demo
+    from consult.forums.models import Post, Thread
+    from consult.plans.models import Comment
 
     with app.app_context():
         first = demo.load()
@@ -429,7 +440,7 @@ def test_demo_fills_the_forum_once(app) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_reply_reaches_the_starters_inbox_not_the_replier_s(forum) -> None:  # type: ignore[no-untyped-def]
-    from consult.services import notifications
+    from consult.core import notifications
 
     app, plan_id, board_id, (alice, alice_id), (bob, bob_id) = forum
     thread_id = _thread(alice, board_id)
@@ -444,7 +455,7 @@ def test_reply_reaches_the_starters_inbox_not_the_replier_s(forum) -> None:  # t
 
 def test_new_threads_and_replies_share_one_rate_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Post
+    from consult.forums.models import Post
     from tests.conftest import _make_app, seed_open_plan
 
     limited = _make_app(tmp_path, f"sqlite:///{tmp_path / 'limits.sqlite'}", RATELIMIT_ENABLED=True, COMMENT_RATE_LIMIT="4 per minute")

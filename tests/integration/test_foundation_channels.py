@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 
 def test_notify_fills_the_inbox_and_owes_an_email_only_when_there_is_an_address(any_app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core import notifications
+    from consult.core.models import Notification, OutboxEvent, User
     from consult.extensions import db
-    from consult.models import Notification, OutboxEvent, User
-    from consult.services import notifications
 
     user_id, _login, _pw = make_user()
     with any_app.app_context():
@@ -34,16 +34,16 @@ def test_notify_fills_the_inbox_and_owes_an_email_only_when_there_is_an_address(
 
 
 def test_email_copy_is_sent_once_and_a_dead_mail_server_leaves_it_owed(app, make_user, caplog) -> None:  # type: ignore[no-untyped-def]
+    from consult.core import notifications
+    from consult.core.models import Notification, OutboxEvent
     from consult.extensions import db
-    from consult.models import Notification, OutboxEvent
-    from consult.services import notifications
     from tests.support.processes import free_port
 
     user_id, login, _pw = make_user()
     with app.app_context():
         entry = notifications.notify(user_id, "feedback", "反馈已公布", "您的意见已被采纳", "/plans/7/feedback")
         db.session.commit()
-        with caplog.at_level("INFO", logger="consult.mail"):
+        with caplog.at_level("INFO", logger="consult.core.mail"):
             assert notifications.send_email(entry.id) is True
         # The development mailer logs the mail; every log line masks the address (issue #7).
         assert f"{login[0]}***@example.com" in caplog.text and login not in caplog.text and "/plans/7/feedback" in caplog.text
@@ -66,9 +66,9 @@ def test_email_copy_is_sent_once_and_a_dead_mail_server_leaves_it_owed(app, make
 
 
 def test_audit_entry_masks_the_actor_and_survives_account_deletion(any_app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core import audit
+    from consult.core.models import AuditEntry, User
     from consult.extensions import db
-    from consult.models import AuditEntry, User
-    from consult.services import audit
 
     with any_app.app_context():
         staff = User(phone="13912345678", password_hash="x", pseudonym="办", role="staff")
@@ -86,10 +86,12 @@ def test_audit_entry_masks_the_actor_and_survives_account_deletion(any_app, make
 
 
 def test_mirrored_channel_opinion_is_analysed_but_not_listed_and_follows_its_origin(any_app, make_plan, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import OutboxEvent, User
+    from consult.digests import operations as digests
     from consult.extensions import db
-    from consult.models import Comment, OutboxEvent, Plan, User
-    from consult.models.comments import CommentStatus
-    from consult.services import channels, comments, digests
+    from consult.plans import comments
+    from consult.plans import mirror as channels
+    from consult.plans.models import Comment, CommentStatus, Plan
 
     plan_id = make_plan()
     user_id, _login, _pw = make_user()
@@ -120,9 +122,10 @@ def test_mirrored_channel_opinion_is_analysed_but_not_listed_and_follows_its_ori
 
 
 def test_a_post_is_flagged_once_per_person_and_resolving_closes_the_reports(any_app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.errors import ServiceError
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import User
-    from consult.services import ServiceError, flags
+    from consult.moderation import flags
 
     first_id, _l, _p = make_user()
     second_id, _l2, _p2 = make_user()

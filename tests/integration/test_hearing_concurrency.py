@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 
 def _hearing(app, plan_id: int, capacity: int) -> int:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import hearings
+    from consult.hearings import operations as hearings
+    from consult.plans.models import Plan
 
     now = datetime.now(UTC)
     with app.app_context():
@@ -53,9 +54,9 @@ def _at_once(app, jobs) -> list[object]:  # type: ignore[no-untyped-def]
 
 def _sign_up(hearing_id: int, user_id: int):  # type: ignore[no-untyped-def]
     def job():  # type: ignore[no-untyped-def]
+        from consult.core.models import User
         from consult.extensions import db
-        from consult.models import User
-        from consult.services import hearings
+        from consult.hearings import operations as hearings
 
         user = db.session.get(User, user_id)
         application = hearings.seat_transaction(hearing_id, lambda locked: hearings.apply(locked, user, stance="support", group="", statement="我想发言"))
@@ -66,7 +67,7 @@ def _sign_up(hearing_id: int, user_id: int):  # type: ignore[no-untyped-def]
 
 def _seats(app, hearing_id: int) -> tuple[list[int], Counter]:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import HearingApplication
+    from consult.hearings.models import HearingApplication
 
     with app.app_context():
         rows = db.session.scalars(select(HearingApplication).where(HearingApplication.hearing_id == hearing_id)).all()
@@ -74,7 +75,7 @@ def _seats(app, hearing_id: int) -> tuple[list[int], Counter]:  # type: ignore[n
 
 
 def test_concurrent_sign_ups_never_double_book_a_seat(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
-    from consult.services import ServiceError
+    from consult.core.errors import ServiceError
 
     hearing_id = _hearing(any_app, make_plan(), capacity=5)
     users = [make_user()[0] for _ in range(16)]
@@ -94,9 +95,10 @@ def test_concurrent_sign_ups_never_double_book_a_seat(any_app, make_user, make_p
 
 
 def test_concurrent_cancellations_and_sign_ups_keep_seats_unique(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import HearingApplication, User
-    from consult.services import hearings
+    from consult.hearings import operations as hearings
+    from consult.hearings.models import HearingApplication
 
     hearing_id = _hearing(any_app, make_plan(), capacity=4)
     first = [make_user()[0] for _ in range(6)]
@@ -121,9 +123,12 @@ def test_concurrent_cancellations_and_sign_ups_keep_seats_unique(any_app, make_u
 
 
 def test_two_staff_pressing_draw_at_once_give_one_draw(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.errors import ServiceError
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Hearing, HearingApplication, Plan, User
-    from consult.services import ServiceError, hearings
+    from consult.hearings import operations as hearings
+    from consult.hearings.models import Hearing, HearingApplication
+    from consult.plans.models import Plan
 
     plan_id = make_plan()
     with any_app.app_context():

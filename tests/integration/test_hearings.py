@@ -11,9 +11,10 @@ from tests.conftest import csrf_from, login
 
 
 def _schedule(app, plan_id: int, **overrides) -> int:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import hearings
+    from consult.hearings import operations as hearings
+    from consult.plans.models import Plan
     from worker.analysis.lottery import Quota
 
     now = datetime.now(UTC)
@@ -50,7 +51,7 @@ def _citizen(app, make_user, **kwargs):  # type: ignore[no-untyped-def]
 
 def _close_registration(app, hearing_id: int) -> None:
     from consult.extensions import db
-    from consult.models import Hearing
+    from consult.hearings.models import Hearing
 
     with app.app_context():
         hearing = db.session.get(Hearing, hearing_id)
@@ -60,7 +61,7 @@ def _close_registration(app, hearing_id: int) -> None:
 
 def test_apply_then_refusals_are_clear_and_lose_nothing(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import HearingApplication
+    from consult.hearings.models import HearingApplication
 
     plan_id = make_plan(department="市交通局")
     hearing_id = _schedule(app, plan_id)
@@ -86,7 +87,7 @@ def test_apply_then_refusals_are_clear_and_lose_nothing(app, make_user, make_pla
 
     # Staff of the issuing department are excluded (make_plan made the department "市交通局").
     with app.app_context():
-        from consult.models import Department, User
+        from consult.core.models import Department, User
 
         dept = db.session.scalar(select(Department).where(Department.name == "市交通局"))
         insider_id, insider = _citizen(app, make_user)
@@ -120,8 +121,10 @@ def _run_documented_snippet(data: dict, tmp_path) -> dict:  # type: ignore[no-un
 
 
 def test_public_lottery_fills_quotas_notifies_and_publishes_a_reproducible_result(app, make_user, make_plan, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry, Notification
     from consult.extensions import db
-    from consult.models import AuditEntry, Comment, Hearing, HearingApplication, Notification
+    from consult.hearings.models import Hearing, HearingApplication
+    from consult.plans.models import Comment
     from worker.analysis import lottery
 
     plan_id = make_plan()
@@ -185,8 +188,10 @@ def test_public_lottery_fills_quotas_notifies_and_publishes_a_reproducible_resul
 
 
 def test_a_freed_seat_goes_to_the_next_on_the_waiting_list(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import Notification
     from consult.extensions import db
-    from consult.models import Comment, HearingApplication, Notification
+    from consult.hearings.models import HearingApplication
+    from consult.plans.models import Comment
 
     hearing_id = _schedule(app, make_plan(), selection="fcfs", quotas=(), capacity=2)
     clients = [_citizen(app, make_user) for _ in range(4)]
@@ -209,7 +214,7 @@ def test_a_freed_seat_goes_to_the_next_on_the_waiting_list(app, make_user, make_
 
 def test_first_come_keeps_reserved_seats_for_opposing_views(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import HearingApplication
+    from consult.hearings.models import HearingApplication
 
     hearing_id = _schedule(app, make_plan(), selection="fcfs", capacity=2)  # one seat reserved for "oppose"
     for stance in ("support", "support", "oppose", "oppose"):
@@ -221,8 +226,9 @@ def test_first_come_keeps_reserved_seats_for_opposing_views(app, make_user, make
 
 
 def test_participant_list_is_public_only_from_the_set_day_and_never_shows_identity(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Hearing, User
+    from consult.hearings.models import Hearing
 
     hearing_id = _schedule(app, make_plan(), selection="fcfs", quotas=())
     user_id, client = _citizen(app, make_user)
@@ -243,7 +249,8 @@ def test_participant_list_is_public_only_from_the_set_day_and_never_shows_identi
 
 def test_minutes_are_split_into_turns_and_mirrored_for_the_digest(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Comment, Hearing, HearingMinutesPart
+    from consult.hearings.models import Hearing, HearingMinutesPart
+    from consult.plans.models import Comment
 
     plan_id = make_plan()
     hearing_id = _schedule(app, plan_id)
@@ -266,8 +273,8 @@ def test_minutes_are_split_into_turns_and_mirrored_for_the_digest(app, make_user
     public = app.test_client().get(f"/hearings/{hearing_id}").get_data(as_text=True)
     assert "两方意见分歧" in public and "反对上调" in public
     with app.app_context():  # the plan digest, filtered to the hearing source, is built from the turns
-        from consult.models import Plan
-        from consult.services import digests
+        from consult.digests import operations as digests
+        from consult.plans.models import Plan
 
         digest, _created = digests.request_digest(db.session.get(Plan, plan_id), sources=["hearing"])
         db.session.commit()
@@ -294,8 +301,9 @@ def test_department_staff_cannot_manage_another_departments_hearing(app, make_us
 
 
 def test_staff_schedule_a_hearing_from_the_form(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry
     from consult.extensions import db
-    from consult.models import AuditEntry, Hearing
+    from consult.hearings.models import Hearing
 
     plan_id = make_plan()
     _, login_name, password = make_user(role="staff")
@@ -321,7 +329,7 @@ def test_staff_schedule_a_hearing_from_the_form(app, make_user, make_plan) -> No
 
 def test_a_recipients_only_hearing_asks_applicants_to_say_how_they_are_served(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import HearingApplication
+    from consult.hearings.models import HearingApplication
 
     hearing_id = _schedule(app, make_plan(), eligibility="recipients", groups=(), quotas=())
     _, client = _citizen(app, make_user)

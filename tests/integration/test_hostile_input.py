@@ -40,9 +40,10 @@ class World:
 
 @pytest.fixture
 def world(app, make_user, make_plan) -> World:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import comments
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     plan_id = make_plan()
     draft_id = make_plan(published=False)
@@ -66,9 +67,10 @@ def _channels(plan, author) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """A plan board with a thread, and a hearing open for registration."""
     from datetime import UTC, datetime, timedelta
 
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import User
-    from consult.services import forums, hearings
+    from consult.forums import operations as forums
+    from consult.hearings import operations as hearings
 
     board = forums.plan_board(plan)
     thread, _ = forums.start_thread(user=author, board=board, title="公交线路", body="建议增加夜班公交")
@@ -126,8 +128,9 @@ def test_any_text_in_search_comment_and_registration(world, text) -> None:  # ty
 
 
 def test_forged_roles_and_departments_are_ignored(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
+    from consult.plans.models import Plan
 
     anonymous = app.test_client()
     page = anonymous.get("/account/register").get_data(as_text=True)
@@ -152,9 +155,11 @@ def test_forged_roles_and_departments_are_ignored(app, make_user, make_plan) -> 
 
 
 def test_other_peoples_objects_are_out_of_reach(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
+    from consult.digests import operations as digests
     from consult.extensions import db
-    from consult.models import Comment, Plan, User
-    from consult.services import comments, digests
+    from consult.plans import comments
+    from consult.plans.models import Comment, Plan
 
     plan_id = make_plan(department="市委改革办")
     owner_id, _, _ = make_user()
@@ -189,9 +194,9 @@ FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+1+1", "-2+3", "@
 
 
 def test_formula_starts_are_neutralised_in_exports(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.digests import operations as digests
     from consult.extensions import db
-    from consult.models import Comment, Plan
-    from consult.services import digests
+    from consult.plans.models import Comment, Plan
 
     plan_id = make_plan()
     with app.app_context():
@@ -222,7 +227,7 @@ def _import(staff, plan_id: int, filename: str, data: bytes):  # type: ignore[no
 
 def test_hostile_uploads(app, make_user, make_plan, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import ImportBatch
+    from consult.plans.models import ImportBatch
 
     plan_id = make_plan()
     staff = app.test_client()

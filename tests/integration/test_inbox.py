@@ -10,8 +10,8 @@ from tests.conftest import csrf_from, login
 
 
 def _notify(app, user_id, n, link=""):  # type: ignore[no-untyped-def]
+    from consult.core import notifications
     from consult.extensions import db
-    from consult.services import notifications
 
     with app.app_context():
         ids = [notifications.notify(user_id, "reply", f"通知{i:02d}", "正文", link).id for i in range(n)]
@@ -52,8 +52,8 @@ def test_inbox_lists_paginates_and_marks_read(any_app, make_user) -> None:  # ty
     assert client.post("/account/notifications/read", data={"csrf_token": token, "all": "1"}).status_code == 303
     assert _badge(client.get("/").get_data(as_text=True)) is None
 
+    from consult.core.models import Notification
     from consult.extensions import db
-    from consult.models import Notification
 
     with any_app.app_context():
         assert db.session.scalar(select(Notification.read_at).where(Notification.id == foreign)) is None

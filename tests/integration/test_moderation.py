@@ -22,7 +22,7 @@ def _post_comment(client, plan_id, body):  # type: ignore[no-untyped-def]
 
 def _comment(app, **where):  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Comment
+    from consult.plans.models import Comment
 
     with app.app_context():
         query = select(Comment)
@@ -68,8 +68,8 @@ def test_sensitive_word_holds_comment_for_review_whatever_the_evasion(any_app, m
 
 
 def test_bulk_reject_needs_a_reason_that_the_author_then_sees_and_is_told(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry, Notification
     from consult.extensions import db
-    from consult.models import AuditEntry, Notification
 
     plan_id = make_plan(moderation="pre")
     author, author_id = _client(any_app, make_user)
@@ -126,7 +126,7 @@ def test_department_staff_see_and_decide_only_their_department(any_app, make_use
 
 def test_three_flags_hide_a_comment_until_staff_keep_it(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Flag
+    from consult.moderation.models import Flag
 
     plan_id = make_plan()
     author, author_id = _client(any_app, make_user)
@@ -201,7 +201,7 @@ def test_word_list_input_is_checked_and_duplicates_skipped(app, make_user) -> No
     token = csrf_from(page)
     assert staff.post("/staff/moderation/words/999999/delete", data={"csrf_token": token}).status_code == 404
 
-    from consult.services import moderation
+    from consult.moderation import operations as moderation
 
     with app.app_context():
         assert moderation.screen("含有 違 禁 詞 和标签的文字") == ["违禁词", "标签"]
@@ -228,7 +228,7 @@ def test_queue_filters_by_plan_source_and_date_and_paginates(app, make_user, mak
     from datetime import UTC, datetime, timedelta
 
     from consult.extensions import db
-    from consult.models import Comment, Plan
+    from consult.plans.models import Comment, Plan
 
     first = make_plan(moderation="pre", title="方案一")
     second = make_plan(moderation="pre", title="方案二")

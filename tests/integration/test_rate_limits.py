@@ -17,7 +17,7 @@ def limited_app(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_comments_are_limited_per_account(limited_app) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Comment
+    from consult.plans.models import Comment
 
     _, plan_id = seed_open_plan(limited_app)
     client = limited_app.test_client()

@@ -34,9 +34,11 @@ TEXTS = ["企业开办还是要跑好几个窗口，希望一网通办", "建议
 @pytest.fixture
 def seeded(any_app, make_user, make_plan):  # type: ignore[no-untyped-def]
     """An open plan with 12 comments by 3 citizens (on clause 2 and on the whole plan) and a digest."""
+    from consult.core.models import User
+    from consult.digests import operations as digests
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import comments, digests
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     plan_id = make_plan(body=BODY, department="市发改委")
     citizens = [make_user() for _ in range(3)]
@@ -68,7 +70,7 @@ def _post(client, url, data, page):  # type: ignore[no-untyped-def]
 
 def _close(app, plan_id):  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Plan
+    from consult.plans.models import Plan
 
     with app.app_context():
         db.session.get(Plan, plan_id).closes_at = datetime.now(UTC) - timedelta(minutes=1)
@@ -77,7 +79,7 @@ def _close(app, plan_id):  # type: ignore[no-untyped-def]
 
 def _responses(app, plan_id):  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Response
+    from consult.responses.models import Response
 
     with app.app_context():
         return {r.comment_id: (r.status, r.text, r.reason) for r in db.session.scalars(select(Response).where(Response.plan_id == plan_id))}
@@ -109,9 +111,12 @@ def test_single_and_bulk_answers_show_under_the_comment_with_a_status(seeded, ma
 
 
 def test_a_cluster_answer_stays_on_its_comments_and_later_comments_stay_unanswered(seeded, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
+    from consult.digests import operations as digests
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Digest, Plan, User
-    from consult.services import comments, digests
+    from consult.plans import comments
+    from consult.plans.models import Plan
     from worker.analysis.pipeline import DigestResult
 
     app, plan_id, ids, citizens = seeded
@@ -147,8 +152,9 @@ def test_a_cluster_answer_stays_on_its_comments_and_later_comments_stay_unanswer
 
 
 def test_templates_answer_many_at_once(seeded, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry
     from consult.extensions import db
-    from consult.models import AnswerTemplate, AuditEntry
+    from consult.responses.models import AnswerTemplate
 
     app, plan_id, ids, _citizens = seeded
     staff, _ = _staff(app, make_user)
@@ -167,9 +173,10 @@ def test_templates_answer_many_at_once(seeded, make_user) -> None:  # type: igno
 
 
 def test_bad_answers_are_refused_with_a_clear_message_and_nothing_changes(seeded, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import comments
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     app, plan_id, ids, citizens = seeded
     other_plan = make_plan(title="另一个方案")
@@ -218,7 +225,7 @@ def _upload(client, plan_id, data, name="answers.xlsx"):  # type: ignore[no-unty
 
 
 def test_xlsx_import_is_all_or_nothing_with_a_row_by_row_error_list(seeded, make_user) -> None:  # type: ignore[no-untyped-def]
-    from consult.services import digests
+    from consult.digests import operations as digests
 
     app, plan_id, ids, _citizens = seeded
     staff, _ = _staff(app, make_user)
@@ -272,9 +279,12 @@ def test_wrong_columns_are_named(seeded, make_user) -> None:  # type: ignore[no-
 
 
 def test_publishing_feedback_needs_a_closed_window_happens_once_and_notifies_each_commenter_once(seeded, make_user, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry, Notification
     from consult.extensions import db
-    from consult.models import AuditEntry, FeedbackReport, Notification, Plan
-    from consult.services import feedback, plans
+    from consult.plans import operations as plans
+    from consult.plans.models import Plan
+    from consult.responses import feedback
+    from consult.responses.models import FeedbackReport
 
     app, plan_id, ids, citizens = seeded
     staff, _ = _staff(app, make_user)
@@ -324,10 +334,11 @@ def test_publishing_feedback_needs_a_closed_window_happens_once_and_notifies_eac
 
 def test_department_staff_cannot_touch_another_departments_plan(seeded, make_user) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import AnswerTemplate
+    from consult.responses.models import AnswerTemplate
 
     app, plan_id, ids, _citizens = seeded
-    from consult.models import Plan, User
+    from consult.core.models import User
+    from consult.plans.models import Plan
 
     own, own_id = _staff(app, make_user, role="department")
     with app.app_context():
@@ -362,9 +373,9 @@ def test_department_staff_cannot_touch_another_departments_plan(seeded, make_use
 
 
 def test_demo_loader_publishes_one_feedback_report_for_the_closed_plan(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.demo import loader as demo
     from consult.extensions import db
-    from consult.models import FeedbackReport
-    from consult.services import demo
+    from consult.responses.models import FeedbackReport
 
     with app.app_context():
         assert demo.load()["feedback_published"] == 1

@@ -8,9 +8,12 @@ from sqlalchemy import select
 
 
 def test_schedule_queues_digests_only_when_there_is_something_new(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import OutboxEvent, User
+    from consult.digests import operations as digests
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Digest, OutboxEvent, Plan, User
-    from consult.services import comments, digests
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     open_id = make_plan(title="开放中")
     quiet_id = make_plan(title="没有意见")

@@ -7,9 +7,10 @@ import pytest
 
 @pytest.fixture
 def corpus(any_app, make_user, make_plan):  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import comments
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     plan_id = make_plan(title="关于优化营商环境的实施方案")
     user_id, _, _ = make_user()

@@ -55,9 +55,10 @@ def test_log_out_everywhere_ends_every_other_session(app, make_user) -> None:  #
 
 
 def test_account_deletion_keeps_comments_without_the_person(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import LoginSession, User
     from consult.extensions import db
-    from consult.models import Comment, CommentVote, LoginSession, Plan, User
-    from consult.services import comments
+    from consult.plans import comments
+    from consult.plans.models import Comment, CommentVote, Plan
 
     plan_id = make_plan()
     leaving_id, email, password = make_user()
@@ -117,9 +118,12 @@ def test_production_cookies_are_secure_and_hsts_is_sent(tmp_path: Path, make_use
 
 
 def test_no_phone_or_id_number_in_logs_digests_or_exports(app, make_user, make_plan, caplog) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
+    from consult.digests import operations as digests
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Digest, Plan, User
-    from consult.services import comments, digests
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     people = ["13812345678", "139 1234 5678", "+86-137-1111-2222", "110101199003071234", "44030119851231123X"]
     plan_id = make_plan()
@@ -160,8 +164,8 @@ def test_no_phone_or_id_number_in_logs_digests_or_exports(app, make_user, make_p
 
 def test_prune_audit_deletes_entries_older_than_the_retention(app) -> None:  # type: ignore[no-untyped-def]
     from consult.cli import main
+    from consult.core.models import AuditEntry
     from consult.extensions import db
-    from consult.models import AuditEntry
 
     assert app.config["AUDIT_RETENTION_DAYS"] == 3650
     now = datetime.now(UTC)

@@ -58,17 +58,12 @@ FORM_OBJECTS: dict[str, Callable[[dict], dict]] = {
 
 
 def _objects(app: Flask, make_plan: Callable[..., int]) -> dict:
+    from consult.core.models import Department, User, UserWord
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import (
-        AnswerTemplate,
-        Comment,
-        Department,
-        Digest,
-        Plan,
-        SensitiveWord,
-        User,
-        UserWord,
-    )
+    from consult.moderation.models import SensitiveWord
+    from consult.plans.models import Comment, Plan
+    from consult.responses.models import AnswerTemplate
 
     plan_id = make_plan(department="部门甲", moderation="pre")
     with app.app_context():
@@ -96,8 +91,8 @@ def _survey_with_ticket(author, department: str) -> tuple[int, int]:  # type: ig
     from datetime import date
 
     from consult.extensions import db
-    from consult.models import ServiceTicket, SurveyAnswer, SurveyResponse
-    from consult.services import surveys_build
+    from consult.surveys import building as surveys_build
+    from consult.surveys.models import ServiceTicket, SurveyAnswer, SurveyResponse
 
     spec = {"questions": [{"key": "q1", "type": "rating", "title": "满意吗", "required": True}]}
     survey = surveys_build.create(author, title="甲部门问卷", description="", department=department, service="窗口",
@@ -193,7 +188,7 @@ def test_citizens_get_403_everywhere(app: Flask, make_user, make_plan) -> None: 
 
 def test_department_users_cannot_reach_another_departments_items(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Comment, Plan
+    from consult.plans.models import Comment, Plan
 
     objects = _objects(app, make_plan)
     client = app.test_client()

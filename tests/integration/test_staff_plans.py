@@ -29,7 +29,7 @@ def _create(staff, **fields):  # type: ignore[no-untyped-def]
 
 def _plan(app, plan_id):  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Plan
+    from consult.plans.models import Plan
 
     return db.session.get(Plan, plan_id)
 
@@ -100,9 +100,9 @@ def test_bad_uploads_are_refused(app, staff, upload, message) -> None:  # type: 
 
 
 def test_new_version_keeps_comments_on_the_old_one(app, staff, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import User
-    from consult.services import comments
+    from consult.plans import comments
 
     response = _create(staff)
     plan_id = int(response.headers["Location"].rsplit("/", 1)[1])

@@ -29,7 +29,7 @@ def _fill(app, n: int = 36, domain: str = "经济") -> None:  # type: ignore[no-
     import random
 
     from consult.extensions import db
-    from consult.services import suggestions
+    from consult.suggestions import operations as suggestions
 
     rng = random.Random(7)
     with app.app_context():
@@ -43,9 +43,11 @@ def _fill(app, n: int = 36, domain: str = "经济") -> None:  # type: ignore[no-
 
 
 def test_a_suggestion_digest_groups_the_domain_and_leaves_plan_digests_alone(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.digests import operations as digests
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Digest, Suggestion
-    from consult.services import digests, suggestion_digests
+    from consult.suggestions import digest_scope as suggestion_digests
+    from consult.suggestions.models import Suggestion
 
     _fill(app)
     today = datetime.now(UTC).date()
@@ -124,9 +126,9 @@ def stack(tmp_path: Path) -> Iterator[Flask]:
 @pytest.mark.redis
 @pytest.mark.postgres
 def test_a_real_worker_builds_a_suggestion_digest_requested_from_the_staff_page(stack: Flask) -> None:
+    from consult.accounts import operations as accounts
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Digest
-    from consult.services import accounts
 
     _fill(stack)
     with stack.app_context():

@@ -35,8 +35,9 @@ def _follow(client, number: str, code: str):  # type: ignore[no-untyped-def]
 
 
 def test_anyone_sends_follows_and_reads_the_published_reply(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry, Department
     from consult.extensions import db
-    from consult.models import AuditEntry, Department, Suggestion
+    from consult.suggestions.models import Suggestion
 
     visitor = app.test_client()
     response = _send(visitor)
@@ -59,7 +60,7 @@ def test_anyone_sends_follows_and_reads_the_published_reply(app, make_user) -> N
 
     _, dept_staff = _staff(app, make_user, role="department")
     with app.app_context():
-        from consult.models import User
+        from consult.core.models import User
 
         # make_user created its own department; move this user into 市生态环境局.
         user = db.session.scalars(select(User).where(User.role == "department")).one()
@@ -71,7 +72,7 @@ def test_anyone_sends_follows_and_reads_the_published_reply(app, make_user) -> N
     page = office.get(f"/staff/suggestions/{suggestion_id}").get_data(as_text=True)  # re-assign: the department hears
     assert office.post(f"/staff/suggestions/{suggestion_id}/assign", data={"csrf_token": csrf_from(page), "department_id": dept_id}).status_code == 302
     with app.app_context():
-        from consult.models import Notification
+        from consult.core.models import Notification
 
         told = db.session.scalars(select(Notification.title).where(Notification.user_id == dept_user_id)).all()
         assert told == ["新的改革建议待答复：建议推广垃圾分类积分"]
@@ -89,8 +90,9 @@ def test_anyone_sends_follows_and_reads_the_published_reply(app, make_user) -> N
 
 
 def test_a_logged_in_sender_follows_without_the_code_and_is_notified(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import Department, Notification
     from consult.extensions import db
-    from consult.models import Department, Notification, Suggestion
+    from consult.suggestions.models import Suggestion
 
     user_id, login_name, password = make_user()
     client = app.test_client()
@@ -119,7 +121,7 @@ def test_a_logged_in_sender_follows_without_the_code_and_is_notified(app, make_u
 
 def test_bad_suggestions_are_refused_and_the_text_is_kept(app) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Suggestion
+    from consult.suggestions.models import Suggestion
 
     client = app.test_client()
     no_domain = _send(client, domain="")
@@ -137,9 +139,10 @@ def test_bad_suggestions_are_refused_and_the_text_is_kept(app) -> None:  # type:
 
 
 def test_department_staff_cannot_read_or_reply_to_another_departments_suggestion(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import Department, User
     from consult.extensions import db
-    from consult.models import Department, Suggestion, User
-    from consult.services import suggestions
+    from consult.suggestions import operations as suggestions
+    from consult.suggestions.models import Suggestion
 
     _, outsider = _staff(app, make_user, role="department", department="市教育局")
     with app.app_context():

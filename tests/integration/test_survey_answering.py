@@ -25,7 +25,7 @@ def _count(app, model) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_answer_once_then_link_refuses(any_app) -> None:  # type: ignore[no-untyped-def]
-    from consult.models import SurveyAnswer, SurveyResponse
+    from consult.surveys.models import SurveyAnswer, SurveyResponse
 
     client = any_app.test_client()
     survey_id = make_survey(any_app)
@@ -47,7 +47,7 @@ def test_answer_once_then_link_refuses(any_app) -> None:  # type: ignore[no-unty
 
 def test_forged_and_expired_and_closed_links(any_app) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Survey, SurveyInvitation
+    from consult.surveys.models import Survey, SurveyInvitation
 
     client = any_app.test_client()
     survey_id = make_survey(any_app)
@@ -86,7 +86,7 @@ def test_forged_and_expired_and_closed_links(any_app) -> None:  # type: ignore[n
     ],
 )
 def test_bad_answers_are_refused_and_nothing_is_stored(app, change, message) -> None:  # type: ignore[no-untyped-def]
-    from consult.models import SurveyInvitation, SurveyResponse
+    from consult.surveys.models import SurveyInvitation, SurveyResponse
 
     client = app.test_client()
     survey_id = make_survey(app)
@@ -116,10 +116,10 @@ def test_skip_logic_requires_the_shown_question(app) -> None:  # type: ignore[no
 
 def test_double_submit_stores_one_response(any_app) -> None:  # type: ignore[no-untyped-def]
     """Two tabs submitting the same link: the conditional UPDATE lets exactly one through."""
+    from consult.core.errors import ServiceError
     from consult.extensions import db
-    from consult.models import SurveyResponse
-    from consult.services import ServiceError
-    from consult.services import surveys_answer as answering
+    from consult.surveys import answering
+    from consult.surveys.models import SurveyResponse
 
     survey_id = make_survey(any_app)
     (token,) = make_links(any_app, survey_id)
@@ -137,10 +137,10 @@ def test_concurrent_double_submit_on_postgres(postgres_app) -> None:  # type: ig
     """Two real connections race on one link: one response is stored, the other gets 409."""
     import threading
 
+    from consult.core.errors import ServiceError
     from consult.extensions import db
-    from consult.models import SurveyResponse
-    from consult.services import ServiceError
-    from consult.services import surveys_answer as answering
+    from consult.surveys import answering
+    from consult.surveys.models import SurveyResponse
 
     app = postgres_app
     try:
@@ -177,7 +177,7 @@ def test_concurrent_double_submit_on_postgres(postgres_app) -> None:  # type: ig
 
 def test_anonymous_response_cannot_be_linked_to_the_recipient(any_app) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import SurveyDraft, SurveyInvitation, SurveyResponse
+    from consult.surveys.models import SurveyDraft, SurveyInvitation, SurveyResponse
 
     client = any_app.test_client()
     survey_id = make_survey(any_app, anonymous=True)
@@ -205,7 +205,7 @@ def test_anonymous_response_cannot_be_linked_to_the_recipient(any_app) -> None: 
 
 def test_named_survey_keeps_the_link(app) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import SurveyResponse
+    from consult.surveys.models import SurveyResponse
 
     client = app.test_client()
     survey_id = make_survey(app, anonymous=False)
@@ -217,7 +217,7 @@ def test_named_survey_keeps_the_link(app) -> None:  # type: ignore[no-untyped-de
 
 
 def test_open_survey_one_response_per_visitor(app) -> None:  # type: ignore[no-untyped-def]
-    from consult.models import SurveyResponse
+    from consult.surveys.models import SurveyResponse
 
     client = app.test_client()
     survey_id = make_survey(app, mode="open")
@@ -233,8 +233,8 @@ def test_open_survey_one_response_per_visitor(app) -> None:  # type: ignore[no-u
 
 
 def test_unpublished_spec_errors_are_clear(app) -> None:  # type: ignore[no-untyped-def]
-    from consult.services import ServiceError
-    from consult.services.surveys_spec import parse
+    from consult.core.errors import ServiceError
+    from consult.surveys.spec import parse
 
     for bad, message in [
         ("{", "JSON"),
@@ -278,7 +278,7 @@ def test_ledger_row_does_not_keep_the_transaction_id_of_an_anonymous_response(po
 def test_open_survey_posts_are_rate_limited(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Open mode: new visitors (fresh cookies) from one address are limited; accepted answers stay."""
     from consult.extensions import limiter
-    from consult.models import SurveyResponse
+    from consult.surveys.models import SurveyResponse
     from tests.conftest import _make_app
 
     app = _make_app(tmp_path, f"sqlite:///{tmp_path / 'limits.sqlite'}", RATELIMIT_ENABLED=True, SURVEY_OPEN_RATE_LIMIT="3 per hour")

@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 
 def test_an_orphaned_build_is_claimed_again_and_a_live_one_is_left_alone(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import OutboxEvent
+    from consult.demo import surveys as surveys_demo
     from consult.extensions import db
-    from consult.models import OutboxEvent, Survey, SurveyTextDigest
-    from consult.services import surveys_demo, surveys_digest
+    from consult.surveys import digest_scope as surveys_digest
+    from consult.surveys.models import Survey, SurveyTextDigest
 
     with app.app_context():
         assert surveys_demo.load(datetime.now(UTC)) > 0

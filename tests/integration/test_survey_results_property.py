@@ -57,7 +57,7 @@ def _recount(version, survey_id, period):  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
     from consult.extensions import db
-    from consult.models import SurveyAnswer, SurveyResponse
+    from consult.surveys.models import SurveyAnswer, SurveyResponse
 
     rows = db.session.execute(select(SurveyAnswer, SurveyResponse.month).join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id).where(SurveyResponse.survey_id == survey_id)).all()
     keep = [a for a, month in rows if (period[0] is None or month >= period[0]) and (period[1] is None or month <= period[1])]
@@ -70,9 +70,10 @@ def _recount(version, survey_id, period):  # type: ignore[no-untyped-def]
 @given(data=survey_and_answers())
 def test_aggregates_equal_recount(any_app, data) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Survey
-    from consult.services import surveys_answer as answering
-    from consult.services import surveys_index, surveys_results
+    from consult.surveys import answering
+    from consult.surveys import results as surveys_results
+    from consult.surveys import satisfaction as surveys_index
+    from consult.surveys.models import Survey
     from tests.integration.survey_helpers import make_survey
 
     app = any_app
@@ -127,7 +128,7 @@ def test_aggregates_equal_recount(any_app, data) -> None:  # type: ignore[no-unt
             all_raw, _ = _recount(version, survey_id, (None, None))
             lines = surveys_index.scorecard()
             expected = {}
-            from consult.models import SurveyResponse
+            from consult.surveys.models import SurveyResponse
 
             month_of = dict(db.session.execute(db.select(SurveyResponse.id, SurveyResponse.month)).all())
             for a in all_raw:
@@ -144,9 +145,9 @@ def test_aggregates_equal_recount(any_app, data) -> None:  # type: ignore[no-unt
 
 def test_crosstab_equals_recount(any_app) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Survey, SurveyResponse
-    from consult.services import surveys_answer as answering
-    from consult.services import surveys_results
+    from consult.surveys import answering
+    from consult.surveys import results as surveys_results
+    from consult.surveys.models import Survey, SurveyResponse
     from tests.integration.survey_helpers import make_survey
 
     spec = {"questions": [

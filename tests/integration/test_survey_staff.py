@@ -30,8 +30,9 @@ def _survey_fields(**extra) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_build_preview_publish_and_freeze(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry
     from consult.extensions import db
-    from consult.models import AuditEntry, Survey, SurveyVersion
+    from consult.surveys.models import Survey, SurveyVersion
 
     _staff(client, make_user)
     bad = _form(client, "/staff/surveys/new", _survey_fields(spec="{not json"))
@@ -67,7 +68,7 @@ def test_build_preview_publish_and_freeze(app, client, make_user) -> None:  # ty
 
 def test_invitations_from_a_recipient_list(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import SurveyInvitation
+    from consult.surveys.models import SurveyInvitation
 
     _staff(client, make_user)
     survey_id = make_survey(app)
@@ -93,7 +94,7 @@ def test_invitations_from_a_recipient_list(app, client, make_user) -> None:  # t
 
 def _answer(app, survey_id, forms):  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.services import surveys_answer as answering
+    from consult.surveys import answering
 
     tokens = make_links(app, survey_id, len(forms), recipients=[(f"对象{i}", f"1380000{i:04d}") for i in range(len(forms))])
     with app.app_context():
@@ -119,7 +120,7 @@ def test_results_page_shows_distribution_rate_and_crosstab(app, client, make_use
     assert client.get(f"/staff/surveys/{survey_id}/results?x=done&y=advice").status_code == 400
     assert client.get(f"/staff/surveys/{survey_id}/results?from=2026-13").status_code == 400
     with app.app_context():
-        from consult.services.surveys_build import local_day
+        from consult.surveys.building import local_day
 
         month = local_day().strftime("%Y-%m")
     empty = client.get(f"/staff/surveys/{survey_id}/results?to=2000-01").get_data(as_text=True)
@@ -130,8 +131,8 @@ def test_results_page_shows_distribution_rate_and_crosstab(app, client, make_use
 def test_exports_are_masked_neutralised_and_audited(any_app, make_user) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
 
+    from consult.core.models import AuditEntry
     from consult.extensions import db
-    from consult.models import AuditEntry
 
     app, client = any_app, any_app.test_client()
     _staff(client, make_user)
@@ -152,8 +153,8 @@ def test_exports_are_masked_neutralised_and_audited(any_app, make_user) -> None:
 
 
 def test_department_staff_see_only_their_department(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import Department
     from consult.extensions import db
-    from consult.models import Department
 
     _staff(client, make_user, role="department", department="市公安局")  # creates the department
     ours = make_survey(app, department="市公安局")
@@ -190,9 +191,10 @@ def test_scorecard_shows_index_count_and_distribution(app, client, make_user) ->
 
 
 def test_low_rating_with_reason_opens_a_ticket_and_follow_up(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import Notification
     from consult.extensions import db
-    from consult.models import Notification, ServiceTicket, SurveyInvitation
-    from consult.services import surveys_tickets as tickets
+    from consult.surveys import tickets
+    from consult.surveys.models import ServiceTicket, SurveyInvitation
 
     dept_user, email, password = make_user(role="department", department="市政务服务局")
     survey_id = make_survey(app, anonymous=False, department="市政务服务局")
@@ -222,8 +224,8 @@ def test_low_rating_with_reason_opens_a_ticket_and_follow_up(app, client, make_u
 
 def test_working_days_and_overdue(app) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import ServiceTicket
-    from consult.services import surveys_tickets as tickets
+    from consult.surveys import tickets
+    from consult.surveys.models import ServiceTicket
 
     assert tickets.add_working_days(date(2026, 11, 20), 1) == date(2026, 11, 23)  # Friday -> Monday
     assert tickets.add_working_days(date(2026, 11, 24), 15) == date(2026, 12, 15)
@@ -239,7 +241,7 @@ def test_working_days_and_overdue(app) -> None:  # type: ignore[no-untyped-def]
 
 def test_office_page_flags_overdue(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import ServiceTicket
+    from consult.surveys.models import ServiceTicket
 
     survey_id = make_survey(app)
     _answer(app, survey_id, [{**GOOD, "q_overall": ["1"], "q_overall_reason": ["态度差"]}])
@@ -253,7 +255,7 @@ def test_office_page_flags_overdue(app, client, make_user) -> None:  # type: ign
 
 def test_plan_survey_free_text_is_mirrored_into_the_plan(app, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
-    from consult.models import Comment
+    from consult.plans.models import Comment
 
     plan_id = make_plan()
     survey_id = make_survey(app, plan_id=plan_id)
@@ -264,9 +266,10 @@ def test_plan_survey_free_text_is_mirrored_into_the_plan(app, make_plan) -> None
 
 
 def test_free_text_digest_is_queued_once_and_built(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import OutboxEvent
     from consult.extensions import db
-    from consult.models import OutboxEvent, SurveyTextDigest
-    from consult.services import surveys_digest
+    from consult.surveys import digest_scope as surveys_digest
+    from consult.surveys.models import SurveyTextDigest
 
     _staff(client, make_user)
     survey_id = make_survey(app)
@@ -286,9 +289,9 @@ def test_free_text_digest_is_queued_once_and_built(app, client, make_user) -> No
 
 
 def test_demo_survey_loads_once_and_renders(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.demo import surveys as surveys_demo
     from consult.extensions import db
-    from consult.models import Survey
-    from consult.services import surveys_demo
+    from consult.surveys.models import Survey
 
     with app.app_context():
         assert surveys_demo.load() > 200
@@ -305,7 +308,7 @@ def test_recipient_list_from_xlsx_and_plan_scorecard(app, client, make_user, mak
     from openpyxl import Workbook
 
     from consult.extensions import db
-    from consult.models import SurveyInvitation
+    from consult.surveys.models import SurveyInvitation
 
     _staff(client, make_user)
     plan_id = make_plan(title="窗口服务改革方案")

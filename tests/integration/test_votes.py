@@ -6,9 +6,10 @@ from tests.conftest import csrf_from, login
 
 
 def _comment(app, make_user, plan_id: int) -> int:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import comments
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     author_id, _, _ = make_user()
     with app.app_context():
@@ -59,9 +60,10 @@ def test_bad_votes_are_refused(app, make_user, make_plan) -> None:  # type: igno
 
 
 def test_cannot_vote_on_own_comment(app, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.accounts import operations as accounts
     from consult.extensions import db
-    from consult.models import Plan
-    from consult.services import accounts, comments
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     plan_id = make_plan()
     with app.app_context():

@@ -44,9 +44,10 @@ def test_redirects_never_leave_the_site(app, make_user, make_plan) -> None:  # t
     response = client.post("/account/login?next=/search?q=x", data={"csrf_token": csrf_from(page), "login": email, "password": password})
     assert response.headers["Location"] == "/search?q=x"
 
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import comments
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     plan_id = make_plan()
     author_id, _, _ = make_user()
@@ -79,9 +80,10 @@ def test_database_outage_gives_503_with_retry_after(tmp_path: Path) -> None:
 
 
 def test_staff_cannot_rewrite_a_commented_draft_or_publish_twice(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import comments
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     plan_id = make_plan()
     user_id, _, _ = make_user()
@@ -101,9 +103,12 @@ def test_staff_cannot_rewrite_a_commented_draft_or_publish_twice(app, make_user,
 
 
 def test_failed_digest_is_shown_and_retried_in_place(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
+    from consult.digests import operations as digests
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Digest, Plan, User
-    from consult.services import comments, digests
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     plan_id = make_plan()
     user_id, _, _ = make_user()

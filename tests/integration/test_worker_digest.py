@@ -61,7 +61,7 @@ def _worker(env: dict[str, str], tmp: Path, name: str):  # type: ignore[no-untyp
 def _add_comments(app, plan_id: int, n: int, seed: int) -> None:  # type: ignore[no-untyped-def]
     """Bulk rows, already segmented, so the digest has real work and no intake tasks."""
     from consult.extensions import db
-    from consult.models import Comment, Plan
+    from consult.plans.models import Comment, Plan
 
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -82,9 +82,13 @@ def _add_comments(app, plan_id: int, n: int, seed: int) -> None:  # type: ignore
 
 
 def test_killed_worker_mid_digest(tmp_path: Path) -> None:
+    from consult.accounts import operations as accounts
+    from consult.core import outbox
+    from consult.digests import operations as digests
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Digest, Plan
-    from consult.services import accounts, digests, outbox, plans
+    from consult.plans import operations as plans
+    from consult.plans.models import Plan
 
     with fresh_postgres_database(require_postgres_url()) as db_url, private_redis() as redis:
         env = _env(tmp_path, db_url, redis.url)

@@ -65,9 +65,10 @@ def stack(tmp_path: Path) -> Iterator[tuple[Flask, object, object]]:
 
 
 def _post(app: Flask, user_id: int, plan_id: int, body: str) -> float:
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Plan, User
-    from consult.services import comments
+    from consult.plans import comments
+    from consult.plans.models import Plan
 
     started = time.monotonic()
     with app.app_context():
@@ -77,9 +78,9 @@ def _post(app: Flask, user_id: int, plan_id: int, body: str) -> float:
 
 
 def _state(app: Flask) -> tuple[int, int, int]:
+    from consult.core import outbox
     from consult.extensions import db
-    from consult.models import Comment
-    from consult.services import outbox
+    from consult.plans.models import Comment
 
     with app.app_context():
         db.session.remove()
@@ -95,7 +96,7 @@ def test_comments_are_segmented_by_the_worker_and_survive_a_redis_outage(stack) 
     _post(app, user_id, plan_id, "建议优化营商环境，简化审批流程")
     wait_for(lambda: _state(app)[1] == 1, timeout=60, interval=0.5)
     from consult.extensions import db
-    from consult.models import Comment
+    from consult.plans.models import Comment
 
     with app.app_context():
         tokens = db.session.scalars(select(Comment.tokens)).one()

@@ -17,11 +17,13 @@ TEXTS = ["窗口太少排队太久", "排队时间太长窗口太少", "网上�
 
 
 def test_survey_digest_and_mirror_by_a_real_worker(stack) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from consult.core import outbox
     from consult.extensions import db
-    from consult.models import Comment, Survey, SurveyTextDigest
-    from consult.services import outbox, surveys_digest
-    from consult.services import surveys_answer as answering
-    from consult.services.comments import SEGMENT_TASK
+    from consult.plans.comments import SEGMENT_TASK
+    from consult.plans.models import Comment
+    from consult.surveys import answering
+    from consult.surveys import digest_scope as surveys_digest
+    from consult.surveys.models import Survey, SurveyTextDigest
 
     app, _redis, _worker = stack
     _user, plan_id = seed_open_plan(app)

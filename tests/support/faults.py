@@ -96,10 +96,11 @@ def _seed(app: Any, accounts: int, bulk: int) -> dict[str, Any]:
     from sqlalchemy import insert
     from werkzeug.security import generate_password_hash
 
+    from consult.accounts import operations as account_service
+    from consult.core.models import User
     from consult.extensions import db
-    from consult.models import Comment, User
-    from consult.services import accounts as account_service
-    from consult.services import plans
+    from consult.plans import operations as plans
+    from consult.plans.models import Comment
 
     # A cheap hash: a hundred logins must not cost the test a minute of CPU.
     password_hash = generate_password_hash("password123", method="pbkdf2:sha256:1000")
@@ -400,8 +401,8 @@ class Schedule:
             time.sleep(0.05)
 
     def _digest_status(self, digest_id: int) -> str:
+        from consult.digests.models import Digest
         from consult.extensions import db
-        from consult.models import Digest
 
         with self.app.app_context():
             db.session.remove()
@@ -414,9 +415,10 @@ class Schedule:
             self.error = error
 
     def _run(self, load: Load) -> None:
+        from consult.core import outbox
+        from consult.digests import operations as digests
         from consult.extensions import db
-        from consult.models import Plan
-        from consult.services import digests, outbox
+        from consult.plans.models import Plan
 
         stack = self.stack
         # 1. Kill the Celery worker in the middle of a digest.
@@ -565,9 +567,12 @@ def _write_attempts(path: Path, load: Load) -> None:
 def _converge(report: Report, app: Any, stack: Stack, ids: dict[str, Any], schedule: Schedule, timeout: float) -> None:
     from sqlalchemy import func, select
 
+    from consult.core import outbox
+    from consult.core.models import OutboxEvent
+    from consult.digests import operations as digests
+    from consult.digests.models import Digest
     from consult.extensions import db
-    from consult.models import Comment, Digest, OutboxEvent
-    from consult.services import digests, outbox
+    from consult.plans.models import Comment
 
     plan_id = ids["load_plan"]
     began = time.monotonic()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from consult.services.feedback import clause_diff
+from consult.responses.feedback import clause_diff
 
 
 def _version(*clauses: tuple[str, str]):  # type: ignore[no-untyped-def]

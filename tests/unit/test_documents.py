@@ -8,7 +8,7 @@ import zipfile
 import docx
 import pytest
 
-from consult.documents import (
+from consult.core.documents import (
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
     DocumentError,

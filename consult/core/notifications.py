@@ -1,0 +1,95 @@
+"""Telling people what happened: an inbox entry at once, an e-mail copy later by the worker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from consult.core import outbox
+from consult.core.models import Notification, OutboxEvent, User
+from consult.extensions import db
+
+EMAIL_TASK = "consult.send_notification_email"
+
+
+def notify(user_id: int, kind: str, title: str, body: str = "", link: str = "") -> Notification:
+    """Add an inbox entry in the caller's transaction; an e-mail copy is owed if the user has an address.
+
+    The e-mail goes through the outbox, so a mail server that is slow or down never blocks
+    (or fails) the request that caused the notification."""
+    entry = Notification(user_id=user_id, kind=kind[:30], title=title[:200], body=body, link=link[:500])
+    db.session.add(entry)
+    db.session.flush()
+    email = db.session.scalar(select(User.email).where(User.id == user_id))
+    if email:
+        outbox.add(EMAIL_TASK, entry.id)
+    return entry
+
+
+def notify_many(user_ids: Iterable[int], kind: str, title: str, body: str = "", link: str = "") -> int:
+    """One entry per distinct user (a commenter with five comments hears once)."""
+    count = 0
+    for user_id in dict.fromkeys(u for u in user_ids if u):
+        notify(user_id, kind, title, body, link)
+        count += 1
+    return count
+
+
+def publish_pending() -> int:
+    """After the caller's commit: hand the owed e-mails to the broker (the sweep covers failures)."""
+    return outbox.publish(
+        db.session.scalars(select(OutboxEvent).where(OutboxEvent.task == EMAIL_TASK, OutboxEvent.enqueued_at.is_(None), OutboxEvent.processed_at.is_(None)).limit(500))
+    )
+
+
+def send_email(notification_id: int) -> bool:
+    """Worker side: send the e-mail copy once. Raises on a delivery failure so the task retries."""
+    from consult.core.mail import send_mail
+
+    entry = db.session.get(Notification, notification_id)
+    if entry is None or entry.emailed_at is not None:
+        outbox.mark_done(EMAIL_TASK, notification_id)
+        db.session.commit()
+        return False
+    user = db.session.get(User, entry.user_id)
+    if user is None or not user.email:
+        outbox.mark_done(EMAIL_TASK, notification_id)
+        db.session.commit()
+        return False
+    link = entry.link
+    if link.startswith("/"):
+        link = current_app.config.get("SITE_URL", "").rstrip("/") + link
+    try:
+        send_mail(user.email, entry.title, f"{entry.body}\n\n{link}".strip())
+    except Exception as error:
+        db.session.execute(update(Notification).where(Notification.id == notification_id).values(email_error=f"{type(error).__name__}: {error}"[:500]))
+        db.session.commit()
+        raise
+    entry.emailed_at = datetime.now(UTC)
+    entry.email_error = ""
+    outbox.mark_done(EMAIL_TASK, notification_id)
+    db.session.commit()
+    return True
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def inbox(user_id: int, *, page: int = 1, per_page: int = 20) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc()).offset((max(page, 1) - 1) * per_page).limit(per_page)
+        )
+    )
+
+
+def mark_read(user_id: int, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark some (or all) of the user's own entries read; other users' ids are ignored."""
+    query = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if notification_ids is not None:
+        query = query.where(Notification.id.in_(list(notification_ids)))
+    return db.session.execute(query.values(read_at=datetime.now(UTC))).rowcount or 0

@@ -1,0 +1,255 @@
+"""The published adoption feedback (采纳情况反馈) of a plan: publishing it once the window has closed,
+notifying every commenter, and what the public report page shows (per clause, per cluster, clause diff)."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from consult.core import audit, notifications
+from consult.core.errors import ServiceError
+from consult.core.models import User
+from consult.core.text import clean_text
+from consult.digests import operations as digests
+from consult.extensions import db
+from consult.plans.models import Clause, Comment, CommentStatus, Plan, PlanStatus, PlanVersion
+from consult.responses.models import FeedbackReport, Response
+from consult.responses.operations import ANSWERABLE, cluster_ref, status_labels
+
+PAGE_SIZE = 200  # opinions listed per page of the report (a big plan has tens of thousands)
+MAX_DIFF_CHARS = 20_000  # a clause longer than this is shown whole, not diffed character by character
+
+
+def report_for(plan_id: int) -> FeedbackReport | None:
+    return db.session.scalar(select(FeedbackReport).where(FeedbackReport.plan_id == plan_id))
+
+
+def consulted_version(plan: Plan) -> PlanVersion:
+    """The newest version that received opinions (what people commented on); else the first."""
+    version_id = db.session.scalar(
+        select(Comment.version_id).where(Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE)).order_by(Comment.version_id.desc()).limit(1)
+    )
+    return next((v for v in plan.versions if v.id == version_id), plan.versions[0])
+
+
+def revised_version(plan: Plan, report: FeedbackReport | None = None) -> PlanVersion | None:
+    """The version the diff compares with: the newest one after the consulted version, if any."""
+    base = next((v for v in plan.versions if report and v.id == report.from_version_id), None) or consulted_version(plan)
+    newest = plan.current_version
+    return newest if newest is not None and newest.number > base.number else None
+
+
+def publish(actor: User, plan: Plan, summary: str = "") -> FeedbackReport:
+    """Publish once, after the window closed; every commenter hears once, with a link to their own opinion."""
+    if plan.status != PlanStatus.CLOSED:
+        raise ServiceError(_("征求意见期尚未结束，不能发布采纳情况反馈。"), 409)
+    if report_for(plan.id) is not None:
+        raise ServiceError(_("该方案的采纳情况反馈已经发布过了。"), 409)
+    summary = clean_text(summary, field=_("说明"), max_chars=5000) if (summary or "").strip() else ""
+    base = consulted_version(plan)
+    revised = revised_version(plan)
+    report = FeedbackReport(
+        plan_id=plan.id, summary=summary, from_version_id=base.id,
+        to_version_id=revised.id if revised else None, published_by_id=actor.id,
+    )
+    db.session.add(report)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Two publishes raced: the other one won, this one changes nothing.
+        db.session.rollback()
+        raise ServiceError(_("该方案的采纳情况反馈已经发布过了。"), 409) from None
+    first_comment = db.session.execute(
+        select(Comment.user_id, func.min(Comment.id), func.count(Comment.id))
+        .where(Comment.plan_id == plan.id, Comment.user_id.is_not(None), Comment.status.in_(ANSWERABLE))
+        .group_by(Comment.user_id)
+    ).all()
+    title = _("《%(t)s》的意见采纳情况已公布", t=plan.title)[:200]
+    for user_id, comment_id, count in first_comment:
+        notifications.notify(
+            user_id, "feedback", title,
+            _("您对该方案提出的 %(n)s 条意见的处理情况和答复已经公布。", n=count),
+            f"/plans/{plan.id}/feedback?c={comment_id}#c{comment_id}",
+        )
+    report.notified = len(first_comment)
+    audit.record(actor, "feedback.publish", "plan", plan.id, department_id=plan.department_id, notified=report.notified)
+    db.session.flush()
+    return report
+
+
+# --- what the report page shows ------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One clause (or the whole plan) or one cluster: how many opinions and what was done."""
+
+    label: str
+    anchor: str = ""
+    total: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    comments: list[Comment] = field(default_factory=list)
+    replies: list[Response] = field(default_factory=list)
+
+    @property
+    def answered(self) -> int:
+        return sum(self.statuses.values())
+
+
+@dataclass
+class DiffRow:
+    kind: str  # "same", "changed", "added", "removed"
+    label: str
+    old: list[tuple[str, str]]  # (op, text) with op in "equal", "delete"
+    new: list[tuple[str, str]]  # (op, text) with op in "equal", "insert"
+
+
+@dataclass
+class FeedbackView:
+    plan: Plan
+    report: FeedbackReport | None
+    base: PlanVersion
+    revised: PlanVersion | None
+    totals: Counter[str]
+    total: int
+    clauses: list[Row]
+    clusters: list[Row]
+    responses: dict[int, Response]
+    diff: list[DiffRow]
+    labels: dict[str, str]
+    opinions: list[tuple[Row, Comment]]  # this page of the public opinions, in clause order
+    page: int
+    pages: int
+
+
+def _distinct_replies(responses: list[Response], limit: int = 3) -> list[Response]:
+    seen: dict[tuple[str, str, str], Response] = {}
+    for r in responses:
+        seen.setdefault((r.status, r.text, r.reason), r)
+    return list(seen.values())[:limit]
+
+
+def view(plan: Plan, page: int = 1, focus: int | None = None) -> FeedbackView:
+    """The report; ``focus`` (a comment id, from a notification link) picks the page that shows it."""
+    report = report_for(plan.id)
+    base = next((v for v in plan.versions if report and v.id == report.from_version_id), None) or consulted_version(plan)
+    revised = revised_version(plan, report)
+    comments = list(db.session.scalars(select(Comment).where(Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE)).order_by(Comment.id)))
+    responses = {r.comment_id: r for r in db.session.scalars(select(Response).where(Response.plan_id == plan.id))}
+    clauses = {c.id: c for v in plan.versions for c in v.clauses}
+    rows: dict[int | None, Row] = {}
+    totals: Counter[str] = Counter()
+    for comment in comments:
+        clause_id = comment.clause_id or comment.clause_override_id
+        if clause_id not in rows:
+            clause: Clause | None = clauses.get(clause_id) if clause_id else None
+            rows[clause_id] = Row(label=clause.label if clause else _("整个方案"), anchor=f"clause-{clause_id}" if clause_id else "clause-all")
+        row = rows[clause_id]
+        row.total += 1
+        response = responses.get(comment.id)
+        if response is not None:
+            row.statuses[response.status] += 1
+            row.replies.append(response)
+            totals[response.status] += 1
+        if comment.status == CommentStatus.PUBLISHED:  # imported letters are counted, never shown
+            row.comments.append(comment)
+    order = {c.id: (c.version.number, c.position) for c in clauses.values()}
+    clause_rows = [rows[k] for k in sorted(rows, key=lambda k: (0, 0) if k is None else (1, *order.get(k, (0, 0))))]
+    for row in clause_rows:
+        row.replies = _distinct_replies(row.replies)
+    ordered = [(row, c) for row in clause_rows for c in row.comments]
+    pages = max(1, -(-len(ordered) // PAGE_SIZE))
+    if focus is not None:
+        page = next((k // PAGE_SIZE + 1 for k, (_row, c) in enumerate(ordered) if c.id == focus), page)
+    page = min(max(1, page), pages)
+    return FeedbackView(
+        opinions=ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page=page, pages=pages,
+        plan=plan, report=report, base=base, revised=revised, totals=totals, total=len(comments),
+        clauses=clause_rows, clusters=_cluster_rows(plan, responses), responses=responses,
+        diff=clause_diff(base, revised) if revised else [], labels=status_labels(),
+    )
+
+
+def _cluster_rows(plan: Plan, responses: dict[int, Response]) -> list[Row]:
+    from worker.analysis.pipeline import DigestResult
+
+    digest = digests.latest(plan.id)
+    if digest is None or not digest.result:
+        return []
+    result = DigestResult.from_dict(digest.result)
+    rows = []
+    for t, theme in enumerate(result.themes):
+        for i, issue in enumerate(theme.issues):
+            answers = [responses[m] for m in issue.member_ids if m in responses]
+            ref = cluster_ref(digest.number, t, i)
+            rows.append(Row(
+                label=f"{theme.label} › {issue.label}", anchor=ref, total=len(issue.member_ids),
+                statuses=Counter(r.status for r in answers), replies=_distinct_replies(answers),
+            ))
+    return rows
+
+
+def mine(plan: Plan, user: User | None) -> list[tuple[Comment, Response | None]]:
+    """'What happened to my opinion': the viewer's own comments on the plan, whatever their state."""
+    if user is None or not getattr(user, "id", None):
+        return []
+    own = list(db.session.scalars(select(Comment).where(Comment.plan_id == plan.id, Comment.user_id == user.id).order_by(Comment.id)))
+    responses = {r.comment_id: r for r in db.session.scalars(select(Response).where(Response.comment_id.in_([c.id for c in own])))} if own else {}
+    return [(c, responses.get(c.id)) for c in own]
+
+
+# --- side-by-side clause diff --------------------------------------------------------------------
+
+
+def _signature(clause: Clause) -> str:
+    # Numbers are left out: inserting a clause renumbers the rest, which is not a change of substance.
+    return f"{clause.title}\n{clause.text}"
+
+
+def _chars(old: str, new: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    if len(old) + len(new) > MAX_DIFF_CHARS:
+        return [("delete", old)], [("insert", new)]
+    left: list[tuple[str, str]] = []
+    right: list[tuple[str, str]] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            left.append(("equal", old[a1:a2]))
+            right.append(("equal", new[b1:b2]))
+            continue
+        if a2 > a1:
+            left.append(("delete", old[a1:a2]))
+        if b2 > b1:
+            right.append(("insert", new[b1:b2]))
+    return left, right
+
+
+def _text(clause: Clause) -> str:
+    return " ".join(p for p in (clause.number, clause.title, clause.text) if p)
+
+
+def clause_diff(old: PlanVersion, new: PlanVersion | None) -> list[DiffRow]:
+    """Align the clauses of two versions (unchanged ones exactly, changed ones in order) and diff each pair."""
+    if new is None:
+        return []
+    a, b = list(old.clauses), list(new.clauses)
+    rows: list[DiffRow] = []
+    matcher = difflib.SequenceMatcher(None, [_signature(c) for c in a], [_signature(c) for c in b], autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            for x, y in zip(a[a1:a2], b[b1:b2], strict=True):
+                rows.append(DiffRow("same", y.label, [("equal", _text(x))], [("equal", _text(y))]))
+            continue
+        olds, news = a[a1:a2], b[b1:b2]
+        for x, y in zip(olds, news, strict=False):
+            left, right = _chars(_text(x), _text(y))
+            rows.append(DiffRow("changed", y.label, left, right))
+        for x in olds[len(news):]:
+            rows.append(DiffRow("removed", x.label, [("delete", _text(x))], []))
+        for y in news[len(olds):]:
+            rows.append(DiffRow("added", y.label, [], [("insert", _text(y))]))
+    return rows
