@@ -14,6 +14,14 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from consult import create_app
+from consult.accounts import operations as accounts
+from consult.core import audit
+from consult.core.errors import ServiceError
+from consult.core.spreadsheets import TableError
+from consult.demo import loader as demo
+from consult.digests import reports
+from consult.extensions import db
+from consult.plans import intake
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True, add_version_option=False)
@@ -87,7 +95,6 @@ def worker_command(concurrency: int, beat: bool) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load the demo plans, accounts and comments (safe to run twice)."""
-    from consult.demo import loader as demo
 
     report = demo.load()
     click.echo(json.dumps(report, ensure_ascii=False))
@@ -102,15 +109,11 @@ def demo_command() -> None:
 @with_appcontext
 def create_user_command(login: str, password: str, role: str, name: str, department: str) -> None:
     """Create (or update) a verified account with the given role."""
-    from consult.accounts import operations as accounts
-    from consult.core.errors import ServiceError
-    from consult.extensions import db
 
     if role == "department" and not department:
         raise click.UsageError("--department is required for --role department")
     try:
         user = accounts.create_staff(login, password, role, name=name, department=department)
-        from consult.core import audit
 
         audit.record(None, "user.role", "user", user.id, department_id=user.department_id, new_role=role, via="cli")
         db.session.commit()
@@ -123,7 +126,6 @@ def create_user_command(login: str, password: str, role: str, name: str, departm
 @with_appcontext
 def sweep_command() -> None:
     """Re-enqueue owed work from the outbox now (the worker's beat does this every 30 s)."""
-    from consult.plans import intake
 
     click.echo(f"re-enqueued {intake.sweep()} event(s)")
 
@@ -132,8 +134,6 @@ def sweep_command() -> None:
 @with_appcontext
 def prune_audit_command() -> None:
     """Delete audit-log entries older than AUDIT_RETENTION_DAYS (beat does it daily)."""
-    from consult.core import audit
-    from consult.extensions import db
 
     days = current_app.config["AUDIT_RETENTION_DAYS"]
     deleted = audit.prune(days)
@@ -172,8 +172,6 @@ def benchmark_command(n: int) -> None:
 @with_appcontext
 def analyze_command(path: str, text_col: str, date_col: str | None, out: str | None) -> None:
     """Build a digest of a spreadsheet of opinions offline (no database needed)."""
-    from consult.core.spreadsheets import TableError
-    from consult.digests import reports
 
     data = Path(path).read_bytes()
     try:

@@ -2,36 +2,23 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult.core.errors import ServiceError
-from consult.core.models import LoginSession, Role, User, VerificationCode
+from consult.core.logins import parse_login
+from consult.core.models import Department, LoginSession, Role, User, VerificationCode
 from consult.core.senders import get_sender
 from consult.extensions import db
 from consult.plans.models import Comment, CommentVote
 
-PHONE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 CODE_TTL = timedelta(minutes=10)
 CODE_RESEND = timedelta(seconds=60)
 MAX_CODE_ATTEMPTS = 5
-
-
-def parse_login(value: str) -> tuple[str, str]:
-    """Return ("phone", normalised) or ("email", normalised) or raise."""
-    value = (value or "").strip().replace(" ", "").replace("-", "")
-    if m := PHONE.match(value):
-        return "phone", m.group(1)
-    try:
-        return "email", validate_email(value, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise ServiceError(_("请输入有效的手机号码或电子邮箱。")) from None
 
 
 def find_user(login: str) -> User | None:
@@ -106,7 +93,6 @@ def authenticate(login: str, password: str) -> User:
 
 
 def create_staff(login: str, password: str, role: str, *, name: str = "", department: str = "") -> User:
-    from consult.core.models import Department
 
     if role not in {r.value for r in Role}:
         raise ServiceError(_("未知角色：%(role)s", role=role))

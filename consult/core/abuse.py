@@ -21,6 +21,8 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, StringField
 
+from consult.core.errors import ServiceError
+from consult.core.logins import parse_login
 from consult.extensions import limiter
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -94,9 +96,6 @@ def login_key(field: str = "login") -> Callable[[], str]:
     """The phone number or e-mail submitted in `field`, normalised (+86, spaces, case)."""
 
     def key() -> str:
-        from consult.accounts.operations import parse_login
-        from consult.core.errors import ServiceError
-
         raw = (request.form.get(field) or "").strip()
         try:
             kind, value = parse_login(raw)

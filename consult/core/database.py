@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
+from consult.extensions import db
+
 log = logging.getLogger(__name__)
 
 
@@ -22,7 +24,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def init_app(app: Flask) -> None:
-    from consult.extensions import db
 
     with app.app_context():
         engine: Engine = db.engine
@@ -45,6 +46,5 @@ def init_app(app: Flask) -> None:
 
 
 def is_postgres() -> bool:
-    from consult.extensions import db
 
     return db.engine.dialect.name == "postgresql"

@@ -12,6 +12,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from consult.extensions import db
+
 log = logging.getLogger(__name__)
 
 TITLES = {
@@ -86,7 +88,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def _db_down(error: Exception) -> Response:
-        from consult.extensions import db
 
         full = "full" in str(error).lower() or "no space" in str(error).lower()
         log.error("database unavailable: %s%s", type(error).__name__, " (disk full)" if full else "")

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from consult.core import outbox
+from consult.core.mail import send_mail
 from consult.core.models import Notification, OutboxEvent, User
 from consult.extensions import db
 
@@ -47,7 +48,6 @@ def publish_pending() -> int:
 
 def send_email(notification_id: int) -> bool:
     """Worker side: send the e-mail copy once. Raises on a delivery failure so the task retries."""
-    from consult.core.mail import send_mail
 
     entry = db.session.get(Notification, notification_id)
     if entry is None or entry.emailed_at is not None:

@@ -13,10 +13,16 @@ from consult.core import outbox
 from consult.core.models import OutboxEvent, User
 from consult.core.text import search_terms
 from consult.demo import channels as demo_channels
+from consult.demo import surveys as surveys_demo
+from consult.demo.comments import generate_comments
+from consult.demo.forums import THREADS
 from consult.extensions import db
+from consult.forums import operations as forums
+from consult.forums.models import Board, Post, PostVote, Thread
 from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Comment, CommentStatus, CommentVote, Plan, PlanVersion
 from consult.plans.operations import build_clauses, department_named
+from consult.responses.models import FeedbackReport, Response
 
 # Windows of the demo plans, relative to today: one closing soon, one fresh, one already closed.
 SCHEDULE = {0: (25, 30), 1: (3, 30), 2: (40, 30)}
@@ -58,7 +64,6 @@ def _demo_votes(comment: Comment, users: list[User], i: int) -> None:
 
 
 def load(now: datetime | None = None) -> dict[str, int]:
-    from consult.demo.comments import generate_comments
 
     now = now or datetime.now(UTC)
     created_plans = created_comments = 0
@@ -107,7 +112,6 @@ def load(now: datetime | None = None) -> dict[str, int]:
         created_plans += 1
     created_posts = _demo_forums(users, now)
     channels = demo_channels.load(now, users)
-    from consult.demo import surveys as surveys_demo
 
     survey_responses = surveys_demo.load(now)
     feedback_published = _demo_feedback(now)
@@ -119,9 +123,6 @@ def load(now: datetime | None = None) -> dict[str, int]:
 
 def _demo_forums(users: list[User], now: datetime) -> int:
     """A few living threads on the plans' boards and the domain boards; a thread already there is skipped."""
-    from consult.demo.forums import THREADS
-    from consult.forums import operations as forums
-    from consult.forums.models import Board, Post, PostVote, Thread
 
     boards = {b.domain: b for b in forums.domain_boards()}
     for plan in db.session.scalars(select(Plan).where(Plan.demo_key.is_not(None))):
@@ -180,7 +181,6 @@ DEMO_ANSWERS = [
 
 def _demo_feedback(now: datetime) -> int:
     """The closed demo plan gets answers, a revised version and a published feedback report (once)."""
-    from consult.responses.models import FeedbackReport, Response
 
     closed = [p for p in db.session.scalars(select(Plan).where(Plan.demo_key.is_not(None))) if p.closes_at and p.closes_at <= now]
     published = 0

@@ -13,8 +13,14 @@ from consult.plans.models import Plan
 from consult.plans.operations import department_named
 from consult.surveys.answering import _store
 from consult.surveys.invitations import issue
-from consult.surveys.models import ServiceTicket, Survey, SurveyVersion
-from consult.surveys.spec import parse
+from consult.surveys.models import (
+    ServiceTicket,
+    Survey,
+    SurveyInvitation,
+    SurveyQuestion,
+    SurveyVersion,
+)
+from consult.surveys.spec import answerable, parse
 from consult.surveys.validation import validate
 
 DEMO_KEY = "demo-haochaping"
@@ -72,8 +78,6 @@ def load(now: datetime | None = None) -> int:
     db.session.add(survey)
     db.session.flush()
     version = SurveyVersion(survey_id=survey.id, number=1, spec=survey.draft_spec, published_at=survey.opens_at)
-    from consult.surveys.models import SurveyQuestion
-    from consult.surveys.spec import answerable
 
     for position, q in enumerate(answerable(version.spec)):
         version.questions.append(SurveyQuestion(key=q["key"], position=position, kind=q["type"], title=q["title"], spec=q))
@@ -91,7 +95,6 @@ def load(now: datetime | None = None) -> int:
             count += 1
     issue(survey, [("", "")] * (count + 80), actor=None, batch="demo")
     # Links the demo "sent" and that were answered: mark as many used as there are responses.
-    from consult.surveys.models import SurveyInvitation
 
     for invitation in db.session.scalars(select(SurveyInvitation).where(SurveyInvitation.survey_id == survey.id).limit(count)):
         invitation.used_on = date.today()

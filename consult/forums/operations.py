@@ -9,16 +9,19 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import outbox
+from consult.core import notifications, outbox
 from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text, search_terms
 from consult.extensions import db
 from consult.forums.models import DOMAINS, Board, Post, PostVote, Thread
+from consult.moderation import operations as moderation
 from consult.moderation.models import Flag
 from consult.plans import mirror as channels
+from consult.plans.access import can_manage_plan
 from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Plan
+from consult.search.queries import _match, query_terms
 
 TITLE_MAX_CHARS = 80
 ORIGIN = "forum_post"  # target/origin type of a post in flags and mirrored comments
@@ -73,7 +76,6 @@ def can_moderate(user: User, board: Board) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_staff:
         return False
     if board.plan_id is not None:
-        from consult.plans.access import can_manage_plan
 
         return can_manage_plan(user, db.session.get(Plan, board.plan_id))
     return user.role in ("staff", "admin")
@@ -187,7 +189,6 @@ def reply(
 def hold_if_sensitive(post: Post, text: str) -> bool:
     """A post with a listed sensitive word waits hidden for review, never dropped: a report by the
     system puts it on the forum moderation page, where keeping it shows it (and its thread) again."""
-    from consult.moderation import operations as moderation
 
     found = moderation.screen(text)
     if not found:
@@ -203,7 +204,6 @@ def hold_if_sensitive(post: Post, text: str) -> bool:
 
 def _tell_about_reply(author: User, thread: Thread, post: Post) -> None:
     """The thread's starter and the author of the answered reply hear of it in their inbox."""
-    from consult.core import notifications
 
     told = {thread.user_id}
     if post.parent_id is not None:
@@ -332,7 +332,6 @@ def replies(thread: Thread, *, page: int = 1, size: int = 30) -> tuple[Page, dic
 
 def search(q: str, *, board_id: int | None = None, limit: int = 50) -> tuple[list[str], list[Post]]:
     """Visible posts (thread titles are indexed with the opener) matching every term; 繁体 and 简体 alike."""
-    from consult.search.queries import _match, query_terms
 
     terms = query_terms(q)
     if not terms:

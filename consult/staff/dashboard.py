@@ -15,6 +15,8 @@ from consult.digests.operations import ANALYSED
 from consult.extensions import db
 from consult.plans.models import Comment, CommentStatus, Plan
 from consult.responses import operations as responses
+from consult.surveys import satisfaction as surveys_index
+from consult.surveys.tickets import overdue_tickets as overdue
 
 
 def visible_plans(user: User) -> list[Plan]:
@@ -95,7 +97,6 @@ class SatisfactionRow:
 
 def satisfaction_rows(user: User | None = None) -> list[SatisfactionRow]:
     """The latest month's satisfaction index per department and service (department staff: their own)."""
-    from consult.surveys import satisfaction as surveys_index
 
     department_id = user.department_id if user is not None and user.role == "department" else None
     if user is not None and user.role == "department" and department_id is None:
@@ -109,7 +110,6 @@ def satisfaction_rows(user: User | None = None) -> list[SatisfactionRow]:
 
 def overdue_tickets(user: User) -> list[Any]:
     """Service tickets past their deadline (15 working days from a low rating); department staff: their own."""
-    from consult.surveys.tickets import overdue_tickets as overdue
 
     if user.role == "department":
         return overdue(department_id=user.department_id) if user.department_id else []

@@ -12,8 +12,10 @@ from sqlalchemy import select, update
 
 from consult.core.errors import ServiceError
 from consult.extensions import db
+from consult.plans import mirror as channels
+from consult.surveys import tickets as surveys_tickets
 from consult.surveys.building import local_day, status
-from consult.surveys.invitations import check_usable, drop_draft
+from consult.surveys.invitations import check_usable, drop_draft, find
 from consult.surveys.models import (
     Survey,
     SurveyAnswer,
@@ -50,8 +52,6 @@ def _store(survey: Survey, answers: dict, *, invitation: SurveyInvitation | None
 
 def _follow_up(survey: Survey, invitation: SurveyInvitation | None, stored: list[tuple[SurveyQuestion, SurveyAnswer]]) -> None:
     """Low ratings with a reason open tickets; free text of a plan's survey feeds the plan's digests."""
-    from consult.plans import mirror as channels
-    from consult.surveys import tickets as surveys_tickets
 
     for question, answer in stored:
         if answer.text and question.kind in ("rating", "satisfaction", "nps"):
@@ -61,7 +61,6 @@ def _follow_up(survey: Survey, invitation: SurveyInvitation | None, stored: list
 
 
 def submit_with_token(token: str, form: Mapping[str, Sequence[str]], now: datetime | None = None) -> SurveyResponse:
-    from consult.surveys.invitations import find
 
     invitation = find(token)
     survey = db.session.get(Survey, invitation.survey_id) if invitation is not None else None

@@ -13,7 +13,9 @@ from sqlalchemy import func, or_, select, update
 from consult.core import audit, outbox
 from consult.core.errors import ServiceError
 from consult.core.models import User
+from consult.digests.reports import masked_dict
 from consult.extensions import db
+from consult.plans.intake import current_segmenter
 from consult.surveys.models import Survey, SurveyAnswer, SurveyResponse, SurveyTextDigest
 
 log = logging.getLogger(__name__)
@@ -46,8 +48,6 @@ def request(survey: Survey, actor: User | None) -> tuple[SurveyTextDigest, bool]
 
 def build(digest_id: int) -> str:
     """Worker side: claim, segment, run the pipeline, store the masked result."""
-    from consult.digests.reports import masked_dict
-    from consult.plans.intake import current_segmenter
     from worker.analysis.pipeline import DigestDoc, build_digest
 
     now = datetime.now(UTC)

@@ -16,6 +16,7 @@ from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.spreadsheets import TableError, read_table
 from consult.extensions import db
+from consult.surveys.building import status
 from consult.surveys.models import Survey, SurveyDraft, SurveyInvitation
 from worker.analysis.normalise import mask_personal
 
@@ -100,7 +101,6 @@ def find(token: str) -> SurveyInvitation | None:
 
 def check_usable(invitation: SurveyInvitation | None, survey: Survey | None, now: datetime | None = None) -> None:
     """Raise the refusal a respondent should see: forged 404, used 409, expired or closed 410."""
-    from consult.surveys.building import status
 
     now = now or datetime.now(UTC)
     if invitation is None or survey is None or not survey.published:

@@ -16,18 +16,25 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from consult.accounts.forms import EmptyForm
-from consult.core import audit, notifications
+from consult.core import audit, notifications, outbox
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.models import Department
 from consult.core.permissions import roles_required, staff_required
 from consult.extensions import db
 from consult.plans.models import Plan
 from consult.surveys import building, exporting, tickets
+from consult.surveys import digest_scope as surveys_digest
 from consult.surveys import invitations as invites
 from consult.surveys import results as results_service
 from consult.surveys import satisfaction as index_service
 from consult.surveys.forms import CallbackForm, InvitationForm, SurveyForm
-from consult.surveys.models import ServiceTicket, Survey, SurveyInvitation, SurveyResponse
+from consult.surveys.models import (
+    ServiceTicket,
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveyVersion,
+)
 
 bp = Blueprint("surveys", __name__, template_folder="templates", url_prefix="/staff/surveys")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -177,7 +184,6 @@ def _period() -> tuple[str | None, str | None]:
 
 def _version(survey: Survey):  # type: ignore[no-untyped-def]
     number = request.args.get("version", type=int)
-    from consult.surveys.models import SurveyVersion
 
     if number is None:
         version = survey.current_version
@@ -204,7 +210,6 @@ def results(survey_id: int) -> str:
             abort(400, description=_("交叉分析需要选择两道不同的选择题或评分题。"))
         cross = (qa, qb, results_service.crosstab(survey, qa, qb, months))
     crossable = [q for q in version.questions if q.kind in results_service.CROSSABLE]
-    from consult.surveys import digest_scope as surveys_digest
 
     return render_template("surveys/results.html", survey=survey, version=version, result=result, months=months, cross=cross, crossable=crossable, xa=xa, xb=xb,
                            digest=surveys_digest.latest(survey.id), action=EmptyForm(),
@@ -215,8 +220,6 @@ def results(survey_id: int) -> str:
 @staff_required
 def request_digest(survey_id: int) -> Response:
     """Queue a digest of the survey's free text; the worker builds it (the page shows the latest)."""
-    from consult.core import outbox
-    from consult.surveys import digest_scope as surveys_digest
 
     survey = managed_survey(survey_id)
     EmptyForm().validate_on_submit()

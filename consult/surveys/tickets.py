@@ -13,6 +13,7 @@ from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.extensions import db
 from consult.surveys.building import local_day
+from consult.surveys.invitations import issue, token_hash
 from consult.surveys.models import (
     ServiceTicket,
     Survey,
@@ -87,7 +88,6 @@ def record_callback(user: User, ticket: ServiceTicket, notes: str) -> None:
 
 def close(user: User, ticket: ServiceTicket) -> str | None:
     """Close after a call-back; returns a one-time follow-up link to send (None if not possible)."""
-    from consult.surveys.invitations import issue, token_hash
 
     if ticket.status == "closed":
         raise ServiceError(_("工单已经办结。"), 409)
