@@ -29,6 +29,7 @@ from consult.forums import moderation as forum_moderation
 from consult.forums import operations as forum_service
 from consult.forums.forms import ActionForm, FlagForm, MergeForm, ReplyForm, ThreadForm
 from consult.forums.models import Board, Post, Thread
+from consult.plans.access import can_manage_plan
 from consult.plans.models import Plan
 
 bp = Blueprint("forums", __name__, template_folder="templates", url_prefix="/forums")
@@ -127,7 +128,7 @@ def index() -> str:
 @bp.get("/plans/<int:plan_id>")
 def plan(plan_id: int) -> Response:
     plan = db.session.get(Plan, plan_id)
-    if plan is None or (not plan.published and not (current_user.is_authenticated and current_user.is_staff)):
+    if plan is None or (not plan.published and not (current_user.is_authenticated and can_manage_plan(current_user, plan))):
         abort(404, description=_("没有找到该方案。"))
     board = forum_service.plan_board(plan)
     db.session.commit()

@@ -25,6 +25,7 @@ from consult.core.permissions import safe_target
 from consult.extensions import db
 from consult.plans import comments as comment_service
 from consult.plans import operations as plan_service
+from consult.plans.access import can_manage_plan
 from consult.plans.forms import CommentForm, VoteForm
 from consult.plans.models import Clause, Comment, CommentStatus, Plan, PlanVersion
 from consult.responses import feedback as feedback_service
@@ -38,8 +39,8 @@ SORTS = {"new": Comment.created_at.desc(), "support": Comment.support_count.desc
 
 def _plan_or_404(plan_id: int) -> Plan:
     plan = db.session.get(Plan, plan_id)
-    staff = current_user.is_authenticated and current_user.is_staff
-    if plan is None or (not plan.published and not staff):
+    # A draft is seen only by those who may manage it: other departments get the same 404 as anyone.
+    if plan is None or (not plan.published and not (current_user.is_authenticated and can_manage_plan(current_user, plan))):
         abort(404, description=_("没有找到该方案。"))
     return plan
 
