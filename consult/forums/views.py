@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from consult.core import notifications
-from consult.core.converters import MAX_ID
+from consult.core.converters import MAX_ID, query_int, query_page
 from consult.core.errors import ServiceError, wants_json
 from consult.core.permissions import safe_target, staff_required
 from consult.extensions import db, limiter
@@ -141,7 +141,7 @@ def board(board_id: int) -> str:
     sort = request.args.get("sort", "new")
     sort = sort if sort in forum_service.SORTS else "new"
     moderator = forum_service.can_moderate(current_user, board)
-    page = forum_service.threads(board, sort=sort, page=request.args.get("page", 1, type=int), size=THREADS_PER_PAGE, include_hidden=moderator)
+    page = forum_service.threads(board, sort=sort, page=query_page(), size=THREADS_PER_PAGE, include_hidden=moderator)
     return render_template(
         "forums/board.html", board=board, threads=page, sort=sort, form=_fresh(ThreadForm()),
         closed_reason=forum_service.closed_reason(board), moderator=moderator, action_form=ActionForm(),
@@ -154,7 +154,7 @@ def thread(thread_id: int) -> str | Response:
     if thread.merged_into_id is not None:
         return redirect(url_for("forums.thread", thread_id=thread.merged_into_id))
     board = thread.board
-    page, children = forum_service.replies(thread, page=request.args.get("page", 1, type=int), size=REPLIES_PER_PAGE)
+    page, children = forum_service.replies(thread, page=query_page(), size=REPLIES_PER_PAGE)
     opener = forum_service.opener(thread)
     shown = ([opener] if opener else []) + page.items + [c for kids in children.values() for c in kids]
     return render_template(
@@ -168,7 +168,7 @@ def thread(thread_id: int) -> str | Response:
 @bp.get("/search")
 def search() -> str:
     q = (request.args.get("q") or "").strip()[:100]
-    board_id = request.args.get("board", type=int)
+    board_id = query_int("board")
     terms, posts = forum_service.search(q, board_id=board_id)
     return render_template("forums/search.html", q=q, terms=terms, posts=posts, board_id=board_id)
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from consult.accounts.forms import EmptyForm
 from consult.core import notifications
+from consult.core.converters import bounded_int
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.permissions import roles_required, safe_target, staff_required
 from consult.extensions import db, limiter
@@ -27,9 +28,10 @@ def _int_arg(name: str) -> int | None:
     value = (request.args.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
+    number = bounded_int(value)
+    if number is None:
         abort(400, description=_("参数 %(n)s 应为数字。", n=name))
-    return int(value)
+    return number
 
 
 def _date_arg(name: str) -> date | None:

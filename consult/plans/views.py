@@ -20,6 +20,7 @@ from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from consult.core.abuse import public_write_limits
+from consult.core.converters import query_int, query_page
 from consult.core.errors import ServiceError, wants_json
 from consult.core.permissions import safe_target
 from consult.extensions import db
@@ -46,7 +47,7 @@ def _plan_or_404(plan_id: int) -> Plan:
 
 
 def _version(plan: Plan) -> PlanVersion:
-    number = request.args.get("version", type=int)
+    number = query_int("version", high=2**31 - 1)
     if number is None:
         version = plan.current_version
     else:
@@ -77,7 +78,7 @@ def _comment_form(plan: Plan, version: PlanVersion, clause: Clause | None = None
 
 
 def _page(query, sort: str):  # type: ignore[no-untyped-def]
-    page = max(1, request.args.get("page", 1, type=int))
+    page = query_page()
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = list(db.session.scalars(query.order_by(SORTS.get(sort, SORTS["new"]), Comment.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
     return items, page, max(1, -(-total // PAGE_SIZE)), total
