@@ -19,6 +19,10 @@ from consult.core.text import strip_xml_illegal
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+# openpyxl streams about 4,000 small rows a second on one busy core: an upload is parsed inside the
+# web request, so a workbook is held to what parses in seconds (larger tables: CSV, parsed in C).
+MAX_XLSX_ROWS = 50_000
+MAX_SHEET_XML = 32 * 1024 * 1024
 MAX_COLUMNS = 200
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
 # Real workbooks inflate 5-20x (sheet XML of text and numbers); a sheet of one cell repeated, the
@@ -98,6 +102,8 @@ def _check_archive(data: bytes) -> None:
     if sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
         raise TableError(f"表格解压后超过 {MAX_UNCOMPRESSED // (1024 * 1024)} MB，已拒绝（疑似压缩炸弹），请拆分后分批导入。")
     for m in members:
+        if m.file_size > MAX_SHEET_XML:
+            raise TableError(f"表格过大（解压后单个部分超过 {MAX_SHEET_XML // (1024 * 1024)} MB），请拆分或另存为 CSV 后导入。")
         if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
             raise TableError("表格压缩比异常（疑似压缩炸弹），已拒绝。请用 Excel 重新保存或另存为 CSV 后导入。")
 
@@ -115,8 +121,8 @@ def _xlsx_rows(data: bytes) -> list[list[Any]]:
             if len(row) > MAX_COLUMNS:
                 raise TableError(f"第 {len(rows) + 1} 行超过 {MAX_COLUMNS} 列，请只保留需要导入的列。")
             rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                raise TableError(f"行数超过 {MAX_ROWS} 行，请拆分后分批导入。")
+            if len(rows) > MAX_XLSX_ROWS + 1:
+                raise TableError(f"行数超过 {MAX_XLSX_ROWS} 行，请拆分后分批导入，或另存为 CSV（最多 {MAX_ROWS} 行）。")
         workbook.close()
     except TableError:
         raise

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from consult.core.errors import ServiceError
 from worker.analysis.normalise import strip_invisible
+from worker.analysis.privacy import mask_text
 from worker.analysis.segment import Segmenter
 
 # Code points XML 1.0 cannot carry (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF) and
@@ -49,6 +50,10 @@ def segmenter() -> Segmenter:
 
 
 def search_terms(text: str) -> str:
-    """Space-delimited terms (padded at both ends) so a token matches with LIKE '% term %'."""
-    terms = segmenter().search_terms(text)
+    """Space-delimited terms (padded at both ends) so a token matches with LIKE '% term %'.
+
+    Indexed from the masked text: searching for a phone or ID number must not tell anyone which
+    comment holds it.
+    """
+    terms = segmenter().search_terms(mask_text(text))
     return " " + " ".join(dict.fromkeys(terms)) + " " if terms else ""
