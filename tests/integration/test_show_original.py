@@ -63,3 +63,26 @@ def test_other_departments_and_citizens_are_refused(app: Flask, make_user, make_
     assert office.post(f"/staff/moderation/original/comment/{comment_id + 999}", data={"csrf_token": token}).status_code == 404
     with app.app_context():
         assert db.session.query(AuditEntry).filter_by(action="personal.reveal").count() == 0
+
+
+def test_a_suggestions_contact_is_shown_only_to_its_department(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import Department, User
+    from consult.extensions import db
+    from consult.suggestions import operations as suggestions
+
+    own = _client(app, make_user, role="department", department="部门甲")
+    other = _client(app, make_user, role="department", department="部门乙")
+    with app.app_context():
+        office = db.session.query(User).filter_by(role="department").first()
+        office.role = "staff"  # assign needs the reform office; any staff account will do
+        suggestion, _ = suggestions.submit(None, domain="经济", title="建议", body="减少审批", contact="13812345678")
+        suggestions.assign(office, suggestion, db.session.query(Department).filter_by(name="部门甲").one().id)
+        office.role = "department"
+        db.session.commit()
+        suggestion_id = suggestion.id
+    page = own.get(f"/staff/suggestions/{suggestion_id}").get_data(as_text=True)
+    assert "138****5678" in page and "13812345678" not in page
+    url = f"/staff/moderation/original/suggestion/{suggestion_id}"
+    assert other.post(url, data={"csrf_token": csrf_from(other.get("/account/login").get_data(as_text=True))}).status_code == 404
+    shown = own.post(url, data={"csrf_token": csrf_from(page)})
+    assert shown.status_code == 200 and "13812345678" in shown.get_data(as_text=True)
