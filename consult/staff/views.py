@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.accounts.forms import EmptyForm
 from consult.core import audit, outbox
 from consult.core.documents import DocumentError, extract_text
 from consult.core.errors import ServiceError, form_errors_text
+from consult.core.forms import EmptyForm
 from consult.core.permissions import roles_required, staff_required
 from consult.extensions import db
 from consult.plans import operations as plan_service
