@@ -148,4 +148,4 @@ def test_installed_package_defaults_to_instance_in_the_current_directory(install
     found = run([str(venv / "bin" / "python"), "-c", "from consult import create_app; print(create_app().instance_path)"], cwd=work, env=env)
     assert Path(found.stdout.strip().splitlines()[-1]) == work / "instance"
     assert (work / "instance").is_dir()  # created there, not inside site-packages
-    assert not (venv / "lib" / "instance").exists()
+    assert not list(venv.glob("lib/python*/site-packages/instance"))
