@@ -44,8 +44,6 @@ LONG_FUNCTIONS: dict[tuple[str, str], str] = {
     ("worker/analysis/clauses.py", "split_clauses"): "pending: analysis split",
     ("worker/analysis/clauses.py", "map_to_clauses"): "pending: analysis split",
     ("worker/analysis/campaigns.py", "group_documents"): "pending: analysis split",
-    # The digest engine branch edits this module right now: split it when merging.
-    ("consult/responses/operations.py", "import_answers"): "pending: 63 lines, split",
 }
 
 # Imports inside a function in consult/, as (path, function, imported module): the reason.
