@@ -11,8 +11,8 @@ from consult.accounts import operations as accounts
 from consult.accounts.forms import DeleteAccountForm, LoginForm, RegisterForm, VerifyForm
 from consult.core import sessions
 from consult.core.abuse import public_write_limits
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError
-from consult.core.forms import EmptyForm
 from consult.core.permissions import safe_target
 from consult.extensions import db
 

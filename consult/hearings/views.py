@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError
-from consult.core.forms import EmptyForm
 from consult.core.permissions import staff_required
 from consult.extensions import db, limiter
 from consult.hearings import operations as service

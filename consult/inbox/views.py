@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from consult.core import notifications
-from consult.core.forms import EmptyForm
+from consult.core.buttons import EmptyForm
 from consult.core.models import Notification
 from consult.core.permissions import safe_target
 from consult.extensions import db

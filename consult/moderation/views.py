@@ -11,8 +11,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from consult.core import notifications
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError, form_errors_text
-from consult.core.forms import EmptyForm
 from consult.core.permissions import roles_required, safe_target, staff_required
 from consult.extensions import db, limiter
 from consult.moderation import operations as service

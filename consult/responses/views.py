@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from consult.core import audit, notifications
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError
-from consult.core.forms import EmptyForm
 from consult.core.permissions import safe_target, staff_required
 from consult.core.spreadsheets import write_xlsx
 from consult.digests import operations as digests

@@ -8,9 +8,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from consult.core import audit, outbox
+from consult.core.buttons import EmptyForm
 from consult.core.documents import DocumentError, extract_text
 from consult.core.errors import ServiceError, form_errors_text
-from consult.core.forms import EmptyForm
 from consult.core.permissions import roles_required, staff_required
 from consult.extensions import db
 from consult.plans import operations as plan_service

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from consult.core import audit, notifications, outbox
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError, form_errors_text
-from consult.core.forms import EmptyForm
 from consult.core.models import Department
 from consult.core.permissions import roles_required, staff_required
 from consult.extensions import db

@@ -1,4 +1,4 @@
-"""Forms every feature shares: EmptyForm, the CSRF-only form behind POST buttons."""
+"""POST buttons: EmptyForm, the CSRF-only form behind every button that changes state."""
 
 from __future__ import annotations
 
