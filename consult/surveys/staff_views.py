@@ -85,14 +85,23 @@ def new() -> str | Response | tuple[str, int]:
 @staff_required
 def edit(survey_id: int) -> str | Response | tuple[str, int]:
     survey = managed_survey(survey_id)
-    form = SurveyForm(obj=survey)
-    if not form.is_submitted():
-        form.spec.data = json.dumps(survey.draft_spec, ensure_ascii=False, indent=2)
-        form.department.data = survey.department.name if survey.department else ""
-        form.opens_on.data = survey.opens_at.astimezone(building.local_zone()).date() if survey.opens_at else None
-        form.closes_on.data = survey.closes_at.astimezone(building.local_zone()).date() if survey.closes_at else None
+    # Plain values, never obj=survey: a field the page does not send (department accounts see no
+    # department field) would otherwise keep the Department object and fail validation (a 500).
+    form = SurveyForm(data=_stored(survey))
     saved = _("已保存。已发布的题目不变，发布新版本后才生效。") if survey.published else _("已保存。")
     return _save(form, survey, lambda: building.update(current_user, survey, **_fields(form)), saved)
+
+
+def _stored(survey: Survey) -> dict:
+    """The saved survey as form values (the defaults of fields a submission leaves out)."""
+    zone = building.local_zone()
+    return {
+        "title": survey.title, "description": survey.description, "department": survey.department.name if survey.department else "",
+        "service": survey.service, "plan_id": survey.plan_id, "anonymous": survey.anonymous, "mode": survey.mode,
+        "followup_survey_id": survey.followup_survey_id, "spec": json.dumps(survey.draft_spec, ensure_ascii=False, indent=2),
+        "opens_on": survey.opens_at.astimezone(zone).date() if survey.opens_at else None,
+        "closes_on": survey.closes_at.astimezone(zone).date() if survey.closes_at else None,
+    }
 
 
 def _save(form: SurveyForm, survey: Survey | None, apply: Callable[[], Survey], saved: str) -> str | Response | tuple[str, int]:
