@@ -48,6 +48,7 @@ class Results:
     responses: int
     invitations: int
     questions: list[QuestionResult]
+    withheld: int = 0  # > 0: a breakdown smaller than this minimum group, distributions not shown
 
     @property
     def response_rate(self) -> float | None:
@@ -187,3 +188,24 @@ def crosstab(survey: Survey, qa: SurveyQuestion, qb: SurveyQuestion, months: tup
 
 def option_labels(q: SurveyQuestion) -> list[str]:
     return options_of(q.spec)
+
+
+def withhold_small(result: Results, survey: Survey, months: tuple[str | None, str | None], minimum: int) -> Results:
+    """Anonymous surveys: a period with fewer than `minimum` responses is a breakdown small enough
+    to point at its respondents (who was invited that month is known), so its answers are not shown."""
+    if not survey.anonymous or not (months[0] or months[1]) or not 0 < result.responses < minimum:
+        return result
+    return Results(responses=result.responses, invitations=result.invitations, questions=[], withheld=minimum)
+
+
+def suppress_small(table: dict[str, Any], minimum: int) -> dict[str, Any]:
+    """A cross-tab with every cell under `minimum` (but not empty) replaced by None, and the row
+    total of such a row hidden too (otherwise total minus the shown cells gives the hidden one).
+    `minimum` 0 hides nothing; the row totals are added either way."""
+    rows, totals = [], []
+    for label, cells in table["rows"]:
+        shown = [n if n == 0 or n >= minimum else None for n in cells]
+        rows.append((label, shown))
+        totals.append(None if None in shown else sum(cells))
+    suppressed = any(None in cells for _, cells in rows)
+    return {**table, "rows": rows, "totals": totals, "suppressed": minimum if suppressed else 0}
