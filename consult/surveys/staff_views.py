@@ -226,10 +226,10 @@ def results(survey_id: int) -> str:
     xa, xb = request.args.get("x", ""), request.args.get("y", "")
     if xa and xb:
         qa, qb = by_key.get(xa), by_key.get(xb)
-        if qa is None or qb is None or qa.kind not in results_service.CROSSABLE or qb.kind not in results_service.CROSSABLE or qa.id == qb.id:
+        if qa is None or qb is None or not results_service.crossable(qa) or not results_service.crossable(qb) or qa.id == qb.id:
             abort(400, description=_("交叉分析需要选择两道不同的选择题或评分题。"))
         cross = (qa, qb, results_service.suppress_small(results_service.crosstab(survey, qa, qb, months), minimum))
-    crossable = [q for q in version.questions if q.kind in results_service.CROSSABLE]
+    crossable = [q for q in version.questions if results_service.crossable(q)]
 
     return render_template("surveys/results.html", survey=survey, version=version, result=result, months=months, cross=cross, crossable=crossable, xa=xa, xb=xb,
                            digest=surveys_digest.latest(survey.id), action=EmptyForm(),
