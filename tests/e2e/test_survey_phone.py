@@ -32,8 +32,12 @@ def test_answer_on_a_phone_with_skip_logic(live_server, chromium_browser) -> Non
         expect(page.get_by_role("heading", name="不动产登记服务满意度调查")).to_be_visible()
         why = page.locator("#question-why")
         expect(why).to_be_hidden()  # skip logic: only asked when the matter was not done
+        overall_number = page.locator("#question-overall .qnum")
+        expect(overall_number).to_have_text("2.")  # numbered without the hidden question's gap
         page.get_by_label("没有办成").check()
         expect(why).to_be_visible()
+        expect(page.locator("#question-why .qnum")).to_have_text("2.")
+        expect(overall_number).to_have_text("3.")
         why.get_by_label("系统故障").check()
         page.locator("#question-overall").get_by_label("不满意", exact=True).check()
         page.locator("#question-overall textarea").fill("系统故障，跑了两趟")
