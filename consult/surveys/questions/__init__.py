@@ -25,8 +25,9 @@ def register(kind: QuestionType) -> QuestionType:
     return kind
 
 
-# The builder shows its buttons in this order.
-for _kind in (Section(), Single(), Multiple(), Rating(), Satisfaction(), Nps(), Matrix(), ShortText(), LongText()):
+# Every kind, in the order the builder shows its buttons.
+KINDS: tuple[QuestionType, ...] = (Section(), Single(), Multiple(), Rating(), Satisfaction(), Nps(), Matrix(), ShortText(), LongText())
+for _kind in KINDS:
     register(_kind)
 
 
@@ -47,4 +48,4 @@ def names(*, where: str = "") -> tuple[str, ...]:
     return tuple(k.name for k in REGISTRY.values() if not where or getattr(k, where))
 
 
-__all__ = ["REGISTRY", "QuestionType", "Row", "get", "kinds", "names", "register"]
+__all__ = ["KINDS", "REGISTRY", "QuestionType", "Row", "get", "kinds", "names", "register"]
