@@ -169,6 +169,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Audit-log entries older than this are deleted by `consult prune-audit` and the daily
         # beat task. Ten years by default: reform files are archived for at least that long.
         "AUDIT_RETENTION_DAYS": int(env("CONSULT_AUDIT_RETENTION_DAYS", "3650")),
+        # Anonymous surveys: cross-tab cells and period breakdowns with fewer answers are not shown.
+        "SURVEY_MIN_GROUP": int(env("CONSULT_SURVEY_MIN_GROUP", "5")),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": env("CONSULT_TIMEZONE", "Asia/Shanghai"),
         **_rate_limit_settings(redis_url),
