@@ -13,8 +13,6 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-
 from consult.core.text import strip_xml_illegal
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -109,6 +107,8 @@ def _check_archive(data: bytes) -> None:
 
 
 def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
     _check_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -142,6 +142,8 @@ def safe_cell(value: Any) -> Any:
 
 
 def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(strip_xml_illegal(title)[:31])
