@@ -85,13 +85,17 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return best
 
 
-def _signatures(keys: list[str], num_perm: int, seed: int, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+def _signatures(
+    keys: list[str], num_perm: int, seed: int, chunk: int = 20_000
+) -> tuple[np.ndarray, np.ndarray]:
     """MinHash signatures (len(keys) × num_perm, uint32) and a has-shingles mask.
 
     Documents are hashed in chunks: the per-shingle arrays of a million comments would take
     several GB at once, a chunk's take a few tens of MB. Signatures do not depend on chunking.
     """
-    parts = [_signatures_of(keys[i : i + chunk], num_perm, seed) for i in range(0, len(keys), chunk)]
+    parts = [
+        _signatures_of(keys[i : i + chunk], num_perm, seed) for i in range(0, len(keys), chunk)
+    ]
     if not parts:
         return np.zeros((0, num_perm), dtype=np.uint32), np.zeros(0, dtype=bool)
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

@@ -41,6 +41,9 @@ class TwoLevelClustering:
     doc_vectors: np.ndarray
     tfidf: sp.csr_matrix
     vocabulary: list[str] = field(default_factory=list)
+    # Themes that are not a topic: documents without usable words, and documents no
+    # theme fits (the explicit 其他/未归类 group).
+    unassigned_themes: set[int] = field(default_factory=set)
 
     @property
     def n_themes(self) -> int:
@@ -132,6 +135,7 @@ def cluster_two_level(
         doc_vectors=vectors,
         tfidf=tfidf.matrix,
         vocabulary=tfidf.vocabulary,
+        unassigned_themes={int(theme_of[empty[0]])} if len(empty) else set(),
     )
 
 
