@@ -251,6 +251,8 @@ class _Facts:
             if docs[i].id in self.links and self.links[docs[i].id][1] >= CLAUSE_CONFIDENCE_MIN
         )
         quotes = quotes_of([docs[i].text for i in rep_docs], desc.term_scores)
+        seen: set[str] = set()
+        quotes = [(k, q) for k, q in quotes if not (q in seen or seen.add(q))]  # distinct
         return {
             "label": mask_personal(desc.label),
             "keywords": desc.keywords,
