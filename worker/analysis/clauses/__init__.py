@@ -23,18 +23,22 @@ Modules: ``numbers`` (numerals), ``structure`` (``split_clauses``, ``flatten``),
 (``map_to_clauses``).
 """
 
-from .mapping import map_to_clauses
+from .mapping import clause_paths, map_to_clauses, resolve_chain
 from .numbers import cn_to_int
-from .references import ClauseRef, find_references, parse_label
+from .references import ClauseRef, compatible, find_reference_chains, find_references, parse_label
 from .structure import Clause, flatten, split_clauses
 
 __all__ = [
     "Clause",
     "ClauseRef",
     "cn_to_int",
+    "compatible",
+    "find_reference_chains",
     "find_references",
     "flatten",
+    "clause_paths",
     "map_to_clauses",
+    "resolve_chain",
     "parse_label",
     "split_clauses",
 ]

@@ -113,3 +113,82 @@ def _token_references(tokens: Sequence[str]) -> list[ClauseRef]:
                 break
         i += 1
     return refs
+
+
+# --------------------------------------------------------------------------- hierarchical
+
+# A designation as commenters write it. "第3条" in a plan numbered "3." means item 3, so
+# kinds here are the *reference* kinds; ``compatible`` says which clause kinds each fits.
+_N = rf"({CN_NUM}|{AR_NUM})"
+_ATOM = re.compile(
+    rf"第\s*{_N}\s*(部分|大项|大項|编|編|章|节|節|条|條|款|项|項|点|點)"
+    rf"|第?\s*[（(]\s*{_N}\s*[）)][项項款]?"
+    r"|(?:(?<![\u4e00-\u9fff])|(?<=[于於对對在按见見]))([一二三四五六七八九十]{1,3})(?=[、．.]?[（(]|、\s*第)"
+    r"|(?<=[）)])\s*([0-9０-９]{1,2})(?![0-9０-９年月日%])"
+    r"|(?<=[）)、])\s*([一二三四五六七八九十]{1,2})是"
+)
+_ATOM_KIND = {
+    "部分": "cn_item", "大项": "cn_item", "大項": "cn_item",
+    "编": "part", "編": "part", "章": "chapter", "节": "section", "節": "section",
+    "条": "article", "條": "article",
+    "款": "item", "项": "item", "項": "item", "点": "item", "點": "item",
+}  # fmt: skip
+_CHAIN_GAP = re.compile(r"^[\s、，,．.的中之]{0,2}$")
+_FITS = {
+    "cn_item": {"cn_item", "part", "chapter"},
+    "part": {"part", "cn_item"},
+    "chapter": {"chapter"},
+    "section": {"section"},
+    "article": {"article", "arabic", "paren_arabic"},
+    "item": {"paren_cn", "arabic", "paren_arabic", "circled", "enum_shi", "enum_di"},
+    "paren_cn": {"paren_cn", "enum_shi", "enum_di"},
+    "enum_shi": {"enum_shi", "enum_di"},
+    "paren_arabic": {"paren_arabic", "arabic"},
+    "arabic": {"arabic", "paren_arabic"},
+}
+
+
+def compatible(ref: ClauseRef, clause: ClauseRef) -> bool:
+    """True when a cited designation can name a clause numbered ``clause``."""
+    return ref.ordinal == clause.ordinal and clause.kind in _FITS.get(ref.kind, {ref.kind})
+
+
+def _atoms(text: str) -> list[tuple[int, int, ClauseRef]]:
+    out = []
+    for m in _ATOM.finditer(text):
+        if m.group(1):
+            kind, num = _ATOM_KIND[m.group(2)], m.group(1)
+        elif m.group(3):
+            digits = m.group(3).translate(_FULLWIDTH_DIGITS).isdigit()
+            kind, num = ("paren_arabic" if digits else "paren_cn"), m.group(3)
+        elif m.group(4):
+            kind, num = "cn_item", m.group(4)
+        elif m.group(5):
+            kind, num = "arabic", m.group(5)
+        else:
+            kind, num = "enum_shi", m.group(6)
+        ordinal = cn_to_int(num)
+        if ordinal:
+            out.append((m.start(), m.end(), ClauseRef(kind, ordinal)))
+    return out
+
+
+def find_reference_chains(text: str) -> list[list[ClauseRef]]:
+    """Hierarchical references, outermost first: "第二部分（三）第3条" gives
+    [cn_item 2, paren_cn 3, article 3]; "第三章第十二条" [chapter 3, article 12];
+    "二（一）2" [cn_item 2, paren_cn 1, arabic 2]. Only chains of two or more."""
+    chains: list[list[ClauseRef]] = []
+    current: list[ClauseRef] = []
+    last_end = -10
+    for start, end, ref in _atoms(text or ""):
+        if current and _CHAIN_GAP.match(text[last_end:start]):
+            current.append(ref)
+        else:
+            if len(current) >= 2:
+                chains.append(current)
+            # A bare numeral or a trailing Arabic number only counts inside a chain.
+            current = [ref]
+        last_end = end
+    if len(current) >= 2:
+        chains.append(current)
+    return [c for c in chains if c[0].kind not in ("arabic", "enum_shi")]
