@@ -115,22 +115,25 @@ def strip_boilerplate(
 def clean_documents(token_lists: Sequence[Sequence[str]]) -> list[list[str]]:
     """``clean_tokens`` on every document, then corpus boilerplate removed."""
     drop = theme_stopwords()
-    cache_: dict[str, bool] = {}
+    # Decide once per distinct token: 0 keep, 1 drop, 2 clause reference.
+    kind: dict[str, int] = {}
     cleaned = []
     for toks in token_lists:
-        cleaned.append(
-            clean_tokens(toks, drop) if any(_needs(t, drop, cache_) for t in toks) else list(toks)
-        )
+        flags = []
+        for t in toks:
+            k = kind.get(t)
+            if k is None:
+                k = kind[t] = (
+                    2 if is_clause_reference(t) else 1 if (t in drop or _MASKED.search(t)) else 0
+                )
+            flags.append(k)
+        if not any(flags):
+            cleaned.append(list(toks))
+        elif 2 not in flags:
+            cleaned.append([t for t, k in zip(toks, flags, strict=True) if not k])
+        else:
+            cleaned.append(clean_tokens(toks, drop))
     grams = boilerplate_grams(cleaned)
     if grams:
         cleaned = [strip_boilerplate(t, grams) for t in cleaned]
     return cleaned
-
-
-def _needs(token: str, drop: frozenset[str], cache_: dict[str, bool]) -> bool:
-    hit = cache_.get(token)
-    if hit is None:
-        hit = cache_[token] = bool(
-            token in drop or _MASKED.search(token) or is_clause_reference(token)
-        )
-    return hit

@@ -90,6 +90,8 @@ def find_references(text: str) -> list[ClauseRef]:
 
 def _token_references(tokens: Sequence[str]) -> list[ClauseRef]:
     """References recoverable from jieba tokens: "第三条", or "第三"/"第"+"3" followed by "条"."""
+    if not any("第" in t or "（" in t or "(" in t or t in _LEGAL_KIND for t in tokens):
+        return []  # the common case, decided without a regex per token
     refs: list[ClauseRef] = []
     n = len(tokens)
     i = 0
@@ -123,10 +125,16 @@ _N = rf"({CN_NUM}|{AR_NUM})"
 _ATOM = re.compile(
     rf"第\s*{_N}\s*(部分|大项|大項|编|編|章|节|節|条|條|款|项|項|点|點)"
     rf"|第?\s*[（(]\s*{_N}\s*[）)][项項款]?"
-    r"|(?:(?<![\u4e00-\u9fff])|(?<=[于於对對在按见見]))([一二三四五六七八九十]{1,3})(?=[、．.]?[（(]|、\s*第)"
-    r"|(?<=[）)])\s*([0-9０-９]{1,2})(?![0-9０-９年月日%])"
+    r"|(?<=[）)、])\s*([0-9０-９]{1,2})(?![0-9０-９年月日%])"
     r"|(?<=[）)、])\s*([一二三四五六七八九十]{1,2})是"
 )
+# "二（一）", "三、（二）", "三、第一项": a bare numeral opens a chain only right before a
+# bracketed or 第 designation, and not inside a word ("统一（" is not item 一).
+_BARE_BEFORE = re.compile(
+    r"(?:^|(?<![\u4e00-\u9fff])|(?<=[于於对對在按见見]))([一二三四五六七八九十]{1,3})[、．.]?\s*$"
+)
+_ANCHORS = ("第", "（", "(")
+
 _ATOM_KIND = {
     "部分": "cn_item", "大项": "cn_item", "大項": "cn_item",
     "编": "part", "編": "part", "章": "chapter", "节": "section", "節": "section",
@@ -154,7 +162,9 @@ def compatible(ref: ClauseRef, clause: ClauseRef) -> bool:
 
 
 def _atoms(text: str) -> list[tuple[int, int, ClauseRef]]:
-    out = []
+    out: list[tuple[int, int, ClauseRef]] = []
+    if not any(a in text for a in _ANCHORS):
+        return out
     for m in _ATOM.finditer(text):
         if m.group(1):
             kind, num = _ATOM_KIND[m.group(2)], m.group(1)
@@ -162,14 +172,19 @@ def _atoms(text: str) -> list[tuple[int, int, ClauseRef]]:
             digits = m.group(3).translate(_FULLWIDTH_DIGITS).isdigit()
             kind, num = ("paren_arabic" if digits else "paren_cn"), m.group(3)
         elif m.group(4):
-            kind, num = "cn_item", m.group(4)
-        elif m.group(5):
-            kind, num = "arabic", m.group(5)
+            kind, num = "arabic", m.group(4)
         else:
-            kind, num = "enum_shi", m.group(6)
+            kind, num = "enum_shi", m.group(5)
         ordinal = cn_to_int(num)
-        if ordinal:
-            out.append((m.start(), m.end(), ClauseRef(kind, ordinal)))
+        if not ordinal:
+            continue
+        if m.group(1) or m.group(3):
+            bare = _BARE_BEFORE.search(text, max(0, m.start() - 6), m.start())
+            if bare and (not out or out[-1][1] <= bare.start()):
+                out.append(
+                    (bare.start(1), bare.end(), ClauseRef("cn_item", cn_to_int(bare.group(1)) or 0))
+                )
+        out.append((m.start(), m.end(), ClauseRef(kind, ordinal)))
     return out
 
 
