@@ -315,18 +315,22 @@ def split_clauses(body: str) -> list[Clause]:
 
     finish(roots)
     if preamble:
-        pre = Clause(number="", title="", text="\n".join(preamble), level=0, kind="preamble")
-        items = _split_enumerations(pre)
-        if items and not roots:
-            # An essay-like body ("第一，……第二，……") has its points as its structure.
-            for item in items:
-                item.level = 0
-            roots = [pre, *items] if pre.text else items
-        else:
-            pre.children = items
-            roots.insert(0, pre)
+        roots = _with_preamble(roots, preamble)
     _assign_keys(roots, "")
     return roots
+
+
+def _with_preamble(roots: list[Clause], preamble: list[str]) -> list[Clause]:
+    """Text before the first heading as a preamble clause (or the essay's points)."""
+    pre = Clause(number="", title="", text="\n".join(preamble), level=0, kind="preamble")
+    items = _split_enumerations(pre)
+    if items and not roots:
+        # An essay-like body ("第一，……第二，……") has its points as its structure.
+        for item in items:
+            item.level = 0
+        return [pre, *items] if pre.text else items
+    pre.children = items
+    return [pre, *roots]
 
 
 def _assign_keys(clauses: list[Clause], prefix: str) -> None:
