@@ -76,6 +76,7 @@ ISSUES = _Level(max_micro=60, runs=10, k_low=2, k_high=12, min_clusters=1, max_c
 LSA_DIMS = 100
 LINKAGE = "average"
 ENSEMBLE_ITER = 100  # Lloyd iterations of one ensemble run
+ENSEMBLE_INIT = "k-means++"
 REFINE_ROUNDS = 30  # spherical k-means rounds after the consensus (stops when stable)
 WORD_VECTORS = True  # False: plain TF-IDF/LSA vectors (the fallback)
 MAX_DF = 0.35  # terms in over a third of the comments are generic, not theme words
@@ -263,7 +264,11 @@ def _coassociation(
             # Fewer distinct points than k (near-identical texts) is expected, not an error.
             warnings.simplefilter("ignore", ConvergenceWarning)
             km = KMeans(
-                k, n_init=1, max_iter=ENSEMBLE_ITER, random_state=int(rng.integers(2**31 - 1))
+                k,
+                init=ENSEMBLE_INIT,
+                n_init=1,
+                max_iter=ENSEMBLE_ITER,
+                random_state=int(rng.integers(2**31 - 1)),
             ).fit(
                 zs  # unweighted: a form letter must not pull a theme of its own
             )
