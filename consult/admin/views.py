@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from consult.admin import operations as service
 from consult.admin.forms import DepartmentForm, RoleForm
 from consult.core import audit
+from consult.core.converters import bounded_int
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.permissions import roles_required
 from consult.core.spreadsheets import write_csv, write_xlsx
@@ -26,9 +27,10 @@ def _int(value: str | None, name: str) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
+    number = bounded_int(value)
+    if number is None:
         abort(400, description=_("参数 %(n)s 应为数字。", n=name))
-    return int(value)
+    return number
 
 
 def _date(value: str | None) -> date | None:

@@ -1,4 +1,9 @@
-"""Reading and writing tables (CSV, XLSX) safely: size limits, encodings, formula neutralising."""
+"""Reading and writing tables (CSV, XLSX) safely: size, inflation and shape limits, encodings, formula neutralising.
+
+An .xlsx is a zip: its members' declared sizes and compression ratios are checked before anything
+is inflated, and rows are streamed (openpyxl read-only) and counted as they come, so a small file
+that inflates to a huge sheet is refused in milliseconds instead of holding a web worker.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,21 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from consult.core.text import strip_xml_illegal
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+# openpyxl streams about 4,000 small rows a second on one busy core: an upload is parsed inside the
+# web request, so a workbook is held to what parses in seconds (larger tables: CSV, parsed in C).
+MAX_XLSX_ROWS = 50_000
+MAX_SHEET_XML = 32 * 1024 * 1024
+MAX_COLUMNS = 200
+MAX_UNCOMPRESSED = 100 * 1024 * 1024
+# Real workbooks inflate 5-20x (sheet XML of text and numbers); a sheet of one cell repeated, the
+# shape of a bomb, inflates several hundred times. Members under 1 MB are never a threat.
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024
+MAX_FIELD_CHARS = 131_072
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -39,7 +56,7 @@ def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
     if len(data) > MAX_BYTES:
         raise TableError("文件超过 20 MB，请拆分后分批导入。")
     if name.endswith(".csv"):
-        rows = list(csv.reader(io.StringIO(_decode(data))))
+        rows = _csv_rows(_decode(data))
     elif name.endswith(".xlsx"):
         rows = _xlsx_rows(data)
     else:
@@ -52,32 +69,75 @@ def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
     if len(rows) - 1 > MAX_ROWS:
         raise TableError(f"行数超过 {MAX_ROWS} 行，请拆分后分批导入。")
     return [
-        {header[i]: ("" if v is None else str(v)) for i, v in enumerate(row) if i < len(header) and header[i]}
+        {header[i]: ("" if v is None else strip_xml_illegal(str(v))) for i, v in enumerate(row) if i < len(header) and header[i]}
         for row in rows[1:]
         if any(v not in (None, "") for v in row)
     ]
 
 
+def _csv_rows(text: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text))
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                raise TableError(f"行数超过 {MAX_ROWS} 行，请拆分后分批导入。")
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise TableError(f"第 {reader.line_num} 行有单元格超过 {MAX_FIELD_CHARS} 个字符，请检查文件（引号是否成对）。") from None
+        raise TableError(f"第 {reader.line_num} 行无法解析，请另存为标准 CSV 文件。") from None
+    return rows
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse a zip whose members would inflate too far, judged from the central directory alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise TableError("无法读取该 .xlsx 文件，文件可能已损坏。") from None
+    if sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
+        raise TableError(f"表格解压后超过 {MAX_UNCOMPRESSED // (1024 * 1024)} MB，已拒绝（疑似压缩炸弹），请拆分后分批导入。")
+    for m in members:
+        if m.file_size > MAX_SHEET_XML:
+            raise TableError(f"表格过大（解压后单个部分超过 {MAX_SHEET_XML // (1024 * 1024)} MB），请拆分或另存为 CSV 后导入。")
+        if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise TableError("表格压缩比异常（疑似压缩炸弹），已拒绝。请用 Excel 重新保存或另存为 CSV 后导入。")
+
+
 def _xlsx_rows(data: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook
 
+    _check_archive(data)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED:
-                raise TableError("表格解压后过大，已拒绝（疑似压缩炸弹）。")
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # The declared dimension is the file's claim, not its content: a bomb declares A1:XFD1048576
+        # so every row would be padded to 16,384 cells. Rows are taken as they are instead.
+        sheet.reset_dimensions()
+        rows: list[list[Any]] = []
+        for row in sheet.iter_rows(values_only=True):
+            if len(row) > MAX_COLUMNS:
+                raise TableError(f"第 {len(rows) + 1} 行超过 {MAX_COLUMNS} 列，请只保留需要导入的列。")
+            rows.append(list(row))
+            if len(rows) > MAX_XLSX_ROWS + 1:
+                raise TableError(f"行数超过 {MAX_XLSX_ROWS} 行，请拆分后分批导入，或另存为 CSV（最多 {MAX_ROWS} 行）。")
+        workbook.close()
     except TableError:
         raise
     except Exception:  # noqa: BLE001 - any parse failure is the file's fault
         raise TableError("无法读取该 .xlsx 文件，文件可能已损坏。") from None
-    sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return rows
 
 
 def safe_cell(value: Any) -> Any:
     """Neutralise spreadsheet formulas (=HYPERLINK(...) and friends) in exported text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        # One U+FFFE or control character in a citizen's text would make the whole workbook unwritable.
+        value = strip_xml_illegal(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
@@ -86,8 +146,8 @@ def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
 
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(list(header))
+        sheet = workbook.create_sheet(strip_xml_illegal(title)[:31])
+        sheet.append([safe_cell(h) for h in header])
         for row in rows:
             sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()

@@ -1,4 +1,4 @@
-"""Template filters and globals: local dates, days left, the CSP nonce."""
+"""Template filters and globals: local dates, masked personal data, the CSP nonce."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
+
+from worker.analysis.privacy import mask_text
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -15,8 +17,16 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(tz).strftime(fmt)
 
 
+def masked(value: object) -> str:
+    """Citizen text with phone, ID, bank-card, passport numbers and e-mail masked (escaped later)."""
+    if value is None:
+        return ""
+    return mask_text(str(value))
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(masked, "masked")
 
     @app.context_processor
     def _globals() -> dict[str, object]:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from consult.core import audit, outbox
 from consult.core.buttons import EmptyForm
+from consult.core.converters import query_page
 from consult.core.errors import ServiceError
 from consult.core.permissions import safe_target, staff_required
 from consult.digests import operations as digests
@@ -114,7 +115,7 @@ def issue(digest_id: int, theme: int, issue: int) -> str:
     if not (0 <= theme < len(result.themes) and 0 <= issue < len(result.themes[theme].issues)):
         abort(404, description=_("没有找到该问题。"))
     item = result.themes[theme].issues[issue]
-    page_no = max(1, request.args.get("page", 1, type=int))
+    page_no = query_page()
     ids = item.member_ids[(page_no - 1) * 50 : page_no * 50]
     comments = digests.comments_by_id(ids)
     return render_template(

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from consult.core import notifications
-from consult.core.converters import MAX_ID
+from consult.core.converters import MAX_ID, query_int, query_page
 from consult.core.errors import ServiceError, wants_json
 from consult.core.permissions import safe_target, staff_required
 from consult.extensions import db, limiter
@@ -29,6 +29,7 @@ from consult.forums import moderation as forum_moderation
 from consult.forums import operations as forum_service
 from consult.forums.forms import ActionForm, FlagForm, MergeForm, ReplyForm, ThreadForm
 from consult.forums.models import Board, Post, Thread
+from consult.plans.access import can_manage_plan
 from consult.plans.models import Plan
 
 bp = Blueprint("forums", __name__, template_folder="templates", url_prefix="/forums")
@@ -127,7 +128,7 @@ def index() -> str:
 @bp.get("/plans/<int:plan_id>")
 def plan(plan_id: int) -> Response:
     plan = db.session.get(Plan, plan_id)
-    if plan is None or (not plan.published and not (current_user.is_authenticated and current_user.is_staff)):
+    if plan is None or (not plan.published and not (current_user.is_authenticated and can_manage_plan(current_user, plan))):
         abort(404, description=_("没有找到该方案。"))
     board = forum_service.plan_board(plan)
     db.session.commit()
@@ -140,7 +141,7 @@ def board(board_id: int) -> str:
     sort = request.args.get("sort", "new")
     sort = sort if sort in forum_service.SORTS else "new"
     moderator = forum_service.can_moderate(current_user, board)
-    page = forum_service.threads(board, sort=sort, page=request.args.get("page", 1, type=int), size=THREADS_PER_PAGE, include_hidden=moderator)
+    page = forum_service.threads(board, sort=sort, page=query_page(), size=THREADS_PER_PAGE, include_hidden=moderator)
     return render_template(
         "forums/board.html", board=board, threads=page, sort=sort, form=_fresh(ThreadForm()),
         closed_reason=forum_service.closed_reason(board), moderator=moderator, action_form=ActionForm(),
@@ -153,7 +154,7 @@ def thread(thread_id: int) -> str | Response:
     if thread.merged_into_id is not None:
         return redirect(url_for("forums.thread", thread_id=thread.merged_into_id))
     board = thread.board
-    page, children = forum_service.replies(thread, page=request.args.get("page", 1, type=int), size=REPLIES_PER_PAGE)
+    page, children = forum_service.replies(thread, page=query_page(), size=REPLIES_PER_PAGE)
     opener = forum_service.opener(thread)
     shown = ([opener] if opener else []) + page.items + [c for kids in children.values() for c in kids]
     return render_template(
@@ -167,7 +168,7 @@ def thread(thread_id: int) -> str | Response:
 @bp.get("/search")
 def search() -> str:
     q = (request.args.get("q") or "").strip()[:100]
-    board_id = request.args.get("board", type=int)
+    board_id = query_int("board")
     terms, posts = forum_service.search(q, board_id=board_id)
     return render_template("forums/search.html", q=q, terms=terms, posts=posts, board_id=board_id)
 

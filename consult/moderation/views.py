@@ -10,12 +10,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.core import notifications
+from consult.core import audit, notifications
 from consult.core.buttons import EmptyForm
+from consult.core.converters import bounded_int
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.permissions import roles_required, safe_target, staff_required
 from consult.extensions import db, limiter
 from consult.moderation import operations as service
+from consult.moderation import originals
 from consult.moderation.forms import DecisionForm, FlagForm, WordsForm
 from consult.plans.models import Comment, CommentStatus, Plan, Source
 
@@ -27,9 +29,10 @@ def _int_arg(name: str) -> int | None:
     value = (request.args.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
+    number = bounded_int(value)
+    if number is None:
         abort(400, description=_("参数 %(n)s 应为数字。", n=name))
-    return int(value)
+    return number
 
 
 def _date_arg(name: str) -> date | None:
@@ -164,3 +167,19 @@ def flag(comment_id: int) -> Response:
     flash(_("感谢举报，工作人员会尽快复核。") if created else _("您已举报过这条意见。"), "success")
     target = url_for("plans.clause", plan_id=comment.plan_id, clause_id=comment.clause_id) if comment.clause_id else url_for("plans.detail", plan_id=comment.plan_id)
     return redirect(f"{target}#comment-{comment.id}", 303)
+
+
+@bp.post("/original/<any(comment, post, suggestion, application):kind>/<int:object_id>")
+@staff_required
+def show_original(kind: str, object_id: int) -> tuple[str, int, dict[str, str]]:
+    """显示原文: the unmasked text, once, for staff who may manage the object; every look is audited."""
+    if not EmptyForm().validate_on_submit():
+        abort(400, description=_("请从页面上的“显示原文”按钮查看。"))
+    try:
+        found = originals.original_of(current_user, kind, object_id)
+    except ServiceError as error:
+        abort(error.status, description=error.message)
+    audit.record(current_user, "personal.reveal", kind, object_id, department_id=found.department_id)
+    db.session.commit()
+    # Shown once: never cached by the browser or a proxy, never put into a URL or a log line.
+    return render_template("moderation/original.html", found=found, back=safe_target(request.form.get("next"), url_for("moderation.queue"))), 200, {"Cache-Control": "no-store"}

@@ -20,11 +20,13 @@ from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from consult.core.abuse import public_write_limits
+from consult.core.converters import query_int, query_page
 from consult.core.errors import ServiceError, wants_json
 from consult.core.permissions import safe_target
 from consult.extensions import db
 from consult.plans import comments as comment_service
 from consult.plans import operations as plan_service
+from consult.plans.access import can_manage_plan
 from consult.plans.forms import CommentForm, VoteForm
 from consult.plans.models import Clause, Comment, CommentStatus, Plan, PlanVersion
 from consult.responses import feedback as feedback_service
@@ -38,14 +40,14 @@ SORTS = {"new": Comment.created_at.desc(), "support": Comment.support_count.desc
 
 def _plan_or_404(plan_id: int) -> Plan:
     plan = db.session.get(Plan, plan_id)
-    staff = current_user.is_authenticated and current_user.is_staff
-    if plan is None or (not plan.published and not staff):
+    # A draft is seen only by those who may manage it: other departments get the same 404 as anyone.
+    if plan is None or (not plan.published and not (current_user.is_authenticated and can_manage_plan(current_user, plan))):
         abort(404, description=_("没有找到该方案。"))
     return plan
 
 
 def _version(plan: Plan) -> PlanVersion:
-    number = request.args.get("version", type=int)
+    number = query_int("version", high=2**31 - 1)
     if number is None:
         version = plan.current_version
     else:
@@ -76,7 +78,7 @@ def _comment_form(plan: Plan, version: PlanVersion, clause: Clause | None = None
 
 
 def _page(query, sort: str):  # type: ignore[no-untyped-def]
-    page = max(1, request.args.get("page", 1, type=int))
+    page = query_page()
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = list(db.session.scalars(query.order_by(SORTS.get(sort, SORTS["new"]), Comment.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
     return items, page, max(1, -(-total // PAGE_SIZE)), total

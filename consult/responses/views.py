@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from consult.core import audit, notifications
 from consult.core.buttons import EmptyForm
+from consult.core.converters import query_int, query_page
 from consult.core.errors import ServiceError
 from consult.core.permissions import safe_target, staff_required
 from consult.core.spreadsheets import write_xlsx
@@ -54,7 +55,7 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
     elif shown == "answered":
         query = query.where(answered)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = max(1, request.args.get("page", 1, type=int))
+    page = query_page()
     items = list(db.session.scalars(query.order_by(Comment.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
     counts = dict(db.session.execute(select(Response.status, func.count()).where(Response.plan_id == plan.id).group_by(Response.status)).all())
     all_count = db.session.scalar(select(func.count()).select_from(Comment).where(Comment.plan_id == plan.id, Comment.status.in_(answers.ANSWERABLE))) or 0
@@ -85,7 +86,7 @@ def answer(plan_id: int):  # type: ignore[no-untyped-def]
     plan = managed_plan(plan_id)
     form = _answer_form()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
         return _workbench(plan, form, 400)
     try:
         status, text, reason = form.status.data or "", form.text.data or "", form.reason.data or ""
@@ -117,7 +118,7 @@ def import_answers(plan_id: int):  # type: ignore[no-untyped-def]
     plan = managed_plan(plan_id)
     form = ImportAnswersForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors) or _("请选择文件。"), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors) or _("请选择文件。"), "error")
         return _workbench(plan, status=400, import_form=form)
     upload = form.upload.data
     try:
@@ -155,7 +156,7 @@ def create_template():  # type: ignore[no-untyped-def]
     form = TemplateForm()
     back = safe_target(request.form.get("next"), url_for("staff.index"))
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors) or _("请检查表单。"), "error")
         return redirect(back), 303
     try:
         answers.create_template(current_user, title=form.title.data, status=form.status.data, text=form.text.data or "", reason=form.reason.data or "")
@@ -189,7 +190,7 @@ def publish(plan_id: int):  # type: ignore[no-untyped-def]
     plan = managed_plan(plan_id)
     form = PublishForm()
     if not form.validate_on_submit():
-        abort(400, description=" ".join(e for errors in form.errors.values() for e in errors) or _("请检查表单。"))
+        abort(400, description=" ".join(str(e) for errors in form.errors.values() for e in errors) or _("请检查表单。"))
     try:
         report = feedback.publish(current_user, plan, form.summary.data or "")
         db.session.commit()
@@ -210,7 +211,7 @@ def public(plan_id: int) -> str:
     # Before publishing, the staff who manage the plan see a preview; everyone else a 404.
     if report is None and not (current_user.is_authenticated and can_manage_plan(current_user, plan)):
         abort(404, description=_("该方案的采纳情况反馈尚未公布。"))
-    focus = request.args.get("c", type=int)
-    data = feedback.view(plan, page=request.args.get("page", 1, type=int), focus=focus)
+    focus = query_int("c")
+    data = feedback.view(plan, page=query_page(), focus=focus)
     viewer = current_user if current_user.is_authenticated else None
     return render_template("responses/feedback.html", plan=plan, data=data, mine=feedback.mine(plan, viewer), preview=report is None)

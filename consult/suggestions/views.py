@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from consult.core import audit, notifications, outbox
+from consult.core.converters import query_page
 from consult.core.errors import ServiceError
 from consult.core.models import Department
 from consult.core.permissions import roles_required, staff_required
@@ -38,7 +39,7 @@ def _labels() -> dict[str, object]:
 def index() -> str:
     domain = request.args.get("domain", "")
     domain = domain if domain in DOMAINS else ""
-    page = max(1, request.args.get("page", 1, type=int))
+    page = query_page()
     return render_template("suggestions/index.html", items=service.published(domain, page), domain=domain, domains=DOMAINS, page=page)
 
 

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from consult.core import audit, notifications, outbox
 from consult.core.buttons import EmptyForm
+from consult.core.converters import query_int
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.models import Department
 from consult.core.permissions import roles_required, staff_required
@@ -202,7 +203,7 @@ def _period() -> tuple[str | None, str | None]:
 
 
 def _version(survey: Survey):  # type: ignore[no-untyped-def]
-    number = request.args.get("version", type=int)
+    number = query_int("version")
 
     if number is None:
         version = survey.current_version
@@ -277,8 +278,8 @@ def export(survey_id: int) -> Response:
 @staff_required
 def scorecard() -> str:
     """Satisfaction index per department and service per month; department staff see their own only."""
-    department_id = request.args.get("department", type=int)
-    plan_id = request.args.get("plan", type=int)
+    department_id = query_int("department")
+    plan_id = query_int("plan")
     if current_user.role == "department":
         if department_id is not None and department_id != current_user.department_id:
             abort(403, description=_("您只能查看本部门的满意度。"))

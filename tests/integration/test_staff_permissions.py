@@ -33,6 +33,7 @@ OBJECTS: dict[str, Callable[[dict], object]] = {
     "theme": lambda o: 0,
     "issue": lambda o: 0,
     "kind": lambda o: "xlsx",
+    "object_id": lambda o: o["comment"],  # 显示原文 of department A's comment
     "template_id": lambda o: o["template"],
     "survey_id": lambda o: o["survey"],
     "ticket_id": lambda o: o["ticket"],
@@ -133,6 +134,8 @@ def _url(rule, objects: dict) -> str:  # type: ignore[no-untyped-def]
         values[name] = OBJECTS[name](objects)
     if rule.endpoint == "moderation.delete_word":
         values["word_id"] = objects["sensitive"]
+    if rule.endpoint == "moderation.show_original":
+        values["kind"] = "comment"
     from werkzeug.routing import MapAdapter
 
     adapter: MapAdapter = rule.map.bind("localhost")

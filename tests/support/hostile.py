@@ -71,6 +71,18 @@ ENDPOINTS: list[Endpoint] = [
 ]
 
 
+# Numbers no list or id can hold: past 64 bits (OverflowError in the database driver), past 32 bits
+# (PostgreSQL integer), negative, zero, full-width digits, a Python int literal, too long to parse.
+HOSTILE_NUMBERS = ["18446744073709551616", "9" * 40, "2147483648", "-1", "0", "１２", "1_0", "1e309", "9" * 5000]
+# Query parameters that take a number somewhere on a public or staff list.
+NUMBER_PARAMS = ("page", "version", "c", "board", "department", "plan", "target_id", "quote")
+# Text no XLSX or DOCX can carry that the control-character guard lets through (U+FFFE, U+FFFF, a
+# plane-1 noncharacter): citizens can type it, so intake strips it.
+XML_ILLEGAL = "\ufffe\uffff\U0001fffe"
+# One CSV field over csv.field_size_limit() (131,072 characters).
+OVERSIZED_CSV = ("内容,日期\n\"" + "长" * 140_000 + "\",2024-01-01\n").encode("utf-8")
+
+
 def csrf_token(html: str) -> str:
     match = _CSRF.search(html)
     assert match, "page has no CSRF token"

@@ -3,7 +3,7 @@
 ``normalise`` builds the *analysis copy* of a comment (never shown to users);
 ``strip_invisible`` only removes characters nobody can see, for cleaning stored text;
 ``to_simplified`` converts traditional to simplified Chinese; ``mask_personal`` hides
-phone numbers, ID numbers and e-mail addresses before text goes into digests or exports.
+phone, ID, bank-card and passport numbers and e-mail addresses before text goes into digests or exports.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import re
 import threading
 import unicodedata
 from typing import Any
+
+from .privacy import mask_text
 
 # Format characters (category Cf: zero-width space/joiners, BOM, soft hyphen, bidi
 # controls, word joiner ...) are invisible yet break tokenisation and duplicate detection.
@@ -112,72 +114,13 @@ def normalise(text: str) -> str:
 
 # --- personal data -------------------------------------------------------------------
 
-_SEP = r"[ \-\u2010-\u2015]?"
-
-_EMAIL_RE = re.compile(
-    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
-)
-
-# 18-digit resident ID: 6-digit region, birth date 18xx-20xx, 3-digit sequence, check
-# digit or X. The 15-digit form has a 2-digit year. The date check keeps long amounts
-# and serial numbers unmasked.
-_ID18_RE = re.compile(
-    r"(?<![0-9A-Za-z])([1-9]\d{5})(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
-)
-_ID15_RE = re.compile(
-    r"(?<![0-9A-Za-z])([1-9]\d{5})\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z])"
-)
-_MOBILE_RE = re.compile(
-    r"(?<![0-9])((?:(?:\+|00)?86"
-    + _SEP
-    + r")?)(1[3-9]\d)"
-    + _SEP
-    + r"(\d{4})"
-    + _SEP
-    + r"(\d{4})(?![0-9])"
-)
-# Landline: area code 0xx or 0xxx, written with a separator or in brackets, then 7-8
-# digits; unseparated 0-prefixed runs are accepted only at 11-12 digits.
-_LANDLINE_RE = re.compile(
-    r"(?<![0-9])(\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ \-])\s?(\d{3,4})[ \-]?(\d{4})(?:(?:转|-|ext\.?)\d{1,5})?(?![0-9])"
-    r"|(?<![0-9.])(0[1-9]\d{1,2})(\d{3,4})(\d{4})(?![0-9.])"
-)
-
-
-def _mask_email(m: re.Match[str]) -> str:
-    return f"{m.group(1)}***@{m.group(2)}"
-
-
-def _mask_id(m: re.Match[str]) -> str:
-    whole = m.group(0)
-    return whole[:3] + "*" * (len(whole) - 7) + whole[-4:]
-
-
-def _mask_mobile(m: re.Match[str]) -> str:
-    return f"{m.group(1)}{m.group(2)}****{m.group(4)}"
-
-
-def _mask_landline(m: re.Match[str]) -> str:
-    if m.group(1) is not None:
-        area, _, last = m.group(1), m.group(2), m.group(3)
-        return f"{area}****{last}"
-    area, _, last = m.group(4), m.group(5), m.group(6)
-    # An 11-digit run starting with 0 is more often a landline than anything else, but
-    # keep the area code readable so the office still knows the city.
-    return f"{area}-****{last}"
-
 
 def mask_personal(text: str) -> str:
-    """Mask mobile numbers, resident ID numbers, e-mail addresses and landlines.
+    """Mask phone, resident ID, bank-card and passport numbers and e-mail addresses.
 
     ``13812341234`` → ``138****1234``; ``zhang.san@example.com`` → ``z***@example.com``;
     ``110101199003071234`` → ``110***********1234``; ``010-12345678`` → ``010-****5678``.
+    Matching is done after NFKC (full-width digits count); see ``worker.analysis.privacy``.
     Years, amounts, article numbers and other ordinary numbers are left alone.
     """
-    if not any(c.isdigit() for c in text) and "@" not in text:
-        return text
-    text = _EMAIL_RE.sub(_mask_email, text)
-    text = _ID18_RE.sub(_mask_id, text)
-    text = _ID15_RE.sub(_mask_id, text)
-    text = _MOBILE_RE.sub(_mask_mobile, text)
-    return _LANDLINE_RE.sub(_mask_landline, text)
+    return mask_text(text)
