@@ -107,6 +107,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OUTBOX_REDELIVER_AFTER_SECONDS": int(os.environ.get("CONSULT_OUTBOX_REDELIVER_SECONDS", "60")),
         # A running digest whose heartbeat is older than this was orphaned by a killed worker.
         "DIGEST_STALE_SECONDS": int(os.environ.get("CONSULT_DIGEST_STALE_SECONDS", "300")),
+        # Automatic clause mapping counts (workbench, public report, per-clause tables) from this
+        # confidence; below it an opinion stays under 整个方案 (docs/feedback.md).
+        "CLAUSE_MAP_MIN_CONFIDENCE": float(os.environ.get("CONSULT_CLAUSE_MAP_MIN_CONFIDENCE", "0.5")),
         "CELERY": {
             "broker_url": broker_url,
             "task_ignore_result": True,

@@ -184,7 +184,7 @@ def correct_clause(comment_id: int) -> Response:
     comment.clause_override_id = clause.id if clause else None
     audit.record(current_user, "comment.correct_clause", "comment", comment.id, department_id=plan.department_id, clause_id=comment.clause_override_id)
     db.session.commit()
-    flash(_("已更正条款归属，下次生成摘要时生效。"), "success")
+    flash(_("已更正条款归属：答复和采纳情况反馈立即按新条款归类，摘要在下次生成时更新。"), "success")
     return redirect(safe_target(request.referrer, url_for("digests.page", plan_id=plan.id)))
 
 
