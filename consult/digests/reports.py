@@ -10,7 +10,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context, render_template

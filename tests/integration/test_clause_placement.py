@@ -7,8 +7,11 @@ import re
 from sqlalchemy import select
 
 from tests.conftest import csrf_from
+from tests.integration import test_digests
 from tests.integration.test_digest_reports import _staff
-from tests.integration.test_digests import _build, seeded  # noqa: F401  (fixture)
+from tests.integration.test_digests import _build
+
+seeded = test_digests.seeded  # the same seeded plan (a pytest fixture)
 
 
 def _map(app, plan_id, digest_id):  # type: ignore[no-untyped-def]

@@ -13,7 +13,10 @@ from docx.shared import Mm
 from sqlalchemy import select
 
 from tests.conftest import login
-from tests.integration.test_digests import _build, seeded  # noqa: F401  (fixture)
+from tests.integration import test_digests
+from tests.integration.test_digests import _build
+
+seeded = test_digests.seeded  # the same seeded plan (a pytest fixture)
 
 LETTER = "尊敬的领导：" + "我家住在老城区，企业开办要跑很多窗口，刻章、开户、社保登记分在不同地方办理。" * 30 + "此致敬礼。"
 
