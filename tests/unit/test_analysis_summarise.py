@@ -55,3 +55,9 @@ def test_phrase_label_is_a_phrase_from_the_comments_without_filler_or_clause_num
 def test_phrase_label_falls_back_when_nothing_usable() -> None:
     assert phrase_label(["好。", "同意"], ["补贴"], fallback="其他") == "其他"
     assert summary_sentence([]) == ""
+
+
+def test_phrase_label_skips_the_lead_in_before_a_colon() -> None:
+    letter = "我是一名老年人的子女，强烈要求在意见中明确：政务服务大厅必须保留现场取号和人工窗口。"
+    label = phrase_label([letter] * 5 + ["老年人办事要保留人工窗口。"], ["窗口", "意见", "明确"], fallback="意见明确")
+    assert "意见中明确" not in label and "窗口" in label

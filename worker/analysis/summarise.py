@@ -156,6 +156,8 @@ def phrase_label(texts: Sequence[str], keywords: Sequence[str] = (), fallback: s
     fragments = []
     for t in texts:
         for s in sentences(t):
+            # What precedes a colon introduces the point ("强烈要求在意见中明确：…"); it is not the point.
+            s = re.split(r"[：:]", s, maxsplit=1)[-1]
             for part in _CLAUSE_BREAK.split(s):
                 frag = _fragment(part)
                 if LABEL_MIN <= len(frag) <= LABEL_MAX:
