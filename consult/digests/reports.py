@@ -111,7 +111,15 @@ def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
 
 
 def _a4(document: Any) -> None:
-    from docx.shared import Cm, Mm
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Mm, Pt
+
+    # Body in 仿宋, headings in 黑体, as offices print them (Word falls back if a font is missing).
+    for name, font in (("Normal", "仿宋"), ("Title", "黑体"), ("Heading 1", "黑体"), ("Heading 2", "楷体"), ("Heading 3", "仿宋")):
+        style = document.styles[name]
+        style.font.name = font
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    document.styles["Normal"].font.size = Pt(14)
 
     for section in document.sections:
         section.page_width, section.page_height = Mm(210), Mm(297)

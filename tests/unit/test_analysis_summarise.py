@@ -61,3 +61,4 @@ def test_phrase_label_skips_the_lead_in_before_a_colon() -> None:
     letter = "我是一名老年人的子女，强烈要求在意见中明确：政务服务大厅必须保留现场取号和人工窗口。"
     label = phrase_label([letter] * 5 + ["老年人办事要保留人工窗口。"], ["窗口", "意见", "明确"], fallback="意见明确")
     assert "意见中明确" not in label and "窗口" in label
+    assert summary_sentence([letter] * 3).startswith("政务服务大厅必须保留")

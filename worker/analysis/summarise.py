@@ -119,7 +119,13 @@ def summary_sentence(texts: Sequence[str], limit: int = SUMMARY_MAX) -> str:
         return ""
     space = _Space(pool)
     best = max(range(len(pool)), key=lambda i: (_dot(space.vectors[i], space.centroid) * _length_weight(pool[i]), -i))
-    return clip(pool[best], limit)
+    return clip(_after_lead_in(pool[best]), limit)
+
+
+def _after_lead_in(sentence: str) -> str:
+    # "强烈要求在意见中明确：政务服务大厅必须保留人工窗口" says its point after the colon.
+    head, sep, tail = sentence.partition("：")
+    return tail.strip() if sep and len(tail.strip()) >= 8 and len(head) <= 30 else sentence
 
 
 def _similar(a: str, b: str) -> bool:
@@ -157,7 +163,7 @@ def phrase_label(texts: Sequence[str], keywords: Sequence[str] = (), fallback: s
     for t in texts:
         for s in sentences(t):
             # What precedes a colon introduces the point ("强烈要求在意见中明确：…"); it is not the point.
-            s = re.split(r"[：:]", s, maxsplit=1)[-1]
+            s = re.split(r"[：:]", s, maxsplit=1)[-1]  # noqa: PLW2901
             for part in _CLAUSE_BREAK.split(s):
                 frag = _fragment(part)
                 if LABEL_MIN <= len(frag) <= LABEL_MAX:
