@@ -62,3 +62,8 @@ def test_phrase_label_skips_the_lead_in_before_a_colon() -> None:
     label = phrase_label([letter] * 5 + ["老年人办事要保留人工窗口。"], ["窗口", "意见", "明确"], fallback="意见明确")
     assert "意见中明确" not in label and "窗口" in label
     assert summary_sentence([letter] * 3).startswith("政务服务大厅必须保留")
+
+
+def test_quotes_drop_a_leading_clause_reference() -> None:
+    got = quotes([(1, "第二部分（三）第3条：信用修复机制很关键，企业犯过一次小错不应该被一直卡着招投标。")])
+    assert got[0].text.startswith("信用修复机制很关键")

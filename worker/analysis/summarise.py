@@ -34,6 +34,8 @@ _FILLER = re.compile(
     r"^(?:但是|但|可是|不过|而且|同时|另外|此外|关于|对于|针对|就|对|建议|希望|要求|认为|觉得|恳请|呼吁|请|应当|应该|应|要|能否|是否|可否|我们|我|本人|强烈|尽快|进一步|"
     r"并|和|且|也|还|将|把|在|的|了|是)+"
 )
+# "第二部分（三）第3条：" before a quote says where, and the clause column says it already.
+_LEADING_REF = re.compile(r"^(?:关于)?(?:第[一二三四五六七八九十百零〇\d]+[编章节条款部分项]+|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．]?)+[：:，,]\s*")
 _SALUTATION = re.compile(r"^(尊敬的|您好|你好|此致|敬礼|谢谢|感谢|以上|特此)")
 _TRAILING = re.compile(r"[的了和与及或并而、，,。！？!?；;：:\s]+$")
 
@@ -142,7 +144,7 @@ def quotes(comments: Sequence[tuple[int, str]], k: int = 5, limit: int = QUOTE_M
         if not pool:
             continue
         best = max(pool, key=lambda s: space.centrality(s) * _length_weight(s))
-        quote = clip(best, limit)
+        quote = clip(_LEADING_REF.sub("", best) or best, limit)
         if any(_similar(quote, q.text) for q in out):
             continue
         out.append(Quote(comment_id, quote))
