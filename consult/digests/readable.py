@@ -1,7 +1,8 @@
 """What a reader sees of a stored digest: per-issue label, summary, quotes, clauses, lineage; the overview.
 
-A stored ``DigestResult`` holds sizes, keywords and whole representative comments; this module
-post-processes it at render time with ``worker.analysis.summarise`` (short extractive texts) and
+A stored ``DigestResult`` holds sizes, keywords and whole representative comments (and, when the
+build stored them, a summary and quotes per issue: those are used as they are); this module
+post-processes it at render time with ``worker.analysis.phrasing`` (short extractive texts) and
 ``worker.analysis.lineage`` (marks against the previous version), so digests built before this
 existed read the same way. Clause links below ``CLAUSE_MAP_MIN_CONFIDENCE`` are guesses: they
 are not counted under a clause anywhere here.
@@ -18,8 +19,8 @@ from typing import Any
 from flask import current_app
 
 from worker.analysis.lineage import Lineage, match_issues
+from worker.analysis.phrasing import Quote, phrase_label, quotes, summary_sentence
 from worker.analysis.pipeline import DigestResult, Issue
-from worker.analysis.summarise import Quote, phrase_label, quotes, summary_sentence
 
 RELIABILITY_FILE = Path(__file__).resolve().parent / "reliability.json"
 SAMPLE = 80  # member texts read per issue (representatives first): enough for a central sentence
@@ -77,18 +78,30 @@ def _texts(issue: Issue, texts: dict[int, str]) -> list[tuple[int, str]]:
     return [(i, texts[i]) for i in ids if i in texts]
 
 
+def _stored(issue: Issue) -> tuple[str, list[Quote]]:
+    """Summary and quotes the build already stored (digests built with them), else nothing."""
+    stored = [Quote(int(getattr(q, "id", 0)), str(getattr(q, "text", ""))) for q in getattr(issue, "quotes", None) or []]
+    return str(getattr(issue, "summary", "") or ""), [q for q in stored if q.text]
+
+
+def _is_other(label: str) -> bool:
+    return label.startswith("其他")
+
+
 def _issue_view(result: DigestResult, number: int, t: int, i: int, texts: dict[int, str], links: dict[int, int], campaign_of: dict[int, int]) -> IssueView:
     issue = result.themes[t].issues[i]
     sample = _texts(issue, texts)
     bodies = [x for _id, x in sample]
     clauses = Counter(links[m] for m in issue.member_ids if m in links)
-    picked = quotes(sample, k=5)
+    summary, picked = _stored(issue)
+    summary = summary or summary_sentence(bodies)
+    picked = picked or quotes(sample, k=5)
     position = {m: k for k, m in enumerate(issue.member_ids)}
     return IssueView(
         quote_pages={q.comment_id: position.get(q.comment_id, 0) // ISSUE_PAGE + 1 for q in picked},
         ref=cluster_ref(number, t, i), theme=t, index=i,
-        label=phrase_label(bodies, issue.keywords, fallback=issue.label) if issue.label != "其他" else issue.label,
-        summary=summary_sentence(bodies), quotes=picked, size=issue.size, share=issue.share,
+        label=issue.label if _is_other(issue.label) else phrase_label(bodies, issue.keywords, fallback=issue.label),
+        summary=summary, quotes=picked, size=issue.size, share=issue.share,
         stance_counts=issue.stance_counts, clauses=clauses.most_common(), keywords=issue.keywords,
         campaigns=sorted({campaign_of[m] for m in issue.member_ids if m in campaign_of}),
     )
@@ -102,7 +115,7 @@ def describe(result: DigestResult, number: int, texts: dict[int, str], threshold
     for t, theme in enumerate(result.themes):
         issues = [_issue_view(result, number, t, i, texts, links, campaign_of) for i in range(len(theme.issues))]
         sample = [texts[m] for m in theme.representative_ids if m in texts] + [texts[m] for m in theme.member_ids[:SAMPLE] if m in texts]
-        label = theme.label if theme.label == "其他" else phrase_label(sample, theme.keywords, fallback=theme.label)
+        label = theme.label if _is_other(theme.label) else phrase_label(sample, theme.keywords, fallback=theme.label)
         views.append(ThemeView(t, label, theme.size, theme.share, theme.stance_counts, theme.keywords, issues))
     return views
 

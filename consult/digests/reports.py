@@ -17,8 +17,8 @@ from flask import current_app, has_app_context, render_template
 from consult.core.spreadsheets import TableError, read_table, write_xlsx
 from consult.digests import readable
 from worker.analysis.normalise import mask_personal
+from worker.analysis.phrasing import clip
 from worker.analysis.pipeline import DigestDoc, DigestResult, build_digest
-from worker.analysis.summarise import clip
 
 STANCE_LABELS = {"support": "支持", "oppose": "反对", "suggestion": "建议", "question": "疑问", "neutral": "其他"}
 SOURCE_LABELS = {"web": "网站留言", "letter": "来信", "email": "电子邮件", "hotline": "热线", "forum": "论坛", "hearing": "听证会", "survey": "问卷"}

@@ -1,6 +1,6 @@
 """Readable issue descriptions: phrase labels, summary sentences and quotes on Chinese comments."""
 
-from worker.analysis.summarise import clip, phrase_label, quotes, sentences, summary_sentence
+from worker.analysis.phrasing import clip, phrase_label, quotes, sentences, summary_sentence
 
 ELEVATOR = [
     "尊敬的领导：您好！老旧小区加装电梯补贴标准太低，一台电梯要六十多万，补贴只有二十万。谢谢！",
