@@ -182,6 +182,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OUTBOX_REDELIVER_AFTER_SECONDS": int(env("CONSULT_OUTBOX_REDELIVER_SECONDS", "60")),
         # A running digest whose heartbeat is older than this was orphaned by a killed worker.
         "DIGEST_STALE_SECONDS": int(env("CONSULT_DIGEST_STALE_SECONDS", "300")),
+        # Automatic clause mapping counts (workbench, public report, per-clause tables) from this
+        # confidence; below it an opinion stays under 整个方案 (docs/feedback.md).
+        "CLAUSE_MAP_MIN_CONFIDENCE": float(env("CONSULT_CLAUSE_MAP_MIN_CONFIDENCE", "0.5")),
         "CELERY": _celery_settings(redis_url, instance / "broker"),
     }
     config.update(overrides)

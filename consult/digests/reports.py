@@ -10,11 +10,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import render_template
+from flask import current_app, has_app_context, render_template
 
 from consult.core.spreadsheets import TableError, read_table, write_xlsx
+from consult.digests import readable
 from worker.analysis.normalise import mask_personal
+from worker.analysis.phrasing import clip
 from worker.analysis.pipeline import DigestDoc, DigestResult, build_digest
 
 STANCE_LABELS = {"support": "支持", "oppose": "反对", "suggestion": "建议", "question": "疑问", "neutral": "其他"}
@@ -75,32 +78,109 @@ def campaign_of(result: DigestResult) -> dict[int, int]:
     return {m: n for n, c in enumerate(result.campaigns, start=1) for m in c.member_ids}
 
 
-def docx_report(title: str, result: DigestResult, opinions: dict[int, Opinion], clause_labels: dict[int, str] | None = None) -> bytes:
+def local_zone() -> ZoneInfo:
+    """The office's time zone (Asia/Shanghai unless configured): reports never print UTC."""
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai") if has_app_context() else "Asia/Shanghai"
+    return ZoneInfo(name)
+
+
+def local(value: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return value.astimezone(local_zone()).strftime(fmt)
+
+
+def readable_parts(result: DigestResult, opinions: dict[int, Opinion], number: int, clause_order: list[int] | None = None) -> tuple[list[readable.ThemeView], readable.Overview]:
+    threshold = readable.min_confidence() if has_app_context() else readable.DEFAULT_MIN_CONFIDENCE
+    themes = readable.describe(result, number, {i: o.text for i, o in opinions.items()}, threshold)
+    order = clause_order if clause_order is not None else sorted({c for c, _conf in result.clause_links.values()})
+    return themes, readable.overview(result, opinions, order, threshold, daily_counts(opinions))
+
+
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = str(text)
+
+
+def _a4(document: Any) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Mm, Pt
+
+    # Body in 仿宋, headings in 黑体, as offices print them (Word falls back if a font is missing).
+    for name, font in (("Normal", "仿宋"), ("Title", "黑体"), ("Heading 1", "黑体"), ("Heading 2", "楷体"), ("Heading 3", "仿宋")):
+        style = document.styles[name]
+        style.font.name = font
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    document.styles["Normal"].font.size = Pt(14)
+
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        # GB/T 9704 margins: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.header_distance = section.footer_distance = Cm(1.5)
+
+
+def _issue_paragraphs(document: Any, t: int, tv: readable.ThemeView, clause_labels: dict[int, str]) -> None:
+    document.add_heading(f"（{CN_NUMBERS[t] if t < 10 else t + 1}）{tv.label}（{tv.size} 条，占 {tv.share:.0%}）", level=2)
+    document.add_paragraph(f"立场：{stance_text(tv.stance_counts)}。")
+    for k, iv in enumerate(tv.issues, start=1):
+        document.add_heading(f"{k}. {iv.label}（{iv.size} 条，问题编号 {iv.ref}）", level=3)
+        facts = [f"立场：{stance_text(iv.stance_counts)}"]
+        if iv.clauses:
+            facts.append("涉及条款：" + "、".join(f"{clause_labels.get(c, c)}（{n}）" for c, n in iv.clauses[:4]))
+        if iv.campaigns:
+            facts.append("雷同意见：" + "、".join(f"附件第{n}组" for n in iv.campaigns))
+        if iv.summary:
+            document.add_paragraph(f"主要意见：{iv.summary}")
+        document.add_paragraph("；".join(facts) + "。")
+        for q in iv.quotes:
+            document.add_paragraph(f"“{q.text}”（意见 #{q.comment_id}）", style="List Bullet")
+
+
+def docx_report(title: str, result: DigestResult, opinions: dict[int, Opinion], clause_labels: dict[int, str] | None = None, *, number: int = 1, clause_order: list[int] | None = None) -> bytes:
+    """A4, 标题 then 一、二、 sections, a per-clause table and 附件 with the campaign list; local times."""
     from docx import Document
 
     clause_labels = clause_labels or {}
+    themes, ov = readable_parts(result, opinions, number, clause_order)
     document = Document()
+    _a4(document)
     document.add_heading(title, level=0)
-    total = sum(t.size for t in result.themes)
+    document.add_paragraph(f"生成时间：{local(datetime.now(UTC))}（北京时间）")
+    document.add_heading("一、总体情况", level=1)
+    span = f"，时间为 {ov.per_day[0][0]} 至 {ov.per_day[-1][0]}" if ov.per_day else ""
+    channels = "、".join(f"{SOURCE_LABELS.get(s, s)} {n} 条" for s, n in ov.per_channel)
     document.add_paragraph(
-        f"共分析意见 {total} 条，归纳为 {len(result.themes)} 个主题、{sum(len(t.issues) for t in result.themes)} 个具体问题；"
-        f"识别出批量（雷同）意见 {len(result.campaigns)} 组。生成时间：{datetime.now(UTC).astimezone().strftime('%Y-%m-%d %H:%M')}。"
+        f"共收到意见 {ov.total} 条{span}；其中{channels or '无'}。归纳为 {len(themes)} 个主题、"
+        f"{sum(len(t.issues) for t in themes)} 个具体问题；识别出批量（雷同）意见 {len(result.campaigns)} 组（见附件）。"
     )
-    for t_index, theme in enumerate(result.themes, start=1):
-        document.add_heading(f"主题{t_index}：{theme.label}（{theme.size} 条，{theme.share:.0%}）", level=1)
-        document.add_paragraph(f"关键词：{'、'.join(theme.keywords)}；立场：{stance_text(theme.stance_counts)}")
-        for i_index, issue in enumerate(theme.issues, start=1):
-            document.add_heading(f"{t_index}.{i_index} {issue.label}（{issue.size} 条）", level=2)
-            clauses = "、".join(clause_labels.get(int(c), str(c)) for c in list(issue.clause_counts)[:5])
-            document.add_paragraph(f"关键词：{'、'.join(issue.keywords)}；立场：{stance_text(issue.stance_counts)}" + (f"；涉及条款：{clauses}" if clauses else ""))
-            for text in issue.representative_texts:
-                document.add_paragraph(mask_personal(text), style="List Bullet")
-    if result.campaigns:
-        document.add_heading("批量（雷同）意见", level=1)
-        for n, campaign in enumerate(result.campaigns, start=1):
-            document.add_paragraph(
-                f"第{n}组：{campaign.size} 份，{campaign.first_at:%Y-%m-%d} 至 {campaign.last_at:%Y-%m-%d}。代表文本：{mask_personal(campaign.representative_text)[:300]}"
-            )
+    _table(document, ["序号", "主题", "意见数", "占比", "立场"], [[str(k), tv.label, str(tv.size), f"{tv.share:.0%}", stance_text(tv.stance_counts)] for k, tv in enumerate(themes, start=1)])
+    document.add_heading("二、主要意见", level=1)
+    for t, tv in enumerate(themes):
+        _issue_paragraphs(document, t, tv, clause_labels)
+    document.add_heading("三、分条款意见", level=1)
+    document.add_paragraph(f"自动匹配的条款在置信度不低于 {ov.threshold:.2f} 时计入该条款，其余计入“整个方案”。")
+    _table(document, ["条款", "意见数"], [[clause_labels.get(c, str(c)), str(n)] for c, n in ov.per_clause] + [["整个方案（未能确定条款）", str(ov.whole_plan)]])
+    document.add_heading("四、每日意见数", level=1)
+    _table(document, ["日期", "意见数"], [[day, str(n)] for day, n in ov.per_day])
+    document.add_heading("附件：批量（雷同）意见", level=1)
+    if not result.campaigns:
+        document.add_paragraph("未发现批量（雷同）意见。")
+    rows = [
+        [str(n), str(c.size), local(c.first_at), local(c.last_at), clip(mask_personal(c.representative_text), 120)]
+        for n, c in enumerate(result.campaigns, start=1)
+    ]
+    if rows:
+        _table(document, ["组别", "份数", "首次", "最近", "代表文本（节选）"], rows)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -124,7 +204,7 @@ def xlsx_report(result: DigestResult, opinions: dict[int, Opinion], clause_label
         rows.append([
             doc_id,
             SOURCE_LABELS.get(opinion.source, opinion.source),
-            opinion.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            local(opinion.created_at),
             opinion.clause or (clause_labels.get(link[0], "") if link else ""),
             round(link[1], 2) if link and not opinion.clause else "",
             theme.label,
@@ -144,10 +224,14 @@ def xlsx_report(result: DigestResult, opinions: dict[int, Opinion], clause_label
     ])
 
 
-def html_report(title: str, result: DigestResult, opinions: dict[int, Opinion], clause_labels: dict[int, str] | None = None) -> str:
-    return render_template("digests/report.html", title=title, result=result, opinions=opinions, clause_labels=clause_labels or {}, stance_text=stance_text, generated=datetime.now(UTC))
+def html_report(title: str, result: DigestResult, opinions: dict[int, Opinion], clause_labels: dict[int, str] | None = None, *, number: int = 1, clause_order: list[int] | None = None) -> str:
+    themes, ov = readable_parts(result, opinions, number, clause_order)
+    return render_template(
+        "digests/report.html", title=title, result=result, themes_view=themes, overview=ov, clause_labels=clause_labels or {},
+        stance_text=stance_text, source_labels=SOURCE_LABELS, generated=datetime.now(UTC),
+    )
 
 
 def daily_counts(opinions: dict[int, Opinion]) -> list[tuple[str, int]]:
-    counts = Counter(o.created_at.astimezone().strftime("%Y-%m-%d") for o in opinions.values())
+    counts = Counter(local(o.created_at, "%Y-%m-%d") for o in opinions.values())
     return sorted(counts.items())

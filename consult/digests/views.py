@@ -23,13 +23,14 @@ from consult.core.converters import query_page
 from consult.core.errors import ServiceError
 from consult.core.permissions import safe_target, staff_required
 from consult.digests import operations as digests
-from consult.digests import reports
+from consult.digests import readable, reports
 from consult.digests.forms import ImportForm
 from consult.digests.models import Digest
 from consult.extensions import db
 from consult.plans import imports
 from consult.plans.access import managed_plan
 from consult.plans.models import Clause, Comment, Plan
+from consult.responses.models import Response as Answer
 from worker.analysis.normalise import mask_personal
 from worker.analysis.results import DigestResult
 
@@ -52,6 +53,33 @@ def _opinions(result: DigestResult, plan: Plan) -> dict[int, reports.Opinion]:
     }
 
 
+def _previous(digest: Digest) -> Digest | None:
+    """The version before ``digest`` of the same plan and sources (what lineage marks compare with)."""
+    return db.session.scalar(
+        select(Digest)
+        .where(Digest.plan_id == digest.plan_id, Digest.sources_key == digest.sources_key, Digest.status == "done", Digest.number < digest.number)
+        .order_by(Digest.number.desc())
+        .limit(1)
+    )
+
+
+def readable_view(digest: Digest, result: DigestResult, plan: Plan, opinions: dict[int, reports.Opinion]) -> dict:
+    """Themes with readable issues (lineage, answered counts) and the overview, for the page and the exports."""
+    threshold = readable.min_confidence()
+    themes = readable.describe(result, digest.number, {i: o.text for i, o in opinions.items()}, threshold)
+    previous = _previous(digest)
+    if previous is not None and previous.result:
+        readable.add_lineage(themes, result, DigestResult.from_dict(previous.result), previous.number)
+    answered = set(db.session.scalars(select(Answer.comment_id).where(Answer.plan_id == plan.id)))
+    readable.add_answers(themes, result, answered)
+    order = [c.id for v in plan.versions for c in v.clauses]
+    return {
+        "themes_view": themes,
+        "overview": readable.overview(result, opinions, order, threshold, reports.daily_counts(opinions)),
+        "previous": previous,
+    }
+
+
 @bp.get("/plans/<int:plan_id>/digest")
 @staff_required
 def page(plan_id: int) -> str:
@@ -63,8 +91,11 @@ def page(plan_id: int) -> str:
     digest = digests.latest(plan.id, key)
     result = DigestResult.from_dict(digest.result) if digest and digest.result else None
     opinions = _opinions(result, plan) if result else {}
+    extra = readable_view(digest, result, plan, opinions) if digest and result else {}
     return render_template(
         "digests/page.html",
+        **extra,
+        reliability=readable.reliability(),
         plan=plan,
         digest=digest,
         result=result,
@@ -116,7 +147,7 @@ def issue(digest_id: int, theme: int, issue: int) -> str:
         abort(404, description=_("没有找到该问题。"))
     item = result.themes[theme].issues[issue]
     page_no = query_page()
-    ids = item.member_ids[(page_no - 1) * 50 : page_no * 50]
+    ids = item.member_ids[(page_no - 1) * readable.ISSUE_PAGE : page_no * readable.ISSUE_PAGE]
     comments = digests.comments_by_id(ids)
     return render_template(
         "digests/issue.html",
@@ -126,7 +157,7 @@ def issue(digest_id: int, theme: int, issue: int) -> str:
         issue=item,
         comments=[comments[i] for i in ids if i in comments],
         page=page_no,
-        pages=max(1, -(-len(item.member_ids) // 50)),
+        pages=max(1, -(-len(item.member_ids) // readable.ISSUE_PAGE)),
         links=result.clause_links,
         clause_labels=digests.clause_labels(plan),
         clauses=[c for c in plan.current_version.clauses],
@@ -154,7 +185,7 @@ def correct_clause(comment_id: int) -> Response:
     comment.clause_override_id = clause.id if clause else None
     audit.record(current_user, "comment.correct_clause", "comment", comment.id, department_id=plan.department_id, clause_id=comment.clause_override_id)
     db.session.commit()
-    flash(_("已更正条款归属，下次生成摘要时生效。"), "success")
+    flash(_("已更正条款归属：答复和采纳情况反馈立即按新条款归类，摘要在下次生成时更新。"), "success")
     return redirect(safe_target(request.referrer, url_for("digests.page", plan_id=plan.id)))
 
 
@@ -165,15 +196,16 @@ def _export(digest_id: int, kind: str) -> Response:
     result = DigestResult.from_dict(digest.result)
     opinions = _opinions(result, plan)
     labels = digests.clause_labels(plan)
-    title = f"{plan.title} 意见摘要报告（第 {digest.number} 版）"
+    order = [c.id for v in plan.versions for c in v.clauses]
+    title = f"关于《{plan.title}》征求意见情况的报告（第 {digest.number} 版）"
     audit.record(current_user, "digest.export", "digest", digest.id, department_id=plan.department_id, plan_id=plan.id, format=kind)
     db.session.commit()
     if kind == "docx":
-        body, mimetype = reports.docx_report(title, result, opinions, labels), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        body, mimetype = reports.docx_report(title, result, opinions, labels, number=digest.number, clause_order=order), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     elif kind == "xlsx":
         body, mimetype = reports.xlsx_report(result, opinions, labels, digest.number), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        return Response(reports.html_report(title, result, opinions, labels), mimetype="text/html")
+        return Response(reports.html_report(title, result, opinions, labels, number=digest.number, clause_order=order), mimetype="text/html")
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename=digest-{plan.id}-{digest.number}.{kind}"
     return response

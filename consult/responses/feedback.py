@@ -18,6 +18,7 @@ from consult.core.text import clean_text
 from consult.digests import operations as digests
 from consult.extensions import db
 from consult.plans.models import Clause, Comment, CommentStatus, Plan, PlanStatus, PlanVersion
+from consult.responses import placement
 from consult.responses.models import FeedbackReport, Response
 from consult.responses.operations import ANSWERABLE, cluster_ref, status_labels
 from worker.analysis.results import DigestResult
@@ -145,8 +146,9 @@ def view(plan: Plan, page: int = 1, focus: int | None = None) -> FeedbackView:
     clauses = {c.id: c for v in plan.versions for c in v.clauses}
     rows: dict[int | None, Row] = {}
     totals: Counter[str] = Counter()
+    links = placement.mapped_links(plan)
     for comment in comments:
-        clause_id = comment.clause_id or comment.clause_override_id
+        clause_id = placement.place(comment, links).clause_id
         if clause_id not in rows:
             clause: Clause | None = clauses.get(clause_id) if clause_id else None
             rows[clause_id] = Row(label=clause.label if clause else _("整个方案"), anchor=f"clause-{clause_id}" if clause_id else "clause-all")

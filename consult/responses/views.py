@@ -19,7 +19,7 @@ from consult.digests import reports
 from consult.extensions import db
 from consult.plans.access import can_manage_plan, managed_plan
 from consult.plans.models import Comment, Plan
-from consult.responses import feedback
+from consult.responses import feedback, placement
 from consult.responses import operations as answers
 from consult.responses.forms import AnswerForm, ImportAnswersForm, PublishForm, TemplateForm
 from consult.responses.models import Response
@@ -49,6 +49,12 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
             shown = "all"
         except ServiceError as error:
             cluster_error, cluster = error.message, ""
+    clause_filter = request.args.get("clause", "")
+    if clause_filter:
+        # Filed under a clause as the report files it (explicit, staff-corrected or confidently mapped).
+        everyone = db.session.scalars(query)
+        wanted = None if clause_filter == "whole" else (int(clause_filter) if clause_filter.isdigit() else -1)
+        query = query.where(Comment.id.in_([cid for cid, p in placement.placements(plan, everyone).items() if p.clause_id == wanted]))
     answered = select(Response.id).where(Response.comment_id == Comment.id).exists()
     if shown == "unanswered":
         query = query.where(~answered)
@@ -65,6 +71,7 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
     return render_template(
         "responses/workbench.html",
         plan=plan, comments=items, responses=answers.for_comments([c.id for c in items]),
+        placements=placement.placements(plan, items), clause_filter=clause_filter, clauses=list(plan.current_version.clauses),
         shown=shown, cluster=cluster, cluster_error=cluster_error, page=page, pages=max(1, -(-total // PAGE_SIZE)), total=total,
         counts=counts, all_count=all_count, labels=answers.status_labels(), clause_labels=digests.clause_labels(plan),
         form=form, template_form=TemplateForm(), import_form=import_form or ImportAnswersForm(), publish_form=PublishForm(),

@@ -121,7 +121,7 @@ def test_staff_digest_page_and_exports(seeded, make_user) -> None:  # type: igno
     docx = staff.get(f"/staff/digests/{digest_id}/export.docx")
     assert docx.status_code == 200 and "attachment" in docx.headers["Content-Disposition"]
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
-    assert "主题1" in text and "13812345678" not in text
+    assert "一、总体情况" in text and "13812345678" not in text
 
     xlsx = staff.get(f"/staff/digests/{digest_id}/export.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).worksheets[0]

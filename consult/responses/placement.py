@@ -1,0 +1,52 @@
+"""Which clause an opinion is filed under when it is answered and reported.
+
+In order: the clause the person commented on; the clause staff set (``clause_override_id``,
+corrected on the digest issue page or the workbench); the latest digest's automatic mapping
+when its confidence is at least ``CLAUSE_MAP_MIN_CONFIDENCE`` (docs/feedback.md). Anything
+else, guesses below the threshold included, stays under 整个方案.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from consult.digests import operations as digests
+from consult.digests import readable
+from consult.plans.models import Comment, Plan
+from worker.analysis.pipeline import DigestResult
+
+EXPLICIT, STAFF, MAPPED, WHOLE = "explicit", "staff", "mapped", "whole"
+
+
+@dataclass(frozen=True)
+class Placement:
+    clause_id: int | None
+    how: str  # EXPLICIT, STAFF, MAPPED or WHOLE
+    confidence: float = 1.0
+
+
+def mapped_links(plan: Plan) -> dict[int, tuple[int, float]]:
+    """Comment id → (clause id, confidence) of the latest digest's automatic mapping at or above the threshold."""
+    digest = digests.latest(plan.id)
+    if digest is None or not digest.result:
+        return {}
+    threshold = readable.min_confidence()
+    links = DigestResult.from_dict({"clause_links": digest.result.get("clause_links", {})}).clause_links
+    return {doc: (cid, conf) for doc, (cid, conf) in links.items() if conf >= threshold}
+
+
+def place(comment: Comment, links: dict[int, tuple[int, float]]) -> Placement:
+    if comment.clause_id:
+        return Placement(comment.clause_id, EXPLICIT)
+    if comment.clause_override_id:
+        return Placement(comment.clause_override_id, STAFF)
+    link = links.get(comment.id)
+    if link is not None:
+        return Placement(link[0], MAPPED, link[1])
+    return Placement(None, WHOLE, 0.0)
+
+
+def placements(plan: Plan, comments: Iterable[Comment]) -> dict[int, Placement]:
+    links = mapped_links(plan)
+    return {c.id: place(c, links) for c in comments}
