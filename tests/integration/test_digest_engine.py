@@ -130,3 +130,24 @@ def test_an_unknown_scope_is_refused_before_anything_is_written(app) -> None:  #
         with pytest.raises(LookupError):
             engine.enqueue("hearing", last=1, scope_key="1")
         assert db.session.scalars(select(Digest)).all() == []
+
+
+def test_an_old_survey_digest_message_builds_nothing_by_its_stale_id(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    """A `consult.build_survey_digest` message from before the move names a survey_text_digest id,
+    now possibly another digest's: it is settled, and that digest is left to its own build."""
+    from consult.core import outbox
+    from consult.core.models import OutboxEvent
+    from consult.digests import engine
+    from consult.digests.models import Digest, DigestStatus
+    from consult.extensions import db
+    from worker.tasks import build_survey_digest
+
+    digest_id = _plan_digest(app, make_user, make_plan)
+    with app.app_context():
+        outbox.add(engine.LEGACY_SURVEY_TASK, digest_id)  # a leftover row whose old digest is gone
+        db.session.commit()
+        assert build_survey_digest(digest_id) == "moved"
+        db.session.expire_all()
+        assert db.session.get(Digest, digest_id).status == DigestStatus.QUEUED
+        rows = {e.task: e.processed_at for e in db.session.scalars(select(OutboxEvent).where(OutboxEvent.ref_id == digest_id))}
+        assert rows[engine.LEGACY_SURVEY_TASK] is not None and rows[engine.BUILD_TASK] is None
