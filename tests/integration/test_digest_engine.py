@@ -65,14 +65,14 @@ REQUESTS = {"plan": _plan_digest, "suggestions": _suggestion_digest, "survey": _
 
 
 @pytest.mark.parametrize("scope", sorted(REQUESTS))
-def test_a_stale_running_digest_of_every_scope_is_claimed_again(app, make_user, make_plan, scope) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_running_digest_of_every_scope_is_claimed_again(any_app, make_user, make_plan, scope) -> None:  # type: ignore[no-untyped-def]
     from consult.core.models import OutboxEvent
     from consult.digests import engine, scopes
     from consult.digests.models import Digest, DigestStatus
     from consult.extensions import db
 
-    digest_id = REQUESTS[scope](app, make_user, make_plan)
-    with app.app_context():
+    digest_id = REQUESTS[scope](any_app, make_user, make_plan)
+    with any_app.app_context():
         digest = db.session.get(Digest, digest_id)
         assert digest.scope == scope and digest.status == DigestStatus.QUEUED
         owed = lambda: db.session.scalar(select(OutboxEvent.processed_at).where(OutboxEvent.task == engine.BUILD_TASK, OutboxEvent.ref_id == digest_id))  # noqa: E731
@@ -83,7 +83,7 @@ def test_a_stale_running_digest_of_every_scope_is_claimed_again(app, make_user, 
         assert engine.build(digest_id) == DigestStatus.RUNNING and owed() is None
 
         # That worker died: once its heartbeat is stale, the same path claims and finishes it.
-        stale = app.config["DIGEST_STALE_SECONDS"] + 60
+        stale = any_app.config["DIGEST_STALE_SECONDS"] + 60
         db.session.get(Digest, digest_id).heartbeat_at = datetime.now(UTC) - timedelta(seconds=stale)
         db.session.commit()
         assert engine.build(digest_id) == DigestStatus.DONE
@@ -92,7 +92,7 @@ def test_a_stale_running_digest_of_every_scope_is_claimed_again(app, make_user, 
         assert built.is_done and built.progress == 1.0 and built.comment_count == len(TEXTS) and owed() is not None
         assert sum(theme["size"] for theme in built.result["themes"]) == len(TEXTS)
         # Pages name and link it through its scope.
-        with app.test_request_context():
+        with any_app.test_request_context():
             assert scopes.get(scope).label(built) and scopes.get(scope).url(built).startswith("/staff/")
 
 
@@ -146,7 +146,7 @@ def test_an_old_survey_digest_message_builds_nothing_by_its_stale_id(app, make_u
     with app.app_context():
         outbox.add(engine.LEGACY_SURVEY_TASK, digest_id)  # a leftover row whose old digest is gone
         db.session.commit()
-        assert build_survey_digest(digest_id) == "moved"
+        assert build_survey_digest.run(digest_id) == "moved"  # run(): in this app, not the one Celery was made with
         db.session.expire_all()
         assert db.session.get(Digest, digest_id).status == DigestStatus.QUEUED
         rows = {e.task: e.processed_at for e in db.session.scalars(select(OutboxEvent).where(OutboxEvent.ref_id == digest_id))}
