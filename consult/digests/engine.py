@@ -18,6 +18,7 @@ from consult.digests import plan_scope, scopes
 from consult.digests.models import CLAIMABLE, Digest, DigestStatus
 from consult.extensions import db
 from consult.plans.intake import current_segmenter
+from worker.analysis.results import DigestResult
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +134,8 @@ def _finish(digest_id: int, result, count: int) -> None:  # type: ignore[no-unty
 def build(digest_id: int) -> str:
     """Build a digest of any scope; returns its status. Safe to call again at any point: a done
     digest is left as it is, one another worker is building is left to it."""
-    # scikit-learn comes with the pipeline: imported where a worker builds, not by every page
-    from worker.analysis.pipeline import DigestResult, build_digest
+    # numpy/scikit-learn come with the pipeline: loaded where a worker builds, not by every page
+    from worker.analysis.pipeline import build_digest
 
     digest = db.session.get(Digest, digest_id)
     if digest is None or digest.is_done:

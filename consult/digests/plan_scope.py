@@ -13,6 +13,7 @@ from consult.digests.models import Digest
 from consult.digests.scopes import Scope
 from consult.extensions import db
 from consult.plans.models import Comment, CommentStatus, Plan
+from worker.analysis.results import ClauseRef, DigestDoc, intern_all
 
 ANALYSED = (CommentStatus.PUBLISHED, CommentStatus.INTERNAL)
 ALL_SOURCES = "all"
@@ -36,9 +37,6 @@ class PlanScope(Scope):
     name = "plan"
 
     def load(self, digest: Digest, segmenter: Any) -> tuple[list[Any], list[Any]]:
-        # scikit-learn comes with the pipeline: imported where a worker builds, not by every page
-        from worker.analysis.pipeline import ClauseRef, DigestDoc, intern_all
-
         query = analysed(digest.plan_id, digest.sources_key).where(Comment.id <= digest.last_comment_id).order_by(Comment.id)
         comments = list(db.session.scalars(query))
         missing = [c for c in comments if c.tokens is None]

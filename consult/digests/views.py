@@ -30,7 +30,7 @@ from consult.plans import imports
 from consult.plans.access import managed_plan
 from consult.plans.models import Clause, Comment, Plan
 from worker.analysis.normalise import mask_personal
-from worker.analysis.pipeline import DigestResult
+from worker.analysis.results import DigestResult
 
 bp = Blueprint("digests", __name__, template_folder="templates", url_prefix="/staff")
 

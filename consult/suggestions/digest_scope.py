@@ -21,6 +21,7 @@ from consult.digests.models import Digest
 from consult.digests.scopes import Scope, register
 from consult.extensions import db
 from consult.suggestions.models import DOMAINS, Suggestion
+from worker.analysis.results import DigestDoc, intern_all
 
 SCOPE = "suggestions"
 MAX_DAYS = 3 * 366
@@ -65,9 +66,6 @@ class SuggestionScope(Scope):
 
     def load(self, digest: Digest, segmenter: Any) -> tuple[list[Any], list[Any]]:
         """The suggestions of the domain and period up to the newest one the digest covers."""
-        # scikit-learn comes with the pipeline: imported where a worker builds, not by every page
-        from worker.analysis.pipeline import DigestDoc, intern_all
-
         rows = list(db.session.scalars(_in_scope(digest.scope_key).where(Suggestion.id <= digest.last_comment_id).order_by(Suggestion.id)))
         missing = [s for s in rows if s.tokens is None]
         for suggestion, tokens in zip(missing, segmenter.tokens_many([f"{s.title}。{s.body}" for s in missing]), strict=True):

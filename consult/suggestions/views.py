@@ -22,7 +22,7 @@ from consult.suggestions import digest_scope as suggestion_digests
 from consult.suggestions import operations as service
 from consult.suggestions.forms import AssignForm, DigestForm, FollowForm, ReplyForm, SuggestionForm
 from consult.suggestions.models import DOMAINS, Suggestion
-from worker.analysis.pipeline import DigestResult
+from worker.analysis.results import DigestResult
 
 # Public pages under /suggestions, staff pages under /staff (where the permission walk covers them).
 bp = Blueprint("suggestions", __name__, template_folder="templates")

@@ -21,6 +21,7 @@ from consult.digests.models import Digest
 from consult.digests.scopes import Scope, register
 from consult.extensions import db
 from consult.surveys.models import Survey, SurveyAnswer, SurveyResponse
+from worker.analysis.results import DigestDoc
 
 SCOPE = "survey"
 TASK = engine.BUILD_TASK
@@ -55,9 +56,6 @@ class SurveyScope(Scope):
 
     def load(self, digest: Digest, segmenter: Any) -> tuple[list[Any], list[Any]]:
         """Each free-text answer is a document; anonymous responses keep only their day, so noon."""
-        # scikit-learn comes with the pipeline: imported where a worker builds, not by every page
-        from worker.analysis.pipeline import DigestDoc
-
         query = _texts(int(digest.scope_key)).where(SurveyAnswer.id <= digest.last_comment_id).order_by(SurveyAnswer.id)
         rows = db.session.execute(query).all()
         tokens = segmenter.tokens_many([text for _, text, _ in rows])
