@@ -1,14 +1,41 @@
-"""Opinion digests: versioned, one row per build of a scope (a plan, suggestions of a domain and period)."""
+"""Digests: one row per build of a scope (a plan, suggestions of a domain and period, a survey's
+free text), and the statuses a build goes through."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import UTCDateTime, utcnow
 from consult.extensions import db
+
+
+class DigestStatus(StrEnum):
+    """A build's life: queued → running → done, or failed (and then queued again on request)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    DigestStatus.QUEUED: _l("排队中"),
+    DigestStatus.RUNNING: _l("生成中"),
+    DigestStatus.DONE: _l("完成"),
+    DigestStatus.FAILED: _l("失败"),
+}
+# A worker may take these; a running one only once its heartbeat is stale.
+CLAIMABLE = (DigestStatus.QUEUED, DigestStatus.FAILED)
+PENDING = (DigestStatus.QUEUED, DigestStatus.RUNNING)
 
 
 class Digest(db.Model):
@@ -18,13 +45,14 @@ class Digest(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # A digest covers one plan's comments (scope "plan"), or suggestions of one domain and
-    # period (scope "suggestions", scope_key "经济:2026-01-01:2026-06-30", no plan).
+    # Which documents: `scope` names a registered `consult.digests.scopes.Scope` ("plan": plan_id
+    # and sources_key; "suggestions": scope_key "经济:2026-01-01:2026-06-30"; "survey": scope_key
+    # the survey id). last_comment_id is the newest document covered, whatever the scope reads.
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
     scope: Mapped[str] = mapped_column(String(20), default="plan", server_default="plan")
     scope_key: Mapped[str] = mapped_column(String(80), default="", server_default="", index=True)
     number: Mapped[int] = mapped_column(default=1)
-    status: Mapped[str] = mapped_column(String(20), default="queued")
+    status: Mapped[str] = mapped_column(String(20), default=DigestStatus.QUEUED)
     progress: Mapped[float] = mapped_column(default=0.0)
     stage: Mapped[str] = mapped_column(String(80), default="")
     trigger: Mapped[str] = mapped_column(String(20), default="manual")
@@ -41,3 +69,19 @@ class Digest(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     plan = relationship("Plan")
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == DigestStatus.DONE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == DigestStatus.FAILED
+
+    @property
+    def status_label(self) -> str:
+        return DigestStatus(self.status).label

@@ -87,7 +87,7 @@ def page(plan_id: int) -> str:
     source = request.args.get("source", digests.ALL_SOURCES)
     key = digests.sources_key(source.split(","))
     history = list(db.session.scalars(select(Digest).where(Digest.plan_id == plan.id).order_by(Digest.id.desc()).limit(20)))
-    pending = next((d for d in history if d.status in ("queued", "running")), None)
+    pending = next((d for d in history if d.is_pending), None)
     digest = digests.latest(plan.id, key)
     result = DigestResult.from_dict(digest.result) if digest and digest.result else None
     opinions = _opinions(result, plan) if result else {}
@@ -191,7 +191,7 @@ def correct_clause(comment_id: int) -> Response:
 
 def _export(digest_id: int, kind: str) -> Response:
     digest, plan = _digest(digest_id)
-    if digest.status != "done" or not digest.result:
+    if not digest.is_done or not digest.result:
         abort(409, description=_("摘要尚未生成完成。"))
     result = DigestResult.from_dict(digest.result)
     opinions = _opinions(result, plan)

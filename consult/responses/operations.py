@@ -16,7 +16,7 @@ from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.spreadsheets import TableError, read_table
 from consult.core.text import clean_text
-from consult.digests.models import Digest
+from consult.digests.models import Digest, DigestStatus
 from consult.extensions import db
 from consult.plans.models import Comment, CommentStatus, Plan
 from consult.responses.models import AnswerTemplate, Response, ResponseStatus
@@ -76,7 +76,7 @@ def cluster_members(plan: Plan, ref: str) -> list[int]:
         raise ServiceError(_("问题编号“%(r)s”格式不对，应为 D1-T1-I1 这样的形式。", r=(ref or "")[:40]), 400)
     number, theme, issue = (int(g) for g in match.groups())
     digest = db.session.scalar(
-        select(Digest).where(Digest.plan_id == plan.id, Digest.number == number, Digest.status == "done")
+        select(Digest).where(Digest.plan_id == plan.id, Digest.number == number, Digest.status == DigestStatus.DONE)
     )
     if digest is None or not digest.result:
         raise ServiceError(_("没有找到第 %(n)s 版摘要。", n=number), 404)

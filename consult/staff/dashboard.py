@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from consult.core.models import User
-from consult.digests.models import Digest
+from consult.digests.models import Digest, DigestStatus
 from consult.digests.operations import ANALYSED
 from consult.extensions import db
 from consult.plans.models import Comment, CommentStatus, Plan
@@ -57,7 +57,7 @@ def plan_rows(plans: list[Plan]) -> list[PlanRow]:
     unanswered = responses.unanswered_counts(ids)
     latest: dict[int, Digest] = {}
     if ids:
-        for digest in db.session.scalars(select(Digest).where(Digest.plan_id.in_(ids), Digest.status == "done", Digest.sources_key == "all").order_by(Digest.last_comment_id)):
+        for digest in db.session.scalars(select(Digest).where(Digest.plan_id.in_(ids), Digest.status == DigestStatus.DONE, Digest.sources_key == "all").order_by(Digest.last_comment_id)):
             latest[digest.plan_id] = digest  # ordered ascending: the last one wins
     newer = dict(analysed)  # no digest yet: every analysed comment is new
     for plan_id, digest in latest.items():

@@ -1,24 +1,27 @@
 """Digests across suggestions of one domain and period, built by the same pipeline as plan digests.
 
 A suggestion digest is a `Digest` with scope "suggestions", no plan, and scope_key
-"<domain>:<first day>:<last day>"; `digests.build` reads its documents through `load` below.
+"<domain>:<first day>:<last day>"; the digest engine reads its documents through `SuggestionScope`,
+registered below.
 Suggestions are segmented at build time and their tokens cached on the row."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from consult.core import outbox
 from consult.core.errors import ServiceError
+from consult.digests import engine
 from consult.digests.models import Digest
-from consult.digests.operations import BUILD_TASK
+from consult.digests.scopes import Scope, register
 from consult.extensions import db
 from consult.suggestions.models import DOMAINS, Suggestion
+from worker.analysis.results import DigestDoc, intern_all
 
 SCOPE = "suggestions"
 MAX_DAYS = 3 * 366
@@ -55,36 +58,30 @@ def request_digest(domain: str, start: date, end: date, *, trigger: str = "manua
     last = db.session.scalar(_in_scope(key, func.max(Suggestion.id))) or 0
     if last == 0:
         raise ServiceError(_("该领域在这段时间内还没有建议。"), 409)
-    existing = db.session.scalar(select(Digest).where(Digest.scope == SCOPE, Digest.scope_key == key, Digest.last_comment_id == last))
-    if existing is not None and existing.status != "failed":
-        return existing, False
-    if existing is not None:
-        existing.status, existing.progress, existing.error, existing.stage = "queued", 0.0, "", ""
-        digest = existing
-    else:
-        number = (db.session.scalar(select(func.max(Digest.number)).where(Digest.scope == SCOPE, Digest.scope_key == key)) or 0) + 1
-        digest = Digest(plan_id=None, scope=SCOPE, scope_key=key, number=number, trigger=trigger, last_comment_id=last)
-        db.session.add(digest)
-    db.session.flush()
-    outbox.add(BUILD_TASK, digest.id)
-    return digest, True
+    return engine.enqueue(SCOPE, scope_key=key, last=last, trigger=trigger)
 
 
-def load(digest: Digest, segmenter):  # type: ignore[no-untyped-def]
-    """The digest's documents: (docs, clauses, previous digest) as `digests.build` expects."""
-    from worker.analysis.pipeline import DigestDoc, intern_all
+class SuggestionScope(Scope):
+    name = SCOPE
 
-    rows = list(db.session.scalars(_in_scope(digest.scope_key).where(Suggestion.id <= digest.last_comment_id).order_by(Suggestion.id)))
-    missing = [s for s in rows if s.tokens is None]
-    for suggestion, tokens in zip(missing, segmenter.tokens_many([f"{s.title}。{s.body}" for s in missing]), strict=True):
-        suggestion.tokens = tokens
-    docs = [DigestDoc(id=s.id, tokens=intern_all(s.tokens or []), text=f"{s.title}。{s.body}", created_at=s.created_at, source="suggestion") for s in rows]
-    previous = db.session.scalar(
-        select(Digest)
-        .where(Digest.scope == SCOPE, Digest.scope_key == digest.scope_key, Digest.status == "done", Digest.id != digest.id)
-        .order_by(Digest.last_comment_id.desc())
-    )
-    return docs, [], previous
+    def load(self, digest: Digest, segmenter: Any) -> tuple[list[Any], list[Any]]:
+        """The suggestions of the domain and period up to the newest one the digest covers."""
+        rows = list(db.session.scalars(_in_scope(digest.scope_key).where(Suggestion.id <= digest.last_comment_id).order_by(Suggestion.id)))
+        missing = [s for s in rows if s.tokens is None]
+        for suggestion, tokens in zip(missing, segmenter.tokens_many([f"{s.title}。{s.body}" for s in missing]), strict=True):
+            suggestion.tokens = tokens
+        docs = [DigestDoc(id=s.id, tokens=intern_all(s.tokens or []), text=f"{s.title}。{s.body}", created_at=s.created_at, source="suggestion") for s in rows]
+        return docs, []
+
+    def label(self, digest: Digest) -> str:
+        domain, start, end = parse_key(digest.scope_key)
+        return f"{domain} {start.isoformat()} — {end.isoformat()}"
+
+    def url(self, digest: Digest) -> str:
+        return url_for("suggestions.digest", digest_id=digest.id)
+
+
+register(SuggestionScope())
 
 
 def history(limit: int = 30) -> list[Digest]:

@@ -1,25 +1,30 @@
-"""A digest of one survey's free text (open answers and reasons given with ratings), built by the
-worker with the same pure pipeline as plan digests. Request is idempotent per newest answer."""
+"""The survey scope: a digest of one survey's free text (open answers and reasons given with
+ratings, every version of the survey), built by the digest engine like plan digests.
+
+A survey digest is a `Digest` with scope "survey", no plan, and scope_key the survey id;
+last_comment_id is the newest answer covered, so asking twice with no new answer queues one."""
 
 from __future__ import annotations
 
-import logging
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
+from typing import Any
 
-from flask import current_app
+from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select
 
-from consult.core import audit, outbox
+from consult.core import audit
 from consult.core.errors import ServiceError
 from consult.core.models import User
-from consult.digests.reports import masked_dict
+from consult.digests import engine
+from consult.digests.models import Digest
+from consult.digests.scopes import Scope, register
 from consult.extensions import db
-from consult.plans.intake import current_segmenter
-from consult.surveys.models import Survey, SurveyAnswer, SurveyResponse, SurveyTextDigest
+from consult.surveys.models import Survey, SurveyAnswer, SurveyResponse
+from worker.analysis.results import DigestDoc
 
-log = logging.getLogger(__name__)
-TASK = "consult.build_survey_digest"
+SCOPE = "survey"
+TASK = engine.BUILD_TASK
 
 
 def _texts(survey_id: int):  # type: ignore[no-untyped-def]
@@ -30,70 +35,42 @@ def _texts(survey_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def request(survey: Survey, actor: User | None) -> tuple[SurveyTextDigest, bool]:
+def request(survey: Survey, actor: User | None) -> tuple[Digest, bool]:
+    """Queue a digest of the survey's free text up to the newest answer (audited when queued)."""
     last = db.session.scalar(select(func.max(_texts(survey.id).subquery().c.id))) or 0
     if not last:
         raise ServiceError(_("这份问卷还没有文字回答。"), 409)
-    existing = db.session.scalar(select(SurveyTextDigest).where(SurveyTextDigest.survey_id == survey.id, SurveyTextDigest.last_answer_id == last))
-    if existing is not None and existing.status != "failed":
-        return existing, False
-    digest = existing or SurveyTextDigest(survey_id=survey.id, last_answer_id=last)
-    digest.status, digest.error = "queued", ""
-    db.session.add(digest)
-    db.session.flush()
-    outbox.add(TASK, digest.id)
-    audit.record(actor, "survey.digest", "survey", survey.id, department_id=survey.department_id)
-    return digest, True
+    digest, created = engine.enqueue(SCOPE, scope_key=str(survey.id), last=last)
+    if created:
+        audit.record(actor, "survey.digest", "survey", survey.id, department_id=survey.department_id)
+    return digest, created
 
 
-def build(digest_id: int) -> str:
-    """Worker side: claim, segment, run the pipeline, store the masked result."""
-    from worker.analysis.pipeline import DigestDoc, build_digest
+def latest(survey_id: int) -> Digest | None:
+    """The survey's newest digest whatever its state (the results page shows progress or result)."""
+    return db.session.scalar(select(Digest).where(Digest.scope == SCOPE, Digest.scope_key == str(survey_id)).order_by(Digest.id.desc()))
 
-    now = datetime.now(UTC)
-    stale = now - timedelta(seconds=current_app.config["DIGEST_STALE_SECONDS"])
-    claimed = db.session.execute(
-        update(SurveyTextDigest)
-        .where(
-            SurveyTextDigest.id == digest_id,
-            or_(
-                SurveyTextDigest.status.in_(("queued", "failed")),
-                (SurveyTextDigest.status == "running") & (or_(SurveyTextDigest.started_at.is_(None), SurveyTextDigest.started_at < stale)),
-            ),
-        )
-        .values(status="running", started_at=now)
-    ).rowcount
-    db.session.commit()
-    if claimed != 1:
-        current = db.session.get(SurveyTextDigest, digest_id)
-        if current is None or current.status == "done":
-            outbox.mark_done(TASK, digest_id)
-            db.session.commit()
-            return "skipped"
-        # Another worker is building it now; the outbox stays owed, so if that worker dies the
-        # sweep brings the task back and it is claimed again once the claim is stale.
-        return current.status
-    digest = db.session.get(SurveyTextDigest, digest_id)
-    try:
-        rows = db.session.execute(_texts(digest.survey_id).where(SurveyAnswer.id <= digest.last_answer_id).order_by(SurveyAnswer.id)).all()
-        segmenter, _version = current_segmenter()
+
+class SurveyScope(Scope):
+    name = SCOPE
+
+    def load(self, digest: Digest, segmenter: Any) -> tuple[list[Any], list[Any]]:
+        """Each free-text answer is a document; anonymous responses keep only their day, so noon."""
+        query = _texts(int(digest.scope_key)).where(SurveyAnswer.id <= digest.last_comment_id).order_by(SurveyAnswer.id)
+        rows = db.session.execute(query).all()
         tokens = segmenter.tokens_many([text for _, text, _ in rows])
         docs = [
             DigestDoc(id=answer_id, tokens=tok, text=text, created_at=datetime.combine(day, time(12), tzinfo=UTC), source="survey")
             for (answer_id, text, day), tok in zip(rows, tokens, strict=True)
         ]
-        digest.result = masked_dict(build_digest(docs, seed=0))
-        digest.status = "done"
-        outbox.mark_done(TASK, digest_id)
-        db.session.commit()
-        return "done"
-    except Exception as error:
-        db.session.rollback()
-        log.exception("survey digest %s failed", digest_id)
-        db.session.execute(update(SurveyTextDigest).where(SurveyTextDigest.id == digest_id).values(status="failed", error=f"{type(error).__name__}: {error}"[:2000]))
-        db.session.commit()
-        raise
+        return docs, []
+
+    def label(self, digest: Digest) -> str:
+        survey = db.session.get(Survey, int(digest.scope_key))
+        return f"《{survey.title}》" if survey else digest.scope_key
+
+    def url(self, digest: Digest) -> str:
+        return url_for("surveys.results", survey_id=int(digest.scope_key), _anchor="text-digest")
 
 
-def latest(survey_id: int) -> SurveyTextDigest | None:
-    return db.session.scalar(select(SurveyTextDigest).where(SurveyTextDigest.survey_id == survey_id).order_by(SurveyTextDigest.id.desc()))
+register(SurveyScope())

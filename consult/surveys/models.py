@@ -159,18 +159,3 @@ class ServiceTicket(db.Model):
 
     survey: Mapped[Survey] = relationship()
     department = relationship("Department")
-
-
-class SurveyTextDigest(db.Model):
-    """A digest of one survey's free-text answers, built by the worker."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(12), default="queued")
-    last_answer_id: Mapped[int] = mapped_column(default=0)
-    result: Mapped[dict | None] = mapped_column(JSON)
-    error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # When a worker claimed it: a build still "running" long after this lost its worker and may be
-    # claimed again (as plan digests are).
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

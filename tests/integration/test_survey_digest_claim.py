@@ -10,9 +10,11 @@ from sqlalchemy import select
 def test_an_orphaned_build_is_claimed_again_and_a_live_one_is_left_alone(app) -> None:  # type: ignore[no-untyped-def]
     from consult.core.models import OutboxEvent
     from consult.demo import surveys as surveys_demo
+    from consult.digests import engine
+    from consult.digests.models import Digest, DigestStatus
     from consult.extensions import db
     from consult.surveys import digest_scope as surveys_digest
-    from consult.surveys.models import Survey, SurveyTextDigest
+    from consult.surveys.models import Survey
 
     with app.app_context():
         assert surveys_demo.load(datetime.now(UTC)) > 0
@@ -20,21 +22,23 @@ def test_an_orphaned_build_is_claimed_again_and_a_live_one_is_left_alone(app) ->
         survey = db.session.scalar(select(Survey))
         digest, created = surveys_digest.request(survey, None)
         db.session.commit()
-        assert created
+        assert created and digest.scope == "survey" and digest.scope_key == str(survey.id)
         owed = lambda: db.session.scalar(select(OutboxEvent.processed_at).where(OutboxEvent.task == surveys_digest.TASK, OutboxEvent.ref_id == digest.id))  # noqa: E731
 
         # Another worker claimed it a moment ago: this delivery leaves it be, and the work stays owed.
-        digest.status, digest.started_at = "running", datetime.now(UTC)
+        digest.status, digest.heartbeat_at = DigestStatus.RUNNING, datetime.now(UTC)
         db.session.commit()
-        assert surveys_digest.build(digest.id) == "running"
+        assert engine.build(digest.id) == "running"
         assert owed() is None
 
-        # That worker was killed: once the claim is stale the redelivered task builds it.
+        # That worker was killed: once the heartbeat is stale the redelivered task builds it.
         stale = app.config["DIGEST_STALE_SECONDS"] + 60
-        db.session.get(SurveyTextDigest, digest.id).started_at = datetime.now(UTC) - timedelta(seconds=stale)
+        db.session.get(Digest, digest.id).heartbeat_at = datetime.now(UTC) - timedelta(seconds=stale)
         db.session.commit()
-        assert surveys_digest.build(digest.id) == "done"
+        assert engine.build(digest.id) == "done"
         db.session.expire_all()
-        built = db.session.get(SurveyTextDigest, digest.id)
-        assert built.status == "done" and built.result and owed() is not None
-        assert surveys_digest.build(digest.id) == "skipped"  # a late duplicate delivery changes nothing
+        built = db.session.get(Digest, digest.id)
+        assert built.is_done and built.result and owed() is not None
+        finished = built.finished_at
+        assert engine.build(digest.id) == "done"  # a late duplicate delivery changes nothing
+        assert db.session.get(Digest, digest.id).finished_at == finished

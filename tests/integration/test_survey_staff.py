@@ -267,9 +267,10 @@ def test_plan_survey_free_text_is_mirrored_into_the_plan(app, make_plan) -> None
 
 def test_free_text_digest_is_queued_once_and_built(app, client, make_user) -> None:  # type: ignore[no-untyped-def]
     from consult.core.models import OutboxEvent
+    from consult.digests import engine
+    from consult.digests.models import Digest
     from consult.extensions import db
     from consult.surveys import digest_scope as surveys_digest
-    from consult.surveys.models import SurveyTextDigest
 
     _staff(client, make_user)
     survey_id = make_survey(app)
@@ -281,9 +282,10 @@ def test_free_text_digest_is_queued_once_and_built(app, client, make_user) -> No
     assert _form(client, f"/staff/surveys/{survey_id}/digest", {}, page=results).status_code == 302
     assert _form(client, f"/staff/surveys/{survey_id}/digest", {}, page=results).status_code == 302  # same answers: same digest
     with app.app_context():
-        digest = db.session.scalars(select(SurveyTextDigest)).one()
+        digest = db.session.scalars(select(Digest)).one()
+        assert (digest.scope, digest.scope_key) == ("survey", str(survey_id))
         assert db.session.scalar(select(func.count(OutboxEvent.id)).where(OutboxEvent.task == surveys_digest.TASK)) == 1
-        assert surveys_digest.build(digest.id) == "done"
+        assert engine.build(digest.id) == "done"
     html = client.get(results).get_data(as_text=True)
     assert "文字回答摘要" in html and "基于截至" in html and "13812345678" not in html
 

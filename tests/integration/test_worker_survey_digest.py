@@ -18,12 +18,13 @@ TEXTS = ["窗口太少排队太久", "排队时间太长窗口太少", "网上�
 
 def test_survey_digest_and_mirror_by_a_real_worker(stack) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     from consult.core import outbox
+    from consult.digests.models import Digest
     from consult.extensions import db
     from consult.plans.comments import SEGMENT_TASK
     from consult.plans.models import Comment
     from consult.surveys import answering
     from consult.surveys import digest_scope as surveys_digest
-    from consult.surveys.models import Survey, SurveyTextDigest
+    from consult.surveys.models import Survey
 
     app, _redis, _worker = stack
     _user, plan_id = seed_open_plan(app)
@@ -44,11 +45,11 @@ def test_survey_digest_and_mirror_by_a_real_worker(stack) -> None:  # type: igno
         with app.app_context():
             db.session.remove()
             copies = db.session.scalars(select(Comment).where(Comment.source == "survey")).all()
-            built = db.session.get(SurveyTextDigest, digest_id)
-            return len(copies) == len(TEXTS) and all(c.segmented_at for c in copies) and built.status == "done"
+            built = db.session.get(Digest, digest_id)
+            return len(copies) == len(TEXTS) and all(c.segmented_at for c in copies) and built.is_done
 
     wait_for(done, timeout=180, interval=1)
     with app.app_context():
-        result = db.session.get(SurveyTextDigest, digest_id).result
+        result = db.session.get(Digest, digest_id).result
         assert sum(theme["size"] for theme in result["themes"]) == len(TEXTS)
         assert {c.plan_id for c in db.session.scalars(select(Comment).where(Comment.source == "survey"))} == {plan_id}
