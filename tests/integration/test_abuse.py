@@ -150,3 +150,29 @@ def test_codes_are_limited_per_phone_number_and_registrations_per_address(guarde
     finally:
         guarded_app.config["CODE_RATE_LIMIT"] = "5 per hour"
         guarded_app.config["REGISTER_IP_RATE_LIMIT"] = "10 per hour"
+
+
+def test_a_render_token_is_bound_to_its_session_and_cannot_be_replayed_without_end(guarded_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from consult.core import abuse
+
+    _, plan_id = seed_open_plan(guarded_app)
+    client = _signed_in(guarded_app)
+    page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    token, rendered = csrf_from(page), _field(page, "rendered_at")
+    # Lifted into another signed-in browser, the token is refused.
+    other = _signed_in(guarded_app)
+    other_page = other.get(f"/plans/{plan_id}").get_data(as_text=True)
+    with _clock(+5):
+        lifted = other.post(f"/plans/{plan_id}/comments", data={"csrf_token": csrf_from(other_page), "rendered_at": rendered, "body": "搬来的令牌"})
+    assert lifted.status_code == 400 and "页面已过期" in lifted.get_data(as_text=True)
+    monkeypatch.setattr(abuse, "TOKEN_MAX_USES", 2)
+    with _clock(+5):
+        statuses = [
+            client.post(f"/plans/{plan_id}/comments", data={"csrf_token": token, "rendered_at": rendered, "body": f"第{i}条：公交线路", "submission_id": f"replay-{i}"}).status_code
+            for i in range(3)
+        ]
+    assert statuses == [302, 302, 400]
+    fresh = _field(client.get(f"/plans/{plan_id}").get_data(as_text=True), "rendered_at")
+    with _clock(+abuse.TOKEN_WINDOW_SECONDS + 60):  # a day later the page has to be loaded again
+        stale = client.post(f"/plans/{plan_id}/comments", data={"csrf_token": token, "rendered_at": fresh, "body": "隔天再交"})
+    assert stale.status_code == 400 and "页面已过期" in stale.get_data(as_text=True)
