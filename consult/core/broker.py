@@ -21,7 +21,7 @@ from time import monotonic
 from typing import Any
 
 from kombu.exceptions import ChannelError
-from kombu.transport import TRANSPORT_ALIASES, filesystem
+from kombu.transport import TRANSPORT_ALIASES, filesystem, virtual
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
 
@@ -38,8 +38,8 @@ class Channel(filesystem.Channel):
         try:
             with open(temporary, "wb") as handle:
                 handle.write(str_to_bytes(dumps(payload)))
-                handle.flush()
-                os.fsync(handle.fileno())  # a crash must not leave a renamed but empty file
+            # No fsync (it cost 17x in publishes/s): after a power cut an empty file is set aside
+            # as unreadable, and the outbox sweep re-sends the work it carried.
             os.replace(temporary, final)
         except OSError as exc:
             with contextlib.suppress(OSError):
@@ -79,6 +79,7 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+    global_state = virtual.BrokerState()  # its own, not shared with kombu's filesystem transport
 
 
 TRANSPORT_ALIASES.setdefault(SCHEME, "consult.core.broker:Transport")
