@@ -12,7 +12,6 @@ from consult.accounts import recovery
 from consult.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
-    EmptyForm,
     LoginForm,
     PseudonymForm,
     RegisterForm,
@@ -22,6 +21,7 @@ from consult.accounts.forms import (
 )
 from consult.core import sessions
 from consult.core.abuse import public_write_limits
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.permissions import safe_target

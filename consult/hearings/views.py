@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.accounts.forms import EmptyForm
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError
 from consult.core.permissions import staff_required
 from consult.extensions import db, limiter

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.accounts.forms import EmptyForm
 from consult.core import notifications
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.permissions import roles_required, safe_target, staff_required
 from consult.extensions import db, limiter
