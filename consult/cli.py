@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess  # nosec B404  # starts our own Celery worker, never user input
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from consult.accounts import operations as accounts
 from consult.core import audit
 from consult.core.errors import ServiceError
 from consult.core.spreadsheets import TableError
+from consult.core.supervisor import WorkerSupervisor
 from consult.demo import loader as demo
 from consult.digests import reports
 from consult.extensions import db
@@ -55,22 +55,22 @@ def run_command(host: str, port: int, no_worker: bool) -> None:
     """Serve the site and start a Celery worker (with beat) beside it."""
     from werkzeug.serving import run_simple
 
-    worker = None
+    supervisor = None
     if not no_worker:
-        worker = subprocess.Popen(_worker_args(1, beat=True), start_new_session=True, env=_worker_env())  # noqa: S603  # nosec B603  # fixed argv: this interpreter running celery
-        click.echo(f"Celery worker started (pid {worker.pid}), broker: {_broker_label()}")
+        # Supervised: a worker that dies is started again (with back-off), and /healthz says
+        # 503 until the replacement beats (docs/reliability.md).
+        supervisor = WorkerSupervisor(_worker_args(1, beat=True), _worker_env(), echo=click.echo)
+        current_app.extensions["worker_supervisor"] = supervisor
+        supervisor.start()
+        click.echo(f"broker: {_broker_label()}")
     # `kill` of this process must stop the worker too, not orphan it.
     signal.signal(signal.SIGTERM, _interrupt)
     click.echo(f"Consult is running at http://{host}:{port}/  (Ctrl+C to stop)")
     try:
         run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)  # type: ignore[attr-defined]
     finally:
-        if worker is not None and worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
+        if supervisor is not None:
+            supervisor.stop()
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,43 @@ def _database_url(instance: Path) -> str:
     if url.startswith("postgresql://"):
         return "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+def _security_settings(testing: bool) -> dict[str, Any]:
+    """Session lifetimes, password recovery, proxies and health thresholds (docs/security.md,
+    docs/reliability.md). Staff sessions are short: a staff browser left open in an office
+    opens every department's drafts."""
+    return {
+        "SESSION_IDLE_MINUTES_CITIZEN": _env_int("CONSULT_SESSION_IDLE_MINUTES_CITIZEN", 7 * 24 * 60),
+        "SESSION_ABSOLUTE_HOURS_CITIZEN": _env_int("CONSULT_SESSION_ABSOLUTE_HOURS_CITIZEN", 30 * 24),
+        "SESSION_IDLE_MINUTES_STAFF": _env_int("CONSULT_SESSION_IDLE_MINUTES_STAFF", 30),
+        "SESSION_ABSOLUTE_HOURS_STAFF": _env_int("CONSULT_SESSION_ABSOLUTE_HOURS_STAFF", 12),
+        # The cookies never outlive the longest server-side session (the server ends it sooner).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        # An unverified registration holds its phone number or e-mail this long at most.
+        "UNVERIFIED_ACCOUNT_HOURS": _env_int("CONSULT_UNVERIFIED_ACCOUNT_HOURS", 24),
+        "PASSWORD_RESET_RATE_LIMIT": os.environ.get("CONSULT_PASSWORD_RESET_RATE_LIMIT", "5 per hour"),
+        # Proxies in front of the app that set X-Forwarded-For/-Proto (0: none, the client
+        # connects directly; 1: the documented nginx TLS proxy). Wrong values let clients
+        # forge their address, so it is never guessed.
+        "TRUSTED_PROXY_COUNT": _env_int("CONSULT_TRUSTED_PROXY_COUNT", 0),
+        # Forum reports: per account and per address a day; reports weigh by the reporter
+        # (verified accounts older than REPORT_TRUSTED_ACCOUNT_DAYS count fully).
+        "REPORT_ACCOUNT_DAILY_LIMIT": _env_int("CONSULT_REPORT_ACCOUNT_DAILY_LIMIT", 10),
+        "REPORT_IP_DAILY_LIMIT": _env_int("CONSULT_REPORT_IP_DAILY_LIMIT", 30),
+        "REPORT_TRUSTED_ACCOUNT_DAYS": _env_int("CONSULT_REPORT_TRUSTED_ACCOUNT_DAYS", 7),
+        # /healthz answers 503 when owed work piles up or the worker falls silent.
+        "HEALTH_OUTBOX_MAX_AGE_SECONDS": _env_int("CONSULT_HEALTH_OUTBOX_MAX_AGE_SECONDS", 600),
+        "HEALTH_OUTBOX_MAX_PENDING": _env_int("CONSULT_HEALTH_OUTBOX_MAX_PENDING", 1000),
+        # 0 turns the heartbeat check off (tests run no worker unless they start one).
+        "HEALTH_WORKER_SILENCE_SECONDS": 0 if testing else _env_int("CONSULT_HEALTH_WORKER_SILENCE_SECONDS", 120),
+        "WORKER_HEARTBEAT_SECONDS": _env_int("CONSULT_WORKER_HEARTBEAT_SECONDS", 10),
+    }
 
 
 def _cookie_settings(production: bool) -> dict[str, Any]:
@@ -113,7 +151,9 @@ def _broker_transport_options(redis_url: str, broker_dir: Path) -> dict[str, Any
 
 def _celery_settings(redis_url: str, broker_dir: Path) -> dict[str, Any]:
     return {
-        "broker_url": redis_url or "filesystem://",
+        # Embedded default: kombu's filesystem transport with atomic publishes
+        # (consult/core/broker.py), a real broker that needs no server.
+        "broker_url": redis_url or "atomicfs://",
         "task_ignore_result": True,
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
@@ -187,5 +227,6 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "CLAUSE_MAP_MIN_CONFIDENCE": float(env("CONSULT_CLAUSE_MAP_MIN_CONFIDENCE", "0.5")),
         "CELERY": _celery_settings(redis_url, instance / "broker"),
     }
+    config.update(_security_settings(bool(overrides.get("TESTING"))))
     config.update(overrides)
     return config

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from consult.accounts.passwords import password_problem
 from consult.core.errors import ServiceError
 from consult.core.logins import parse_login
 from consult.core.models import Department, LoginSession, Role, User, VerificationCode
@@ -19,6 +20,11 @@ from consult.plans.models import Comment, CommentVote
 CODE_TTL = timedelta(minutes=10)
 CODE_RESEND = timedelta(seconds=60)
 MAX_CODE_ATTEMPTS = 5
+
+
+# Checked against when the account does not exist, so a wrong login costs the same time as a
+# wrong password (otherwise the response time tells which accounts exist).
+_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
 def find_user(login: str) -> User | None:
@@ -50,7 +56,7 @@ def register(login: str, password: str, pseudonym: str, *, role: str = Role.CITI
     return user
 
 
-def send_code(user: User) -> None:
+def send_code(user: User, purpose: str = "verify") -> None:
     now = datetime.now(UTC)
     last = db.session.scalar(
         select(VerificationCode).where(VerificationCode.user_id == user.id).order_by(VerificationCode.id.desc())
@@ -59,17 +65,18 @@ def send_code(user: User) -> None:
         raise ServiceError(_("验证码发送过于频繁，请 60 秒后再试。"), 429)
     code = f"{secrets.randbelow(1_000_000):06d}"
     db.session.add(
-        VerificationCode(user_id=user.id, code_hash=generate_password_hash(code), expires_at=now + CODE_TTL)
+        VerificationCode(user_id=user.id, code_hash=generate_password_hash(code), expires_at=now + CODE_TTL, purpose=purpose)
     )
     db.session.flush()
     get_sender().send(user.login_name, code)
 
 
-def verify(user: User, code: str) -> None:
+def use_code(user: User, code: str, purpose: str = "verify") -> None:
+    """Spend the latest code of `purpose` sent to `user`; ServiceError when wrong or stale."""
     now = datetime.now(UTC)
     pending = db.session.scalar(
         select(VerificationCode)
-        .where(VerificationCode.user_id == user.id, VerificationCode.used_at.is_(None))
+        .where(VerificationCode.user_id == user.id, VerificationCode.used_at.is_(None), VerificationCode.purpose == purpose)
         .order_by(VerificationCode.id.desc())
     )
     if pending is None or pending.expires_at < now:
@@ -81,13 +88,21 @@ def verify(user: User, code: str) -> None:
         db.session.flush()
         raise ServiceError(_("验证码不正确。"))
     pending.used_at = now
-    user.verified_at = now
+    db.session.flush()
+
+
+def verify(user: User, code: str) -> None:
+    use_code(user, code, "verify")
+    user.verified_at = datetime.now(UTC)
     db.session.flush()
 
 
 def authenticate(login: str, password: str) -> User:
     user = find_user(login)
-    if user is None or not check_password_hash(user.password_hash, password or ""):
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")  # same cost as a real account
+        raise ServiceError(_("账号或密码不正确。"), 401)
+    if not check_password_hash(user.password_hash, password or ""):
         raise ServiceError(_("账号或密码不正确。"), 401)
     return user
 
@@ -96,9 +111,12 @@ def create_staff(login: str, password: str, role: str, *, name: str = "", depart
 
     if role not in {r.value for r in Role}:
         raise ServiceError(_("未知角色：%(role)s", role=role))
+    if problem := password_problem(password, login):
+        raise ServiceError(problem)
     user = find_user(login)
     if user is None:
-        user = register(login, password, name or login.split("@")[0], role=role)
+        # The real name stays in the back end; the public sees a neutral label.
+        user = register(login, password, department or _("工作人员"), role=role)
     else:
         _check_password(password)
         user.password_hash = generate_password_hash(password)

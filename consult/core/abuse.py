@@ -9,11 +9,13 @@ See docs/security.md for how a new form adopts both.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
-from flask import abort, current_app, request
+from flask import abort, current_app, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -34,6 +36,29 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="consult.form-rendered-at")
 
 
+# A render token is good for a day and for a few submissions (a double click, a retry): a
+# bot that fetched one page cannot post with it a thousand times.
+TOKEN_WINDOW_SECONDS = 24 * 3600
+TOKEN_MAX_USES = 10
+
+
+def _session_binding() -> str:
+    raw = str(session.get("csrf_token", ""))
+    return hashlib.sha256(raw.encode()).hexdigest()[:16] if raw else ""
+
+
+def _render_token(rendered: float) -> str:
+    return str(_serializer().dumps([rendered, secrets.token_urlsafe(9), _session_binding()]))
+
+
+def _uses(nonce: str) -> int:
+    """How often this token was accepted, counting this time (shared storage: Redis in production)."""
+    try:
+        return int(limiter.storage.incr(f"consult-form-token:{nonce}", TOKEN_WINDOW_SECONDS))
+    except Exception:  # noqa: BLE001 - a storage outage must not refuse every form; rate limits still apply
+        return 1
+
+
 class PublicForm(FlaskForm):
     """Base for forms the public submits: honeypot + minimum fill time, on top of CSRF.
 
@@ -51,7 +76,7 @@ class PublicForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_submitted():
-            self.rendered_at.data = _serializer().dumps(round(time.time(), 3))
+            self.rendered_at.data = _render_token(round(time.time(), 3))
 
     def min_seconds(self) -> float:
         floor = current_app.config.get("FORM_MIN_FILL_SECONDS", 0.0)
@@ -66,12 +91,22 @@ class PublicForm(FlaskForm):
         floor = self.min_seconds()
         if floor <= 0:
             return
+        expired = _("页面已过期，请刷新页面后重新提交。")
         try:
-            rendered = float(_serializer().loads(request.form.get("rendered_at") or ""))
+            rendered, nonce, bound = _serializer().loads(request.form.get("rendered_at") or "")
+            rendered = float(rendered)
         except (BadSignature, TypeError, ValueError):
-            abort(400, description=_("页面已过期，请刷新页面后重新提交。"))
+            abort(400, description=expired)
+        # Bound to this browser's session and to a window: a token lifted from one page view
+        # cannot be replayed from elsewhere, nor for ever, nor without end.
+        if bound != _session_binding() or time.time() - rendered > TOKEN_WINDOW_SECONDS:
+            abort(400, description=expired)
         if time.time() - rendered < floor:
             abort(400, description=_("提交速度过快，请稍候几秒再提交。"))
+        if _uses(str(nonce)) > TOKEN_MAX_USES:
+            abort(400, description=expired)
+        # A form re-rendered after an error carries a fresh nonce, with the first render's time.
+        self.rendered_at.data = _render_token(rendered)
 
     def validate_on_submit(self, extra_validators: Any = None) -> bool:
         self.guard()

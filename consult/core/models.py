@@ -104,6 +104,8 @@ class VerificationCode(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # "verify" (registration) or "reset" (password reset): a code only serves its purpose.
+    purpose: Mapped[str] = mapped_column(String(10), default="verify", server_default="verify")
 
 
 class LoginSession(db.Model):
@@ -114,6 +116,8 @@ class LoginSession(db.Model):
     # SHA-256 of the token carried in the session cookie: a database leak reveals no cookie.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Last request seen on this session (updated at most once a minute): the idle timeout.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 

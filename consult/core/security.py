@@ -1,4 +1,5 @@
-"""Security by default: response headers with a CSP, and refusal of malformed request bodies."""
+"""Security by default: response headers with a CSP, no caching of private pages and downloads,
+the trusted-proxy setting, and refusal of malformed request bodies."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from urllib.parse import parse_qsl, unquote_to_bytes
 
 from flask import Flask, Response, abort, current_app, g, request
 from flask_babel import gettext as _
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 FORM_TYPES = ("application/x-www-form-urlencoded",)
+# Pages with personal data or unpublished work: no browser or proxy may keep a copy.
+PRIVATE_PREFIXES = ("/staff", "/admin", "/account")
 
 
 def _csp(nonce: str) -> str:
@@ -73,6 +77,9 @@ def set_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.path.startswith(PRIVATE_PREFIXES) or "attachment" in response.headers.get("Content-Disposition", ""):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
     # Behind a TLS-terminating proxy request.is_secure is False; Secure cookies mean the site
     # is served over HTTPS only, so browsers are told to keep to it.
     if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
@@ -81,6 +88,12 @@ def set_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT", 0))
+    if proxies > 0:
+        # The client address (rate limits, audit) and scheme come from the proxies' headers,
+        # trusting only the last `proxies` hops: anything before was set by the client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)  # type: ignore[method-assign]
+
     @app.before_request
     def _nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)

@@ -12,12 +12,18 @@ log = logging.getLogger("consult.verification")
 
 
 class CodeSender(Protocol):
+    """`send` delivers a one-time code. A sender may also have `notify(destination, message)`
+    for notices without a code (someone tried to register your number); it is optional."""
+
     def send(self, destination: str, code: str) -> None: ...
 
 
 class LogSender:
     def send(self, destination: str, code: str) -> None:
         log.info("verification code for %s: %s", destination, code)
+
+    def notify(self, destination: str, message: str) -> None:
+        log.info("account notice for %s: %s", destination, message)
 
 
 def get_sender() -> CodeSender:

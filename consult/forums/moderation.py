@@ -19,11 +19,14 @@ from consult.moderation.models import Flag
 from consult.plans import mirror as channels
 from consult.plans.models import Plan
 
-AUTO_HIDE_FLAGS = 3  # reports from distinct people that hide a post until staff review it
+# The weighed reports (consult/moderation/flags.py `weight`: 1 for an established verified
+# account, ½ for a new one) that hide a post until staff review it. Staff posts are never
+# hidden by reports, only flagged for review.
+AUTO_HIDE_FLAGS = 3
 
 
 def flag(user: User, post: Post, reason: str = "") -> bool:
-    """Report a post. Three reports from different people hide it pending review. Returns True if hidden now."""
+    """Report a post. Reports weighing AUTO_HIDE_FLAGS hide it pending review. Returns True if hidden now."""
     if post.hidden or not post.thread.listed:
         raise ServiceError(_("该帖子不存在或已被隐藏。"), 404)
     if post.user_id == user.id:
@@ -32,9 +35,14 @@ def flag(user: User, post: Post, reason: str = "") -> bool:
     if not created:
         raise ServiceError(_("您已经举报过这条帖子，工作人员会尽快处理。"), 409)
     db.session.flush()
-    if flags.open_count(ORIGIN, post.id) >= AUTO_HIDE_FLAGS:
+    author = db.session.get(User, post.user_id) if post.user_id else None
+    if author is not None and author.is_staff:
+        return False
+    weighed = flags.open_weight(ORIGIN, post.id)
+    if weighed >= AUTO_HIDE_FLAGS:
         _set_hidden(post, True, "flags")
-        audit.record(None, "forum.post.auto_hide", ORIGIN, post.id, department_id=_department(post.thread.board), flags=AUTO_HIDE_FLAGS)
+        audit.record(None, "forum.post.auto_hide", ORIGIN, post.id, department_id=_department(post.thread.board),
+                     flags=flags.open_count(ORIGIN, post.id), weight=weighed)
         return True
     return False
 

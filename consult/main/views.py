@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from consult.extensions import db
+from consult.main import health
 from consult.plans import operations as plans
 
 bp = Blueprint("main", __name__, template_folder="templates")
@@ -19,9 +18,5 @@ def home() -> str:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    try:
-        db.session.execute(text("SELECT 1"))
-        return jsonify(status="ok"), 200
-    except Exception:  # noqa: BLE001 - health reports, never raises
-        db.session.rollback()
-        return jsonify(status="database unavailable"), 503
+    body, status = health.check()
+    return jsonify(body), status

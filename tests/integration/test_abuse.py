@@ -18,12 +18,12 @@ def guarded_app(tmp_path: Path):  # type: ignore[no-untyped-def]
     return _make_app(tmp_path, f"sqlite:///{tmp_path / 'abuse.sqlite'}", RATELIMIT_ENABLED=True, FORM_MIN_FILL_SECONDS=3.0)
 
 
-def _signed_in(app, login_name: str = "c@example.com"):  # type: ignore[no-untyped-def]
+def _signed_in(app, login_name: str = "c@example.com", password: str = "password123"):  # type: ignore[no-untyped-def]
     client = app.test_client()
     page = client.get("/account/login").get_data(as_text=True)
     rendered = _field(page, "rendered_at")
     with _clock(+5):
-        response = client.post("/account/login", data={"csrf_token": csrf_from(page), "rendered_at": rendered, "login": login_name, "password": "password123"})
+        response = client.post("/account/login", data={"csrf_token": csrf_from(page), "rendered_at": rendered, "login": login_name, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
 
@@ -114,7 +114,7 @@ def test_honeypot_and_inhumanly_fast_submissions_are_refused(guarded_app) -> Non
     # The same trap guards registration.
     anonymous = guarded_app.test_client()
     page = anonymous.get("/account/register").get_data(as_text=True)
-    data = {"csrf_token": csrf_from(page), "rendered_at": _field(page, "rendered_at"), "login": "13700001111", "password": "password123", "confirm": "password123"}
+    data = {"csrf_token": csrf_from(page), "rendered_at": _field(page, "rendered_at"), "login": "13700001111", "password": "s3cret-pass-9", "confirm": "s3cret-pass-9"}
     assert anonymous.post("/account/register", data=data).status_code == 400
     with _clock(+5):
         assert anonymous.post("/account/register", data={**data, "website": "x"}).status_code == 400
@@ -130,14 +130,14 @@ def test_codes_are_limited_per_phone_number_and_registrations_per_address(guarde
             client = guarded_app.test_client()
             page = client.get("/account/register").get_data(as_text=True)
             with _clock(+5):
-                statuses.append(client.post("/account/register", data={"csrf_token": csrf_from(page), "rendered_at": _field(page, "rendered_at"), "login": f"1370000{n:04d}", "password": "password123", "confirm": "password123"}).status_code)
+                statuses.append(client.post("/account/register", data={"csrf_token": csrf_from(page), "rendered_at": _field(page, "rendered_at"), "login": f"1370000{n:04d}", "password": "s3cret-pass-9", "confirm": "s3cret-pass-9"}).status_code)
         assert statuses == [302, 302, 302, 429]
 
         from consult.core.models import VerificationCode
         from consult.extensions import db
 
         # Resending to one number: the per-phone limit holds whatever the code cooldown says.
-        client = _signed_in(guarded_app, "13700000000")
+        client = _signed_in(guarded_app, "13700000000", "s3cret-pass-9")
         token = csrf_from(client.get("/account/verify").get_data(as_text=True))
         codes = []
         for _ in range(3):
@@ -150,3 +150,29 @@ def test_codes_are_limited_per_phone_number_and_registrations_per_address(guarde
     finally:
         guarded_app.config["CODE_RATE_LIMIT"] = "5 per hour"
         guarded_app.config["REGISTER_IP_RATE_LIMIT"] = "10 per hour"
+
+
+def test_a_render_token_is_bound_to_its_session_and_cannot_be_replayed_without_end(guarded_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from consult.core import abuse
+
+    _, plan_id = seed_open_plan(guarded_app)
+    client = _signed_in(guarded_app)
+    page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    token, rendered = csrf_from(page), _field(page, "rendered_at")
+    # Lifted into another signed-in browser, the token is refused.
+    other = _signed_in(guarded_app)
+    other_page = other.get(f"/plans/{plan_id}").get_data(as_text=True)
+    with _clock(+5):
+        lifted = other.post(f"/plans/{plan_id}/comments", data={"csrf_token": csrf_from(other_page), "rendered_at": rendered, "body": "搬来的令牌"})
+    assert lifted.status_code == 400 and "页面已过期" in lifted.get_data(as_text=True)
+    monkeypatch.setattr(abuse, "TOKEN_MAX_USES", 2)
+    with _clock(+5):
+        statuses = [
+            client.post(f"/plans/{plan_id}/comments", data={"csrf_token": token, "rendered_at": rendered, "body": f"第{i}条：公交线路", "submission_id": f"replay-{i}"}).status_code
+            for i in range(3)
+        ]
+    assert statuses == [302, 302, 400]
+    fresh = _field(client.get(f"/plans/{plan_id}").get_data(as_text=True), "rendered_at")
+    with _clock(+abuse.TOKEN_WINDOW_SECONDS + 60):  # a day later the page has to be loaded again
+        stale = client.post(f"/plans/{plan_id}/comments", data={"csrf_token": token, "rendered_at": fresh, "body": "隔天再交"})
+    assert stale.status_code == 400 and "页面已过期" in stale.get_data(as_text=True)

@@ -55,11 +55,17 @@ def test_code_attempts_are_limited(app, client, caplog) -> None:  # type: ignore
 
 
 def test_duplicate_and_malformed_registrations(app, client, caplog) -> None:  # type: ignore[no-untyped-def]
-    _register(client, "dup@example.com", caplog)
+    assert _verify(client, _register(client, "dup@example.com", caplog)).status_code == 302
     other = app.test_client()
     page = other.get("/account/register").get_data(as_text=True)
-    response = other.post("/account/register", data={"csrf_token": csrf_from(page), "login": "DUP@example.com", "password": "password123", "confirm": "password123"})
-    assert response.status_code == 409 and "已注册" in response.get_data(as_text=True)
+    # An existing account is not revealed: the same "code sent" page, no code works, and the
+    # owner is told instead.
+    with caplog.at_level(logging.INFO):
+        response = other.post("/account/register", data={"csrf_token": csrf_from(page), "login": "DUP@example.com", "password": "an0ther-pass", "confirm": "an0ther-pass"})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/account/verify")
+    assert "account notice for d***@example.com" in caplog.text  # the log masks the address
+    assert "已注册" not in other.get("/account/verify").get_data(as_text=True)
+    assert _verify(other, "123456").status_code == 400
     response = other.post("/account/register", data={"csrf_token": csrf_from(page), "login": "不是账号", "password": "password123", "confirm": "password123"})
     assert response.status_code == 400 and "有效的手机号码或电子邮箱" in response.get_data(as_text=True)
     response = other.post("/account/register", data={"csrf_token": csrf_from(page), "login": "a@b.cn", "password": "short", "confirm": "short"})

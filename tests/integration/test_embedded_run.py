@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,3 +60,42 @@ def test_consult_run_serves_and_its_worker_segments_comments(tmp_path: Path) -> 
         server.wait(timeout=60)
         stop_process(server)
     wait_for(lambda: not Path(f"/proc/{worker_pid}").exists() or "zombie" in Path(f"/proc/{worker_pid}/status").read_text().lower(), timeout=30, interval=0.5)
+
+
+def _health(port: int) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_consult_run_restarts_a_killed_worker_and_healthz_reports_the_gap(tmp_path: Path) -> None:
+    env = {"CONSULT_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": None, "REDIS_URL": None, "SECRET_KEY": "embedded",
+           "CONSULT_WORKER_HEARTBEAT_SECONDS": "1"}
+    consult = str(Path(sys.executable).parent / "consult")
+    done = start_process([consult, "db", "upgrade"], env=env, cwd=str(ROOT), log_path=str(tmp_path / "setup.log"))
+    assert done.wait(timeout=300) == 0, (tmp_path / "setup.log").read_text()
+    port = free_port()
+    server = start_process([consult, "run", "--port", str(port)], env=env, cwd=str(ROOT), log_path=str(tmp_path / "run.log"))
+    log_path = tmp_path / "run.log"
+
+    def worker_pids() -> list[int]:
+        return [int(part.split(")")[0]) for part in log_path.read_text().split("Celery worker started (pid ")[1:]]
+
+    try:
+        wait_for(lambda: _health(port)[0] == 200 if server.poll() is None else True, timeout=90, interval=0.5)
+        assert server.poll() is None, log_path.read_text()
+        first = worker_pids()[-1]
+        os.kill(first, signal.SIGKILL)  # as the unrecoverable broker error did: the worker is gone
+        wait_for(lambda: _health(port)[0] == 503, timeout=30, interval=0.1)
+        status, body = _health(port)
+        assert status == 503 and any("worker" in p for p in body.get("problems", [])), body
+        wait_for(lambda: len(worker_pids()) == 2, timeout=30, interval=0.2)
+        wait_for(lambda: _health(port)[0] == 200, timeout=90, interval=0.5)
+        assert worker_pids()[-1] != first
+        assert f"Celery worker (pid {first}) exited" in log_path.read_text() and "restart #1" in log_path.read_text()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+        stop_process(server)

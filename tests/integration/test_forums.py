@@ -332,6 +332,19 @@ def test_staff_actions_need_the_right_role_and_department_and_are_audited(forum,
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/forums/threads/{thread_id}")
 
 
+def _established(app) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from consult.core.models import User
+    from consult.extensions import db
+
+    with app.app_context():
+        db.session.execute(update(User).values(created_at=datetime.now(UTC) - timedelta(days=30)))
+        db.session.commit()
+
+
 def test_three_flags_hide_a_post_until_staff_keep_it(forum, make_user) -> None:  # type: ignore[no-untyped-def]
     from consult.digests import operations as digests
     from consult.extensions import db
@@ -343,6 +356,7 @@ def test_three_flags_hide_a_post_until_staff_keep_it(forum, make_user) -> None: 
     post_id = _last_post_id(app)
     carol, _ = _client(app, make_user)
     dave, _ = _client(app, make_user)
+    _established(app)  # reports from accounts a week old or more count fully (test_report_weighing.py)
     for client in (bob, carol):
         assert _post(client, f"/forums/posts/{post_id}/flag", reason="人身攻击").status_code == 303
     with app.app_context():

@@ -134,7 +134,7 @@ def test_no_phone_or_id_number_in_logs_digests_or_exports(app, make_user, make_p
         # A citizen registers with a phone number (the code is "sent" to the log) ...
         client = app.test_client()
         page = client.get("/account/register").get_data(as_text=True)
-        client.post("/account/register", data={"csrf_token": csrf_from(page), "login": "13698765432", "password": "password123", "confirm": "password123"})
+        client.post("/account/register", data={"csrf_token": csrf_from(page), "login": "13698765432", "password": "s3cret-pass-9", "confirm": "s3cret-pass-9"})
         logging.getLogger("consult.test").warning("lookup for %s failed\nforged line", "13512345678")
         user_id, _, _ = make_user()
         with app.app_context():

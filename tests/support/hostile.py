@@ -43,7 +43,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("clause page", "/plans/{plan}/clauses/{clause}", ("sort", "page"), method="GET"),
     Endpoint("login page", "/account/login", ("next",), method="GET"),
     # Public writes.
-    Endpoint("register", "/account/register", ("login", "pseudonym", "password"), fixed={"password": "password123", "confirm": "password123"}),
+    Endpoint("register", "/account/register", ("login", "pseudonym", "password"), fixed={"password": "s3cret-pass-9", "confirm": "s3cret-pass-9"}),
     Endpoint("login", "/account/login", ("login", "password"), fixed={"password": "password123"}),
     Endpoint("verify", "/account/verify", ("code",), as_user="unverified"),
     Endpoint("comment", "/plans/{plan}/comments", ("body", "clause_id", "submission_id"), fixed={"body": "建议增加停车位"}, as_user="citizen", page="/plans/{plan}"),
