@@ -1,7 +1,7 @@
 """session lifetimes, code purpose, staff public labels
 
 Revision ID: 7a1c0e5d9b21
-Revises: 4c4a66c84c3a
+Revises: b7d3e91f4a20
 Create Date: 2026-12-02 02:00:00
 
 Adds login_session.last_seen_at (idle timeout), verification_code.purpose (registration
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '7a1c0e5d9b21'
-down_revision = '4c4a66c84c3a'
+down_revision = 'b7d3e91f4a20'
 branch_labels = None
 depends_on = None
 
