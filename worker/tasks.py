@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from flask import current_app
 
-from consult.core import audit, notifications
+from consult.core import audit, notifications, tasks
 from consult.digests import operations as digests
 from consult.extensions import db
 from consult.plans import intake
@@ -23,23 +23,23 @@ RETRY = {
 }
 
 
-@shared_task(name="consult.segment_comment", acks_late=True, **RETRY)
+@shared_task(name=tasks.SEGMENT_COMMENT, acks_late=True, **RETRY)
 def segment_comment(comment_id: int) -> None:
     intake.segment_comment(comment_id)
 
 
-@shared_task(name="consult.sweep_outbox", acks_late=True)
+@shared_task(name=tasks.SWEEP_OUTBOX, acks_late=True)
 def sweep_outbox() -> int:
     return intake.sweep()
 
 
-@shared_task(name="consult.resegment_all", acks_late=True, **RETRY)
+@shared_task(name=tasks.RESEGMENT_ALL, acks_late=True, **RETRY)
 def resegment_all(dictionary_version: int) -> int:
     return intake.resegment_all(dictionary_version)
 
 
 @shared_task(
-    name="consult.build_digest",
+    name=tasks.BUILD_DIGEST,
     acks_late=True,
     autoretry_for=(Exception,),
     retry_backoff=5,
@@ -51,22 +51,24 @@ def build_digest(digest_id: int) -> str:
     return digests.build(digest_id)
 
 
-@shared_task(name="consult.scheduled_digests", acks_late=True)
+@shared_task(name=tasks.SCHEDULED_DIGESTS, acks_late=True)
 def scheduled_digests() -> int:
-    return digests.schedule_open_plans()
+    queued = digests.schedule_open_plans()
+    db.session.commit()  # the task owns the transaction; the after-commit hook publishes the builds
+    return queued
 
 
-@shared_task(name="consult.send_notification_email", acks_late=True, **RETRY)
+@shared_task(name=tasks.SEND_NOTIFICATION_EMAIL, acks_late=True, **RETRY)
 def send_notification_email(notification_id: int) -> bool:
     return notifications.send_email(notification_id)
 
 
-@shared_task(name="consult.build_survey_digest", acks_late=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=3, soft_time_limit=25 * 60, time_limit=30 * 60)
+@shared_task(name=tasks.BUILD_SURVEY_DIGEST, acks_late=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=3, soft_time_limit=25 * 60, time_limit=30 * 60)
 def build_survey_digest(digest_id: int) -> str:
     return surveys_digest.build(digest_id)
 
 
-@shared_task(name="consult.prune_audit", acks_late=True)
+@shared_task(name=tasks.PRUNE_AUDIT, acks_late=True)
 def prune_audit() -> int:
     deleted = audit.prune(current_app.config["AUDIT_RETENTION_DAYS"])
     db.session.commit()

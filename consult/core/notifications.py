@@ -8,12 +8,10 @@ from datetime import UTC, datetime
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from consult.core import outbox
+from consult.core import outbox, tasks
 from consult.core.mail import send_mail
-from consult.core.models import Notification, OutboxEvent, User
+from consult.core.models import Notification, User
 from consult.extensions import db
-
-EMAIL_TASK = "consult.send_notification_email"
 
 
 def notify(user_id: int, kind: str, title: str, body: str = "", link: str = "") -> Notification:
@@ -26,7 +24,7 @@ def notify(user_id: int, kind: str, title: str, body: str = "", link: str = "") 
     db.session.flush()
     email = db.session.scalar(select(User.email).where(User.id == user_id))
     if email:
-        outbox.add(EMAIL_TASK, entry.id)
+        outbox.add(tasks.SEND_NOTIFICATION_EMAIL, entry.id)
     return entry
 
 
@@ -39,24 +37,17 @@ def notify_many(user_ids: Iterable[int], kind: str, title: str, body: str = "", 
     return count
 
 
-def publish_pending() -> int:
-    """After the caller's commit: hand the owed e-mails to the broker (the sweep covers failures)."""
-    return outbox.publish(
-        db.session.scalars(select(OutboxEvent).where(OutboxEvent.task == EMAIL_TASK, OutboxEvent.enqueued_at.is_(None), OutboxEvent.processed_at.is_(None)).limit(500))
-    )
-
-
 def send_email(notification_id: int) -> bool:
     """Worker side: send the e-mail copy once. Raises on a delivery failure so the task retries."""
 
     entry = db.session.get(Notification, notification_id)
     if entry is None or entry.emailed_at is not None:
-        outbox.mark_done(EMAIL_TASK, notification_id)
+        outbox.mark_done(tasks.SEND_NOTIFICATION_EMAIL, notification_id)
         db.session.commit()
         return False
     user = db.session.get(User, entry.user_id)
     if user is None or not user.email:
-        outbox.mark_done(EMAIL_TASK, notification_id)
+        outbox.mark_done(tasks.SEND_NOTIFICATION_EMAIL, notification_id)
         db.session.commit()
         return False
     link = entry.link
@@ -70,7 +61,7 @@ def send_email(notification_id: int) -> bool:
         raise
     entry.emailed_at = datetime.now(UTC)
     entry.email_error = ""
-    outbox.mark_done(EMAIL_TASK, notification_id)
+    outbox.mark_done(tasks.SEND_NOTIFICATION_EMAIL, notification_id)
     db.session.commit()
     return True
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import outbox
+from consult.core import outbox, tasks
 from consult.core.errors import ServiceError
 from consult.digests.models import Digest
 from consult.extensions import db
@@ -19,7 +19,7 @@ from consult.plans.models import Comment, CommentStatus, Plan
 
 log = logging.getLogger(__name__)
 
-BUILD_TASK = "consult.build_digest"
+BUILD_TASK = tasks.BUILD_DIGEST  # the name lives in consult.core.tasks
 ANALYSED = (CommentStatus.PUBLISHED, CommentStatus.INTERNAL)
 ALL_SOURCES = "all"
 SOURCES = ("web", "letter", "email", "hotline", "forum", "hearing", "survey")
@@ -210,8 +210,6 @@ def schedule_open_plans(now: datetime | None = None) -> int:
         except ServiceError:
             continue
         queued += int(created)
-    db.session.commit()
-    outbox.publish(outbox.due(now + timedelta(seconds=10)))
     return queued
 
 

@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.accounts.forms import EmptyForm
-from consult.core import audit, outbox
+from consult.core import audit
 from consult.core.errors import ServiceError
 from consult.core.permissions import safe_target, staff_required
 from consult.digests import operations as digests
@@ -91,7 +91,6 @@ def build(plan_id: int) -> Response:
         if created:
             audit.record(current_user, "digest.build", "digest", digest.id, department_id=plan.department_id, plan_id=plan.id, sources=sources)
         db.session.commit()
-        outbox.publish(outbox.due_for(digests.BUILD_TASK, digest.id))
         flash(_("已开始生成意见摘要。") if created else _("没有新的意见，摘要已是最新（或正在生成）。"), "success")
     except ServiceError as error:
         db.session.rollback()
@@ -197,7 +196,6 @@ def import_records(plan_id: int) -> str | Response | tuple[str, int]:
             batch = imports.import_records(plan, filename=upload.filename or "", data=upload.read(), channel=form.channel.data, text_column=(form.text_column.data or "").strip() or None)
             audit.record(current_user, "comments.import", "import_batch", batch.id, department_id=plan.department_id, plan_id=plan.id, channel=batch.channel, rows=batch.rows, filename=batch.filename[:200])
             db.session.commit()
-            outbox.publish(outbox.due_for("consult.segment_comment"))
             flash(batch.note, "success")
             return redirect(url_for("digests.page", plan_id=plan.id))
         except ServiceError as error:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import notifications, outbox
+from consult.core import notifications
 from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text, search_terms
@@ -19,7 +19,6 @@ from consult.moderation import operations as moderation
 from consult.moderation.models import Flag
 from consult.plans import mirror as channels
 from consult.plans.access import can_manage_plan
-from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Plan
 from consult.search.queries import _match, query_terms
 
@@ -237,16 +236,6 @@ def mirror_post(post: Post, board: Board) -> None:
     user = db.session.get(User, post.user_id) if post.user_id else None
     channels.mirror(plan=plan, source="forum", body=body, origin_type=ORIGIN, origin_id=post.id, user=user,
                     author_label=post.author_label, created_at=post.created_at)
-
-
-def commit_and_dispatch(post: Post | None = None) -> None:
-    """Commit, then hand the segmentation of the post's mirrored copy to the worker (the sweep is the fallback)."""
-    db.session.commit()
-    if post is None:
-        return
-    copy = channels.mirrored(ORIGIN, post.id)
-    if copy is not None:
-        outbox.publish(outbox.due_for(SEGMENT_TASK, copy.id))
 
 
 # --- votes and flags --------------------------------------------------------------------------

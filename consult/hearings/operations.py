@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from consult.core import audit, notifications, outbox
+from consult.core import audit, notifications
 from consult.core.database import is_postgres
 from consult.core.errors import ServiceError
 from consult.core.models import User
@@ -34,7 +34,6 @@ from consult.hearings.models import (
     Stance,
 )
 from consult.plans import mirror as channels
-from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Plan
 from worker.analysis import lottery
 
@@ -157,24 +156,8 @@ def seat_transaction(hearing_id: int, action: Callable[[Hearing], T], attempts: 
             if attempt == attempts - 1:
                 raise ServiceError(_("报名人数较多，请稍后重试。"), 409) from None
             continue
-        dispatch()
         return result
     raise AssertionError("unreachable")
-
-
-def dispatch() -> None:
-    """After a commit: hand owed e-mails and the segmentation of mirrored items to the broker
-    (if the broker is down the outbox sweep sends them later)."""
-    notifications.publish_pending()
-    outbox.publish(outbox.due_for(SEGMENT_TASK))
-
-
-def commit_and_dispatch() -> None:
-    db.session.commit()
-    dispatch()
-
-
-# --- applying -----------------------------------------------------------------------------
 
 
 def _check_eligible(hearing: Hearing, user: User, now: datetime) -> None:

@@ -293,7 +293,7 @@ def minutes(hearing_id: int) -> Response | tuple[str, int]:
         abort(400)
     try:
         parts = service.publish_minutes(hearing, current_user, minutes=form.minutes.data or "", summary=form.summary.data or "")
-        service.commit_and_dispatch()
+        db.session.commit()
     except ServiceError as error:
         db.session.rollback()
         return render_template("errors/error.html", status=error.status, title=_("笔录未能发布"), message=error.message, back=url_for("hearings.manage", hearing_id=hearing.id)), error.status

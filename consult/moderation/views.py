@@ -11,7 +11,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from consult.accounts.forms import EmptyForm
-from consult.core import notifications
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.permissions import roles_required, safe_target, staff_required
 from consult.extensions import db, limiter
@@ -98,7 +97,6 @@ def decide() -> Response | tuple[str, int]:
     except ServiceError as error:
         db.session.rollback()
         return _refuse(error.message, error.status, back)
-    notifications.publish_pending()
     flash(_("已审核 %(n)s 条意见。", n=len(done)), "success")
     return redirect(back, 303)
 

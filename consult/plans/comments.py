@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import outbox
+from consult.core import outbox, tasks
 from consult.core.errors import ServiceError
-from consult.core.models import OutboxEvent, User
+from consult.core.models import User
 from consult.core.text import clean_text, search_terms
 from consult.extensions import db
 from consult.moderation import operations as moderation
@@ -22,8 +22,6 @@ from consult.plans.models import (
     Plan,
     Source,
 )
-
-SEGMENT_TASK = "consult.segment_comment"
 
 
 def post_comment(
@@ -81,18 +79,8 @@ def post_comment(
         if existing is None:
             raise
         return existing, False
-    outbox.add(SEGMENT_TASK, comment.id)
+    outbox.add(tasks.SEGMENT_COMMENT, comment.id)
     return comment, True
-
-
-def commit_and_dispatch(comment: Comment) -> None:
-    events = list(
-        db.session.scalars(
-            select(OutboxEvent).where(OutboxEvent.ref_id == comment.id, OutboxEvent.task == SEGMENT_TASK)
-        )
-    ) if comment.id else []
-    db.session.commit()
-    outbox.publish(e for e in events if e.processed_at is None)
 
 
 def vote(user: User, comment: Comment, value: int) -> Comment:

@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.core import outbox
+from consult.core import outbox, tasks
 from consult.core.errors import ServiceError
 from consult.core.spreadsheets import TableError, read_table
 from consult.core.text import search_terms
 from consult.extensions import db
-from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Comment, CommentStatus, ImportBatch, Plan
 from worker.analysis.normalise import strip_invisible
 
@@ -82,7 +81,7 @@ def import_records(plan: Plan, *, filename: str, data: bytes, channel: str, text
         )
         db.session.add(comment)
         db.session.flush()
-        outbox.add(SEGMENT_TASK, comment.id)
+        outbox.add(tasks.SEGMENT_COMMENT, comment.id)
         batch.rows += 1
     if batch.rows == 0:
         raise ServiceError(_("文件中没有可导入的意见内容。"))

@@ -8,10 +8,9 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
-from consult.core import outbox
+from consult.core import outbox, tasks
 from consult.core.models import UserWord
 from consult.extensions import db
-from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Comment
 from worker.analysis.segment import Segmenter
 
@@ -38,7 +37,7 @@ def current_segmenter() -> tuple[Segmenter, int]:
 def segment_comment(comment_id: int) -> None:
     comment = db.session.get(Comment, comment_id)
     if comment is None:  # deleted since: nothing owed
-        outbox.mark_done(SEGMENT_TASK, comment_id)
+        outbox.mark_done(tasks.SEGMENT_COMMENT, comment_id)
         db.session.commit()
         return
     segmenter, version = current_segmenter()
@@ -46,7 +45,7 @@ def segment_comment(comment_id: int) -> None:
         comment.tokens = segmenter.tokens(comment.body)
         comment.segmented_at = datetime.now(UTC)
         comment.dictionary_version = version
-    outbox.mark_done(SEGMENT_TASK, comment_id)
+    outbox.mark_done(tasks.SEGMENT_COMMENT, comment_id)
     db.session.commit()
 
 
@@ -65,7 +64,7 @@ def resegment_all(requested_version: int | None = None, batch: int = 500) -> int
         )
         if not rows:
             if requested_version is not None:
-                outbox.mark_done("consult.resegment_all", requested_version)
+                outbox.mark_done(tasks.RESEGMENT_ALL, requested_version)
                 db.session.commit()
             return done
         token_lists = segmenter.tokens_many([c.body for c in rows])

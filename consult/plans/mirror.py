@@ -7,11 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from consult.core import outbox
+from consult.core import outbox, tasks
 from consult.core.models import User
 from consult.core.text import search_terms
 from consult.extensions import db
-from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Comment, CommentStatus, Plan
 
 CHANNEL_SOURCES = ("forum", "hearing", "survey")
@@ -54,7 +53,7 @@ def mirror(
     if created_at is not None:
         comment.created_at = created_at
     db.session.flush()
-    outbox.add(SEGMENT_TASK, comment.id)
+    outbox.add(tasks.SEGMENT_COMMENT, comment.id)
     return comment
 
 

@@ -147,7 +147,7 @@ def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
             show_pseudonym=bool(form.show_pseudonym.data),
             submission_id=form.submission_id.data,
         )
-        comment_service.commit_and_dispatch(comment)
+        db.session.commit()
     except ServiceError as error:
         db.session.rollback()
         return _comment_error(plan, error.message, error.status)

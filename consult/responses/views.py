@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from consult.accounts.forms import EmptyForm
-from consult.core import audit, notifications
+from consult.core import audit
 from consult.core.errors import ServiceError
 from consult.core.permissions import safe_target, staff_required
 from consult.core.spreadsheets import write_xlsx
@@ -196,7 +196,6 @@ def publish(plan_id: int):  # type: ignore[no-untyped-def]
     except ServiceError as error:
         db.session.rollback()
         abort(error.status, description=error.message)
-    notifications.publish_pending()
     flash(_("采纳情况反馈已公布，已通知 %(n)s 位提出意见的公众。", n=report.notified), "success")
     return redirect(url_for("responses.public", plan_id=plan.id))
 

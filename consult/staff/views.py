@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from consult.accounts.forms import EmptyForm
-from consult.core import audit, outbox
+from consult.core import audit
 from consult.core.documents import DocumentError, extract_text
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.permissions import roles_required, staff_required
@@ -150,7 +150,6 @@ def dictionary_page() -> str | Response | tuple[str, int]:
             entry = dictionary.add_word(form.word.data, current_user)
             audit.record(current_user, "dictionary.add", "user_word", entry.id, word=entry.word)
             db.session.commit()
-            outbox.publish(outbox.due_for(dictionary.RESEGMENT_TASK))
             flash(_("已添加“%(w)s”，已有意见将在后台按新词典重新分词。", w=entry.word), "success")
             return redirect(url_for("staff.dictionary_page"))
         except ServiceError as error:
@@ -170,7 +169,6 @@ def dictionary_delete(word_id: int) -> Response:
         dictionary.remove_word(word_id)
         audit.record(current_user, "dictionary.remove", "user_word", word_id)
         db.session.commit()
-        outbox.publish(outbox.due_for(dictionary.RESEGMENT_TASK))
         flash(_("已删除，已有意见将在后台重新分词。"), "success")
     except ServiceError as error:
         db.session.rollback()

@@ -10,11 +10,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.core import audit, notifications, outbox
+from consult.core import audit
 from consult.core.errors import ServiceError
 from consult.core.models import Department
 from consult.core.permissions import roles_required, staff_required
-from consult.digests import operations as digest_service
 from consult.digests import reports
 from consult.digests.models import Digest
 from consult.extensions import db, limiter
@@ -128,7 +127,6 @@ def _act(suggestion: Suggestion, run, success: str) -> Response | tuple[str, int
     try:
         run()
         db.session.commit()
-        notifications.publish_pending()
     except ServiceError as error:
         db.session.rollback()
         return render_template("errors/error.html", status=error.status, title=_("操作未成功"), message=error.message, back=url_for("suggestions.staff_detail", suggestion_id=suggestion.id)), error.status
@@ -171,7 +169,6 @@ def digests() -> str | Response | tuple[str, int]:
             digest, created = suggestion_digests.request_digest(form.domain.data or "", form.start.data, form.end.data)
             audit.record(current_user, "suggestion.digest", "digest", digest.id, scope_key=digest.scope_key)
             db.session.commit()
-            outbox.publish(outbox.due_for(digest_service.BUILD_TASK, digest.id))
         except ServiceError as error:
             db.session.rollback()
             form.domain.errors = [*form.domain.errors, error.message]

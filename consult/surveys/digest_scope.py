@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
-from consult.core import audit, outbox
+from consult.core import audit, outbox, tasks
 from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.digests.reports import masked_dict
@@ -19,7 +19,7 @@ from consult.plans.intake import current_segmenter
 from consult.surveys.models import Survey, SurveyAnswer, SurveyResponse, SurveyTextDigest
 
 log = logging.getLogger(__name__)
-TASK = "consult.build_survey_digest"
+TASK = tasks.BUILD_SURVEY_DIGEST  # the name lives in consult.core.tasks
 
 
 def _texts(survey_id: int):  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from consult.accounts.forms import EmptyForm
-from consult.core import audit, notifications, outbox
+from consult.core import audit
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.models import Department
 from consult.core.permissions import roles_required, staff_required
@@ -226,7 +226,6 @@ def request_digest(survey_id: int) -> Response:
     try:
         digest, created = surveys_digest.request(survey, current_user)
         db.session.commit()
-        outbox.publish(outbox.due_for(surveys_digest.TASK, digest.id))
         flash(_("已提交生成，稍后刷新本页查看。") if created else _("最新的文字摘要已在生成或已生成。"), "success")
     except ServiceError as error:
         db.session.rollback()
@@ -319,7 +318,6 @@ def close_ticket(ticket_id: int) -> str | Response:
     try:
         token = tickets.close(current_user, item)
         db.session.commit()
-        notifications.publish_pending()
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
