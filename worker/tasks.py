@@ -26,6 +26,7 @@ RETRY = {
 @shared_task(name=tasks.SEGMENT_COMMENT, acks_late=True, **RETRY)
 def segment_comment(comment_id: int) -> None:
     intake.segment_comment(comment_id)
+    db.session.commit()
 
 
 @shared_task(name=tasks.SWEEP_OUTBOX, acks_late=True)
@@ -35,7 +36,15 @@ def sweep_outbox() -> int:
 
 @shared_task(name=tasks.RESEGMENT_ALL, acks_late=True, **RETRY)
 def resegment_all(dictionary_version: int) -> int:
-    return intake.resegment_all(dictionary_version)
+    done = last_id = 0
+    while (step := intake.resegment_batch(last_id)) is not None:
+        last_id, count = step
+        done += count
+        # Batch by batch: a long run keeps what it did and holds no lock over the whole table.
+        db.session.commit()
+    intake.resegmented(dictionary_version)
+    db.session.commit()
+    return done
 
 
 @shared_task(
@@ -60,7 +69,15 @@ def scheduled_digests() -> int:
 
 @shared_task(name=tasks.SEND_NOTIFICATION_EMAIL, acks_late=True, **RETRY)
 def send_notification_email(notification_id: int) -> bool:
-    return notifications.send_email(notification_id)
+    try:
+        sent = notifications.send_email(notification_id)
+    except Exception as error:
+        db.session.rollback()
+        notifications.record_email_failure(notification_id, error)
+        db.session.commit()  # kept for staff although this attempt fails and the task retries
+        raise
+    db.session.commit()
+    return sent
 
 
 @shared_task(name=tasks.BUILD_SURVEY_DIGEST, acks_late=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=3, soft_time_limit=25 * 60, time_limit=30 * 60)

@@ -38,32 +38,26 @@ def notify_many(user_ids: Iterable[int], kind: str, title: str, body: str = "", 
 
 
 def send_email(notification_id: int) -> bool:
-    """Worker side: send the e-mail copy once. Raises on a delivery failure so the task retries."""
-
+    """Worker side: send the e-mail copy once (the task commits). Raises on a delivery failure so
+    the task retries; the task then keeps the failure with `record_email_failure`."""
     entry = db.session.get(Notification, notification_id)
-    if entry is None or entry.emailed_at is not None:
+    user = db.session.get(User, entry.user_id) if entry is not None else None
+    if entry is None or entry.emailed_at is not None or user is None or not user.email:
         outbox.mark_done(tasks.SEND_NOTIFICATION_EMAIL, notification_id)
-        db.session.commit()
-        return False
-    user = db.session.get(User, entry.user_id)
-    if user is None or not user.email:
-        outbox.mark_done(tasks.SEND_NOTIFICATION_EMAIL, notification_id)
-        db.session.commit()
         return False
     link = entry.link
     if link.startswith("/"):
         link = current_app.config.get("SITE_URL", "").rstrip("/") + link
-    try:
-        send_mail(user.email, entry.title, f"{entry.body}\n\n{link}".strip())
-    except Exception as error:
-        db.session.execute(update(Notification).where(Notification.id == notification_id).values(email_error=f"{type(error).__name__}: {error}"[:500]))
-        db.session.commit()
-        raise
+    send_mail(user.email, entry.title, f"{entry.body}\n\n{link}".strip())
     entry.emailed_at = datetime.now(UTC)
     entry.email_error = ""
     outbox.mark_done(tasks.SEND_NOTIFICATION_EMAIL, notification_id)
-    db.session.commit()
     return True
+
+
+def record_email_failure(notification_id: int, error: Exception) -> None:
+    """Note why the copy is still owed, for staff (the outbox row stays open for the retries)."""
+    db.session.execute(update(Notification).where(Notification.id == notification_id).values(email_error=f"{type(error).__name__}: {error}"[:500]))
 
 
 def unread_count(user_id: int) -> int:
