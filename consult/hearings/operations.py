@@ -180,14 +180,14 @@ def apply(hearing: Hearing, user: User, *, stance: str, group: str, statement: s
     now = now or datetime.now(UTC)
     _check_eligible(hearing, user, now)
     if stance not in set(Stance):
-        raise ServiceError(_("请选择您的立场（支持、反对或其他）。"))
+        raise ServiceError(_("请选择您的立场（支持、反对或其他）。"), field="stance")
     groups = list(hearing.groups or [])
     if groups and group not in groups:
-        raise ServiceError(_("请选择您所属的利益群体。"))
-    text = clean_text(statement, field=_("发言要点"), max_chars=STATEMENT_MAX)
+        raise ServiceError(_("请选择您所属的利益群体。"), field="group")
+    text = clean_text(statement, field=_("发言要点"), max_chars=STATEMENT_MAX, key="statement")
     note = ""
     if hearing.eligibility == "recipients":
-        note = clean_text(recipient_note, field=_("服务对象说明"), max_chars=300)
+        note = clean_text(recipient_note, field=_("服务对象说明"), max_chars=300, key="recipient_note")
     exists = db.session.scalar(select(HearingApplication.id).where(HearingApplication.hearing_id == hearing.id, HearingApplication.user_id == user.id))
     if exists is not None:
         raise ServiceError(_("您已经报名了这场听证会，不能重复报名。"), 409)

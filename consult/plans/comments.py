@@ -43,8 +43,8 @@ def post_comment(
     if clause_id is not None:
         clause = db.session.get(Clause, clause_id)
         if clause is None or clause.version_id != version.id:
-            raise ServiceError(_("所选条款不属于该方案的当前版本。"), 400)
-    text = clean_text(body, field=_("意见内容"), max_chars=current_app.config["COMMENT_MAX_CHARS"])
+            raise ServiceError(_("所选条款不属于该方案的当前版本。"), 400, field="clause_id")
+    text = clean_text(body, field=_("意见内容"), max_chars=current_app.config["COMMENT_MAX_CHARS"], key="body")
     submission_id = (submission_id or "").strip()[:64] or None
     if submission_id:
         existing = db.session.scalar(

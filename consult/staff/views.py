@@ -11,6 +11,7 @@ from consult.accounts.forms import EmptyForm
 from consult.core import audit
 from consult.core.documents import DocumentError, extract_text
 from consult.core.errors import ServiceError, form_errors_text
+from consult.core.forms import rerender
 from consult.core.permissions import roles_required, staff_required
 from consult.extensions import db
 from consult.plans import operations as plan_service
@@ -71,12 +72,12 @@ def new_plan() -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(_("草稿已保存。请检查条款拆分结果，确认无误后发布。"), "success")
             return redirect(url_for("staff.plan", plan_id=plan.id))
-        except (ServiceError, DocumentError) as error:
-            db.session.rollback()
-            form.body.errors.append(getattr(error, "message", str(error)))
-            return render_template("staff/plan_form.html", form=form), getattr(error, "status", 400)
+        except DocumentError as error:
+            return rerender("staff/plan_form.html", form, ServiceError(error.message_zh, field="upload"))
+        except ServiceError as error:
+            return rerender("staff/plan_form.html", form, error, default="body")
     if form.is_submitted():
-        return render_template("staff/plan_form.html", form=form), 400
+        return rerender("staff/plan_form.html", form)
     return render_template("staff/plan_form.html", form=form)
 
 

@@ -38,9 +38,9 @@ def submit(user: User | None, *, domain: str, title: str, body: str, contact: st
     """Store a suggestion; returns it and its lookup code (shown to the sender once, never stored)."""
     now = now or datetime.now(UTC)
     if domain not in DOMAINS:
-        raise ServiceError(_("请选择建议所属的领域（经济、政治、文化、社会、生态、党建）。"))
-    title = clean_text(title, field=_("标题"), max_chars=TITLE_MAX)
-    body = clean_text(body, field=_("建议内容"), max_chars=BODY_MAX)
+        raise ServiceError(_("请选择建议所属的领域（经济、政治、文化、社会、生态、党建）。"), field="domain")
+    title = clean_text(title, field=_("标题"), max_chars=TITLE_MAX, key="title")
+    body = clean_text(body, field=_("建议内容"), max_chars=BODY_MAX, key="body")
     contact = (contact or "").strip()[:100]
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
     suggestion = Suggestion(

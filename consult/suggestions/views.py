@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from consult.core import audit
 from consult.core.errors import ServiceError
+from consult.core.forms import form_view, rerender
 from consult.core.models import Department
 from consult.core.permissions import roles_required, staff_required
 from consult.digests import reports
@@ -43,22 +44,17 @@ def index() -> str:
 
 @bp.route("/suggestions/new", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
-def new() -> str | tuple[str, int]:
-    form = SuggestionForm()
+@form_view("suggestions/new.html", SuggestionForm, default="body")
+def new(form: SuggestionForm) -> str | tuple[str, int] | tuple[Response, int]:
     form.guard()
-    if form.is_submitted():
-        if not form.validate():
-            return render_template("suggestions/new.html", form=form), 400
-        user = current_user._get_current_object() if current_user.is_authenticated else None
-        try:
-            suggestion, code = service.submit(user, domain=form.domain.data or "", title=form.title.data or "", body=form.body.data or "", contact=form.contact.data or "", allow_public=bool(form.allow_public.data))
-            db.session.commit()
-        except ServiceError as error:
-            db.session.rollback()
-            form.body.errors = [*form.body.errors, error.message]  # the text stays in the form
-            return render_template("suggestions/new.html", form=form), error.status
-        return render_template("suggestions/submitted.html", suggestion=suggestion, code=code)
-    return render_template("suggestions/new.html", form=form)
+    if not form.is_submitted():
+        return render_template("suggestions/new.html", form=form)
+    if not form.validate():
+        return rerender("suggestions/new.html", form)
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    suggestion, code = service.submit(user, domain=form.domain.data or "", title=form.title.data or "", body=form.body.data or "", contact=form.contact.data or "", allow_public=bool(form.allow_public.data))
+    db.session.commit()
+    return render_template("suggestions/submitted.html", suggestion=suggestion, code=code)
 
 
 @bp.route("/suggestions/follow", methods=["GET", "POST"])
