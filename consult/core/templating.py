@@ -1,4 +1,4 @@
-"""Template filters and globals: local dates, days left, the CSP nonce."""
+"""Template filters and globals: local dates, channel labels, the CSP nonce."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
+
+from consult.core import channels
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -17,6 +19,7 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(channels.label, "channel")  # "forum" → 论坛, from the channel registry
 
     @app.context_processor
     def _globals() -> dict[str, object]:

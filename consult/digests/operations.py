@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import outbox, tasks
+from consult.core import channels, outbox, tasks
 from consult.core.errors import ServiceError
 from consult.digests.models import Digest
 from consult.extensions import db
@@ -22,12 +22,12 @@ log = logging.getLogger(__name__)
 BUILD_TASK = tasks.BUILD_DIGEST  # the name lives in consult.core.tasks
 ANALYSED = (CommentStatus.PUBLISHED, CommentStatus.INTERNAL)
 ALL_SOURCES = "all"
-SOURCES = ("web", "letter", "email", "hotline", "forum", "hearing", "survey")
 
 
 def sources_key(sources: list[str] | None) -> str:
-    chosen = sorted({s for s in (sources or []) if s in SOURCES})
-    return ",".join(chosen) if chosen and len(chosen) < len(SOURCES) else ALL_SOURCES
+    known = channels.sources()
+    chosen = sorted({s for s in (sources or []) if s in known})
+    return ",".join(chosen) if chosen and len(chosen) < len(known) else ALL_SOURCES
 
 
 def _analysed(plan_id: int, sources_key: str):  # type: ignore[no-untyped-def]

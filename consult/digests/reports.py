@@ -13,12 +13,12 @@ from typing import Any
 
 from flask import render_template
 
+from consult.core import channels
 from consult.core.spreadsheets import TableError, read_table, write_xlsx
 from worker.analysis.normalise import mask_personal
 from worker.analysis.pipeline import DigestDoc, DigestResult, build_digest
 
 STANCE_LABELS = {"support": "支持", "oppose": "反对", "suggestion": "建议", "question": "疑问", "neutral": "其他"}
-SOURCE_LABELS = {"web": "网站留言", "letter": "来信", "email": "电子邮件", "hotline": "热线", "forum": "论坛", "hearing": "听证会", "survey": "问卷"}
 
 
 @dataclass
@@ -123,7 +123,7 @@ def xlsx_report(result: DigestResult, opinions: dict[int, Opinion], clause_label
         link = result.clause_links.get(doc_id)
         rows.append([
             doc_id,
-            SOURCE_LABELS.get(opinion.source, opinion.source),
+            channels.label(opinion.source),
             opinion.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             opinion.clause or (clause_labels.get(link[0], "") if link else ""),
             round(link[1], 2) if link and not opinion.clause else "",

@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.accounts.forms import EmptyForm
-from consult.core import audit
+from consult.core import audit, channels
 from consult.core.errors import ServiceError
 from consult.core.permissions import safe_target, staff_required
 from consult.digests import operations as digests
@@ -72,8 +72,8 @@ def page(plan_id: int) -> str:
         history=history,
         pending=pending,
         source=key,
-        sources=digests.SOURCES,
-        source_labels=reports.SOURCE_LABELS,
+        sources=channels.sources(),
+        source_labels=channels.labels(),
         clause_labels=digests.clause_labels(plan),
         stance_text=reports.stance_text,
         form=EmptyForm(),
@@ -85,7 +85,7 @@ def page(plan_id: int) -> str:
 def build(plan_id: int) -> Response:
     plan = managed_plan(plan_id)
     EmptyForm().validate_on_submit()
-    sources = [s for s in request.form.getlist("source") if s in digests.SOURCES]
+    sources = [s for s in request.form.getlist("source") if s in channels.sources()]
     try:
         digest, created = digests.request_digest(plan, trigger="manual", sources=sources)
         if created:

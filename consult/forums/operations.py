@@ -14,6 +14,7 @@ from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text, search_terms
 from consult.extensions import db
+from consult.forums.channel import FORUM
 from consult.forums.models import DOMAINS, Board, Post, PostVote, Thread
 from consult.moderation import operations as moderation
 from consult.moderation.models import Flag
@@ -23,7 +24,7 @@ from consult.plans.models import Plan
 from consult.search.queries import _match, query_terms
 
 TITLE_MAX_CHARS = 80
-ORIGIN = "forum_post"  # target/origin type of a post in flags and mirrored comments
+ORIGIN = FORUM.origins[0]  # target/origin type of a post in flags and mirrored comments
 
 
 # --- boards -----------------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def mirror_post(post: Post, board: Board) -> None:
         return
     body = f"{post.thread.title}\n{post.body}" if post.is_opener else post.body
     user = db.session.get(User, post.user_id) if post.user_id else None
-    channels.mirror(plan=plan, source="forum", body=body, origin_type=ORIGIN, origin_id=post.id, user=user,
+    channels.mirror(plan=plan, source=FORUM.source, body=body, origin_type=ORIGIN, origin_id=post.id, user=user,
                     author_label=post.author_label, created_at=post.created_at)
 
 

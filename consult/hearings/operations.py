@@ -26,6 +26,7 @@ from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text
 from consult.extensions import db
+from consult.hearings.channel import HEARING, MINUTES, STATEMENT
 from consult.hearings.models import (
     Hearing,
     HearingApplication,
@@ -241,7 +242,7 @@ def _seat(hearing: Hearing, application: HearingApplication, number: int, reason
     application.waiting_position, application.decided_at = None, now
     db.session.flush()  # the unique (hearing, seat) constraint speaks here, inside the lock
     notifications.notify(application.user_id, "hearing", _("您已入选听证会：%(t)s", t=hearing.title), _("座位号 %(n)s。听证时间：%(at)s。", n=number, at=hearing.starts_at.strftime("%Y-%m-%d %H:%M UTC")), _link(hearing))
-    channels.mirror(plan=hearing.plan, source="hearing", body=application.statement, origin_type="hearing_statement", origin_id=application.id, user=application.user, author_label=f"听证参加人 {application.public_id}")
+    channels.mirror(plan=hearing.plan, source=HEARING.source, body=application.statement, origin_type=STATEMENT, origin_id=application.id, user=application.user, author_label=f"听证参加人 {application.public_id}")
 
 
 def _to_waiting(hearing: Hearing, application: HearingApplication, now: datetime, position: int | None = None) -> None:
@@ -308,7 +309,7 @@ def cancel(hearing: Hearing, application_id: int, *, actor: User, now: datetime 
     application.status, application.seat_number, application.waiting_position = SeatStatus.CANCELLED, None, None
     application.decided_at = now
     db.session.flush()
-    channels.withdraw("hearing_statement", application.id)
+    channels.withdraw(STATEMENT, application.id)
     if actor.id != application.user_id:
         audit.record(actor, "hearing.cancel_seat", "hearing_application", application.id, department_id=hearing.department_id, hearing_id=hearing.id)
         notifications.notify(application.user_id, "hearing", _("您的听证会报名已被取消：%(t)s", t=hearing.title), "", _link(hearing))
@@ -383,14 +384,14 @@ def publish_minutes(hearing: Hearing, actor: User, *, minutes: str, summary: str
         if position < len(old):
             part = old[position]
             part.speaker, part.text = speaker, body
-            channels.restore("hearing_minutes", part.id)
+            channels.restore(MINUTES, part.id)
         else:
             part = HearingMinutesPart(hearing_id=hearing.id, position=position, speaker=speaker, text=body)
             db.session.add(part)
             db.session.flush()
-        channels.mirror(plan=hearing.plan, source="hearing", body=body, origin_type="hearing_minutes", origin_id=part.id, author_label=speaker or "听证笔录", created_at=now)
+        channels.mirror(plan=hearing.plan, source=HEARING.source, body=body, origin_type=MINUTES, origin_id=part.id, author_label=speaker or "听证笔录", created_at=now)
     for part in old[len(parts):]:
-        channels.withdraw("hearing_minutes", part.id)  # the copy stays, out of the analysis
+        channels.withdraw(MINUTES, part.id)  # the copy stays, out of the analysis
         db.session.delete(part)
     db.session.flush()
     audit.record(actor, "hearing.publish_minutes", "hearing", hearing.id, department_id=hearing.department_id, parts=len(parts))

@@ -14,13 +14,14 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from consult.accounts.forms import EmptyForm
+from consult.core import channels
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.forms import rerender
 from consult.core.permissions import roles_required, safe_target, staff_required
 from consult.extensions import db, limiter
 from consult.moderation import operations as service
 from consult.moderation.forms import DecisionForm, FlagForm, WordsForm
-from consult.plans.models import Comment, CommentStatus, Plan, Source
+from consult.plans.models import Comment, CommentStatus, Plan
 
 bp = Blueprint("moderation", __name__, template_folder="templates", url_prefix="/staff/moderation")
 public = Blueprint("flags", __name__, template_folder="templates")
@@ -51,7 +52,7 @@ def _filter(args: MultiDict[str, str] | None = None) -> service.QueueFilter:
     if status not in service.QUEUE_FILTERS:
         abort(400, description=_("未知的筛选状态。"))
     source = args.get("source") or ""
-    if source and source not in {s.value for s in Source}:
+    if source and channels.get(source) is None:
         abort(400, description=_("未知的来源。"))
     return service.QueueFilter(status=status, plan_id=_int_arg("plan", args), source=source, since=_date_arg("since", args), until=_date_arg("until", args))
 
@@ -88,7 +89,8 @@ def _queue_page(form: DecisionForm, back: str | None = None, chosen: tuple[str, 
         flags=service.open_flags([c.id for c in items]),
         form=form,
         filters=service.QUEUE_FILTERS,
-        sources=[s.value for s in Source if s not in (Source.FORUM, Source.HEARING, Source.SURVEY)],
+        sources=[c.source for c in channels.moderated()],
+        source_labels=channels.labels(),
         args={k: v for k, v in args.items() if k != "page"},
     )
 
@@ -141,13 +143,9 @@ def words() -> str | Response | tuple[str, int]:
 def delete_word(word_id: int) -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400, description=_("页面已过期，请刷新后重试。"))
-    try:
-        entry = service.remove_word(word_id, current_user)
-        db.session.commit()
-        flash(_("已删除“%(w)s”。", w=entry.word), "success")
-    except ServiceError as error:
-        db.session.rollback()
-        abort(error.status, description=error.message)
+    entry = service.remove_word(word_id, current_user)
+    db.session.commit()
+    flash(_("已删除“%(w)s”。", w=entry.word), "success")
     return redirect(url_for("moderation.words"))
 
 
@@ -161,12 +159,8 @@ def flag(comment_id: int) -> Response:
     form = FlagForm()
     if not form.validate_on_submit():
         abort(400, description=form_errors_text(form))
-    try:
-        _entry, created = service.flag_comment(current_user, comment, form.reason.data or "")
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        abort(error.status, description=error.message)
+    _entry, created = service.flag_comment(current_user, comment, form.reason.data or "")
+    db.session.commit()
     flash(_("感谢举报，工作人员会尽快复核。") if created else _("您已举报过这条意见。"), "success")
     target = url_for("plans.clause", plan_id=comment.plan_id, clause_id=comment.clause_id) if comment.clause_id else url_for("plans.detail", plan_id=comment.plan_id)
     return redirect(f"{target}#comment-{comment.id}", 303)

@@ -20,8 +20,8 @@ from consult.plans.models import (
     CommentVote,
     Moderation,
     Plan,
-    Source,
 )
+from consult.plans.sources import WEB
 
 
 def post_comment(
@@ -58,7 +58,7 @@ def post_comment(
         clause_id=clause_id,
         user_id=user.id,
         submission_id=submission_id,
-        source=Source.WEB,
+        source=WEB.source,
         body=text,
         show_pseudonym=show_pseudonym,
         author_label=user.pseudonym if show_pseudonym else _("匿名网友"),

@@ -154,3 +154,23 @@ def test_verification_code_pasted_at_once_is_accepted(app, caplog) -> None:  # t
         app.config["FORM_MIN_FILL_SECONDS"] = 0.0
     assert response.status_code == 302, response.get_data(as_text=True)
     assert "验证成功" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_refusal_outside_a_form_flow_gets_the_error_page_or_json(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry
+    from consult.extensions import db
+
+    admin = app.test_client()
+    _, email, password = make_user(role="admin")
+    login(admin, email, password)
+    token = csrf_from(admin.get("/admin/departments").get_data(as_text=True))
+    assert admin.post("/admin/departments", data={"csrf_token": token, "name": "市教育局"}).status_code == 302
+    assert admin.post("/admin/departments", data={"csrf_token": token, "name": "市民政局"}).status_code == 302
+    with app.app_context():
+        first = db.session.scalar(select(AuditEntry.target_id).where(AuditEntry.action == "department.create").order_by(AuditEntry.id))
+    page = admin.post(f"/admin/departments/{first}", data={"csrf_token": token, "name": "市民政局"})
+    assert page.status_code == 409 and "部门“市民政局”已存在" in page.get_data(as_text=True)
+    as_json = admin.post(f"/admin/departments/{first}", data={"csrf_token": token, "name": "市民政局"}, headers={"Accept": "application/json"})
+    assert as_json.status_code == 409 and "已存在" in as_json.get_json()["error"]
+    with app.app_context():  # the refused rename changed nothing and left no audit entry
+        assert db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all() == ["department.create", "department.create"]
