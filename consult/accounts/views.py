@@ -12,6 +12,7 @@ from consult.accounts.forms import DeleteAccountForm, EmptyForm, LoginForm, Regi
 from consult.core import sessions
 from consult.core.abuse import public_write_limits
 from consult.core.errors import ServiceError
+from consult.core.forms import rerender
 from consult.core.permissions import safe_target
 from consult.extensions import db
 
@@ -37,11 +38,9 @@ def register() -> str | Response:
             flash(_("注册成功，验证码已发送，请输入验证码完成验证。"), "success")
             return redirect(url_for("accounts.verify", next=request.args.get("next")))
         except ServiceError as error:
-            db.session.rollback()
-            form.login.errors.append(error.message)
-            status = error.status
+            return rerender("accounts/register.html", form, error, default="login")
     elif form.is_submitted():
-        status = 400
+        return rerender("accounts/register.html", form)
     return render_template("accounts/register.html", form=form), status
 
 
@@ -97,10 +96,9 @@ def login() -> str | Response:
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
         except ServiceError as error:
-            form.password.errors.append(error.message)
-            status = error.status
+            return rerender("accounts/login.html", form, error, default="password")
     elif form.is_submitted():
-        status = 400
+        return rerender("accounts/login.html", form)
     return render_template("accounts/login.html", form=form), status
 
 
@@ -145,7 +143,5 @@ def delete() -> str | Response | tuple[str, int]:
             flash(_("账号已注销。您发表的 %(n)s 条意见仍作为公众意见保留，但不再与您关联。", n=kept), "success")
             return redirect(url_for("main.home"))
         except ServiceError as error:
-            db.session.rollback()
-            form.password.errors.append(error.message)
-            return render_template("accounts/settings.html", action=EmptyForm(), delete_form=form), error.status
+            return rerender("accounts/settings.html", form, error, default="password", action=EmptyForm(), delete_form=form)
     return render_template("accounts/settings.html", action=EmptyForm(), delete_form=form), 400
