@@ -375,8 +375,8 @@ def publish_minutes(hearing: Hearing, actor: User, *, minutes: str, summary: str
     now = now or datetime.now(UTC)
     if now < hearing.starts_at:
         raise ServiceError(_("听证会尚未举行，不能发布笔录。"), 409)
-    text = clean_text(minutes, field=_("听证笔录"), max_chars=MINUTES_MAX)
-    hearing.summary = clean_text(summary, field=_("听证摘要"), max_chars=10_000)
+    text = clean_text(minutes, field=_("听证笔录"), max_chars=MINUTES_MAX, key="minutes")
+    hearing.summary = clean_text(summary, field=_("听证摘要"), max_chars=10_000, key="summary")
     hearing.minutes, hearing.minutes_published_at = text, now
     old = list(db.session.scalars(select(HearingMinutesPart).where(HearingMinutesPart.hearing_id == hearing.id).order_by(HearingMinutesPart.position)))
     parts = split_minutes(text)

@@ -253,9 +253,14 @@ def new(plan_id: int) -> str | Response | tuple[str, int]:
 @staff_required
 def manage(hearing_id: int) -> str:
     hearing = _managed(hearing_id)
-    applications = list(db.session.scalars(select(HearingApplication).where(HearingApplication.hearing_id == hearing.id).order_by(HearingApplication.id)))
     minutes_form = MinutesForm()
     minutes_form.minutes.data, minutes_form.summary.data = hearing.minutes, hearing.summary
+    return _manage_page(hearing, minutes_form)
+
+
+def _manage_page(hearing: Hearing, minutes_form: MinutesForm) -> str:
+    """The staff page of a hearing; after refused minutes, with the minutes as they were typed."""
+    applications = list(db.session.scalars(select(HearingApplication).where(HearingApplication.hearing_id == hearing.id).order_by(HearingApplication.id)))
     return render_template("hearings/manage.html", hearing=hearing, applications=applications, draw_form=DrawForm(), minutes_form=minutes_form, action=EmptyForm(), now=_now())
 
 
@@ -303,7 +308,6 @@ def minutes(hearing_id: int) -> Response | tuple[str, int]:
         parts = service.publish_minutes(hearing, current_user, minutes=form.minutes.data or "", summary=form.summary.data or "")
         db.session.commit()
     except ServiceError as error:
-        db.session.rollback()
-        return render_template("errors/error.html", status=error.status, title=_("笔录未能发布"), message=error.message, back=url_for("hearings.manage", hearing_id=hearing.id)), error.status
+        return rerender(lambda form: _manage_page(hearing, form), form, error, default="minutes")
     flash(_("笔录和摘要已发布，共 %(n)s 段，已纳入方案的意见分析。", n=len(parts)), "success")
     return redirect(url_for("hearings.manage", hearing_id=hearing.id))

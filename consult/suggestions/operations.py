@@ -116,7 +116,7 @@ def reply(actor: User, suggestion: Suggestion, text: str, now: datetime | None =
         raise ServiceError(_("没有找到该建议。"), 404)
     if suggestion.department_id is None:
         raise ServiceError(_("请先把建议分派给承办部门。"), 409)
-    suggestion.reply = clean_text(text, field=_("答复"), max_chars=REPLY_MAX)
+    suggestion.reply = clean_text(text, field=_("答复"), max_chars=REPLY_MAX, key="reply")
     suggestion.replied_at = now or datetime.now(UTC)
     suggestion.status = SuggestionStatus.REPLIED
     _event(suggestion, SuggestionStatus.REPLIED, actor)

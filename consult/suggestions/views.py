@@ -115,8 +115,11 @@ def _assign_form() -> AssignForm:
 @bp.get("/staff/suggestions/<int:suggestion_id>")
 @staff_required
 def staff_detail(suggestion_id: int) -> str:
-    suggestion = _visible(suggestion_id)
-    return render_template("suggestions/staff_detail.html", suggestion=suggestion, assign_form=_assign_form(), reply_form=ReplyForm())
+    return _staff_page(_visible(suggestion_id))
+
+
+def _staff_page(suggestion: Suggestion, reply_form: ReplyForm | None = None) -> str:
+    return render_template("suggestions/staff_detail.html", suggestion=suggestion, assign_form=_assign_form(), reply_form=reply_form or ReplyForm())
 
 
 def _act(suggestion: Suggestion, run, success: str) -> Response | tuple[str, int]:  # type: ignore[no-untyped-def]
@@ -147,7 +150,13 @@ def reply(suggestion_id: int) -> Response | tuple[str, int]:
     form = ReplyForm()
     if not form.validate_on_submit():
         abort(400)
-    return _act(suggestion, lambda: service.reply(current_user, suggestion, form.reply.data or ""), _("答复已发送。"))
+    try:
+        service.reply(current_user, suggestion, form.reply.data or "")
+        db.session.commit()
+    except ServiceError as error:  # the reply stays in the box, the reason beside it
+        return rerender(lambda form: _staff_page(suggestion, form), form, error, default="reply")
+    flash(_("答复已发送。"), "success")
+    return redirect(url_for("suggestions.staff_detail", suggestion_id=suggestion.id))
 
 
 # --- digests across suggestions (office staff) ------------------------------------------------

@@ -174,3 +174,44 @@ def test_a_refusal_outside_a_form_flow_gets_the_error_page_or_json(app, make_use
     assert as_json.status_code == 409 and "已存在" in as_json.get_json()["error"]
     with app.app_context():  # the refused rename changed nothing and left no audit entry
         assert db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all() == ["department.create", "department.create"]
+
+
+def test_minutes_refused_before_the_hearing_keep_the_typed_minutes(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.test_hearings import _schedule
+
+    hearing_id = _schedule(app, make_plan())
+    staff = app.test_client()
+    _, email, password = make_user(role="staff")
+    login(staff, email, password)
+    page = staff.get(f"/staff/hearings/{hearing_id}").get_data(as_text=True)
+    minutes = "主持人：现在开始听证。\n司机代表：起步价应当上调。"
+    response = staff.post(f"/staff/hearings/{hearing_id}/minutes", data={"csrf_token": csrf_from(page), "minutes": minutes, "summary": "两方意见分歧。"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "尚未举行" in html
+    assert _value(html, "minutes") == minutes and _value(html, "summary") == "两方意见分歧。"
+
+
+def test_suggestion_reply_with_markup_keeps_the_reply(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import Department
+    from consult.extensions import db
+    from consult.suggestions.models import Suggestion
+
+    client = app.test_client()
+    page = client.get("/suggestions/new").get_data(as_text=True)
+    client.post("/suggestions/new", data={"csrf_token": csrf_from(page), "domain": "经济", "title": "减税", "body": "建议减免小微企业税费。"})
+    office = app.test_client()
+    _, email, password = make_user(role="staff")
+    login(office, email, password)
+    with app.app_context():
+        db.session.add(Department(name="市税务局"))
+        db.session.commit()
+        dept_id = db.session.scalar(select(Department.id).where(Department.name == "市税务局"))
+        suggestion_id = db.session.scalar(select(Suggestion.id))
+    page = office.get(f"/staff/suggestions/{suggestion_id}").get_data(as_text=True)
+    office.post(f"/staff/suggestions/{suggestion_id}/assign", data={"csrf_token": csrf_from(page), "department_id": dept_id})
+    reply = "感谢建议，<b>已转税务局研究</b>。"
+    response = office.post(f"/staff/suggestions/{suggestion_id}/reply", data={"csrf_token": csrf_from(page), "reply": reply})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "不能包含 HTML" in _errors(_field_block(html, "reply"))
+    assert _value(html, "reply") == reply
