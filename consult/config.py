@@ -69,6 +69,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         else float(os.environ.get("CONSULT_FORM_MIN_FILL_SECONDS", "2")),
         # Audit-log entries older than this are deleted by `consult prune-audit` and the daily
         # beat task. Ten years by default: reform files are archived for at least that long.
+        # Anonymous surveys: cross-tab cells and period breakdowns with fewer answers are not shown.
+        "SURVEY_MIN_GROUP": int(os.environ.get("CONSULT_SURVEY_MIN_GROUP", "5")),
         "AUDIT_RETENTION_DAYS": int(os.environ.get("CONSULT_AUDIT_RETENTION_DAYS", "3650")),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("CONSULT_TIMEZONE", "Asia/Shanghai"),

@@ -43,6 +43,7 @@ case "$role" in
             migrate
         fi
         exec gunicorn consult.wsgi:app \
+            --config "${GUNICORN_CONFIG:-$(dirname "$0")/gunicorn.conf.py}" \
             --bind "0.0.0.0:${PORT:-8000}" \
             --workers "${WEB_CONCURRENCY:-2}" \
             --threads "${WEB_THREADS:-1}" \

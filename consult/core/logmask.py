@@ -7,16 +7,26 @@ any library's alike, whatever handlers they attach.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from worker.analysis.normalise import mask_personal
 
 _installed = False
+# A one-time survey link is /s/<token>: a log line pairing it with a time, an address or a user
+# would let whoever reads the logs match an anonymous answer to its recipient. /s/thanks is kept.
+TOKEN_PATH = re.compile(r"(/|%2[Ff])s(/|%2[Ff])(?!thanks(?![A-Za-z0-9_\-]))(?:[A-Za-z0-9_\-]|%[0-9A-Fa-f]{2})+")
+
+
+def mask_token_paths(message: str) -> str:
+    """/s/<token> becomes /s/*** (also URL-encoded, as in a login page's ?next=%2Fs%2F…)."""
+    return TOKEN_PATH.sub(lambda m: f"{m.group(1)}s{m.group(2)}***", message)
 
 
 def clean_message(message: str) -> str:
-    """A phone, ID number or e-mail masked; CR, LF and other line breaks shown as escapes."""
-    masked = mask_personal(message)
+    """A phone, ID number or e-mail masked, survey link tokens removed; CR, LF and other line breaks
+    shown as escapes."""
+    masked = mask_personal(mask_token_paths(message))  # tokens first: digits in one could look like a phone
     if any(c in masked for c in "\r\n\x0b\x0c\x85\u2028\u2029"):
         masked = (
             masked.replace("\r", "\\r").replace("\n", "\\n").replace("\x0b", "\\x0b").replace("\x0c", "\\x0c")

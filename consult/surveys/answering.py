@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from consult.core.errors import ServiceError
 from consult.extensions import db
 from consult.plans import mirror as channels
+from consult.surveys import questions as kinds
 from consult.surveys import tickets as surveys_tickets
 from consult.surveys.building import local_day, status
 from consult.surveys.channel import SURVEY
@@ -55,7 +56,7 @@ def _follow_up(survey: Survey, invitation: SurveyInvitation | None, stored: list
     """Low ratings with a reason open tickets; free text of a plan's survey feeds the plan's digests."""
 
     for question, answer in stored:
-        if answer.text and question.kind in ("rating", "satisfaction", "nps"):
+        if answer.text and kinds.get(question.kind).rated:
             surveys_tickets.open_if_low(survey, question, answer, contact="" if survey.anonymous or invitation is None else invitation.contact)
         if answer.text and survey.plan is not None and survey.plan.current_version is not None:
             channels.mirror(plan=survey.plan, source=SURVEY.source, body=answer.text, origin_type=SURVEY.origins[0], origin_id=answer.id, user=None, author_label="问卷")

@@ -63,10 +63,14 @@ def issue(survey: Survey, recipients: list[tuple[str, str]], *, actor: User | No
     batch = batch or datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     links = []
     rows = []
+    # An anonymous survey keeps no recipient list: the names and contacts go into the file of links
+    # handed out once, and the ledger holds hashes and use days only, with nobody to match them to.
+    keep = not survey.anonymous
     for recipient, contact in recipients:
         token = new_token()
         links.append(IssuedLink(recipient[:120], contact[:254], token))
-        rows.append({"survey_id": survey.id, "token_hash": token_hash(token), "recipient": recipient[:120], "contact": contact[:254],
+        rows.append({"survey_id": survey.id, "token_hash": token_hash(token), "recipient": recipient[:120] if keep else "",
+                     "contact": contact[:254] if keep else "",
                      "batch": batch, "created_at": datetime.now(UTC), "expires_at": expires, "ticket_id": ticket_id})
     db.session.execute(SurveyInvitation.__table__.insert(), rows)
     audit.record(actor, "survey.invitations", "survey", survey.id, department_id=survey.department_id, count=len(rows), batch=batch)
@@ -100,13 +104,15 @@ def find(token: str) -> SurveyInvitation | None:
 
 
 def check_usable(invitation: SurveyInvitation | None, survey: Survey | None, now: datetime | None = None) -> None:
-    """Raise the refusal a respondent should see: forged 404, used 409, expired or closed 410."""
+    """Raise the refusal a respondent should see: forged 404, expired or closed 410, not yet open 403.
+
+    Whether the link was used is deliberately not checked here: opening a link (GET) must look the
+    same used or not, or whoever holds the list of links (staff) could learn who answered. Only
+    submitting answers tells, through the ledger's conditional UPDATE (409)."""
 
     now = now or datetime.now(UTC)
     if invitation is None or survey is None or not survey.published:
         raise ServiceError(_("链接无效：没有找到这份问卷邀请，请检查链接是否完整。"), 404)
-    if invitation.used_on is not None:
-        raise ServiceError(_("这个链接已经提交过答卷，每个链接只能回答一次。感谢您的参与！"), 409)
     state = status(survey, now)
     if state == "closed":
         raise ServiceError(_("这份问卷已于截止时间关闭，不再接受回答。"), 410)

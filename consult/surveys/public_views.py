@@ -24,11 +24,14 @@ from werkzeug.wrappers import Response
 
 from consult.core.errors import ServiceError, wants_json
 from consult.extensions import db, limiter
-from consult.surveys import answering, building
+from consult.surveys import answering, building, questions
 from consult.surveys import invitations as invites
 from consult.surveys.models import Survey
 
 bp = Blueprint("survey_public", __name__, template_folder="templates")
+# The question partials look their kind up by the question's type (templates/surveys/_questions.html).
+bp.add_app_template_global(questions.get, "question_kind")
+bp.add_app_template_global(questions.kinds, "question_kinds")
 
 VISITOR_COOKIE = "survey_visitor"
 MAX_DRAFT_FIELDS = 500

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from consult.core.models import Department
 from consult.extensions import db
+from consult.surveys import questions as kinds
 from consult.surveys.models import (
     Survey,
     SurveyAnswer,
@@ -18,9 +19,10 @@ from consult.surveys.models import (
     SurveyResponse,
     SurveyVersion,
 )
-from consult.surveys.spec import score_100
+from consult.surveys.questions.scales import score_100
 
-INDEX_KINDS = ("rating", "satisfaction")  # both on 1-5; NPS is reported apart (it asks about recommending)
+# The kinds that say so (rating, satisfaction: both on 1-5); NPS is reported apart (it asks about recommending).
+INDEX_KINDS = kinds.names(where="in_index")
 
 
 @dataclass
@@ -85,7 +87,7 @@ def scorecard(*, department_id: int | None = None, plan_id: int | None = None) -
     for qid, month, value, answers in db.session.execute(query):
         cell = cells[owners[qid]].setdefault(month, {"answers": 0, "score": 0.0, "low": 0, "dist": {}})
         cell["answers"] += answers
-        cell["score"] += score_100("rating", value) * answers
+        cell["score"] += score_100(value, 1, 5) * answers
         cell["low"] += answers if value <= 2 else 0
         cell["dist"][int(value)] = cell["dist"].get(int(value), 0) + answers
     responses = _responses(department_id, plan_id)

@@ -1,5 +1,5 @@
 """The question spec of a survey (a JSON document staff write or a builder produces): checking it,
-and the scales every question type answers on. No database, no request (messages via gettext)."""
+each question's own fields checked by its kind (consult.surveys.questions). No database, no request."""
 
 from __future__ import annotations
 
@@ -10,19 +10,10 @@ from typing import Any
 from flask_babel import gettext as _
 
 from consult.core.errors import ServiceError
+from consult.surveys import questions
+from consult.surveys.questions.base import fail as _fail
 
-KINDS = ("single", "multiple", "rating", "satisfaction", "nps", "matrix", "text", "textarea", "section")
-ANSWERED = tuple(k for k in KINDS if k != "section")
-SCALED = ("rating", "satisfaction", "nps")  # one number per answer
-# 5 = 非常满意 … 1 = 非常不满意: the value stored is the position on the scale, best high.
-SATISFACTION = {5: "非常满意", 4: "满意", 3: "一般", 2: "不满意", 1: "非常不满意"}
-LIKERT = ["非常不同意", "不同意", "一般", "同意", "非常同意"]
-KIND_LABELS = {
-    "single": "单选", "multiple": "多选", "rating": "评分（1-5）", "satisfaction": "满意度",
-    "nps": "推荐度（0-10）", "matrix": "矩阵量表", "text": "简答", "textarea": "长文本", "section": "分节标题",
-}
 MAX_QUESTIONS = 100
-MAX_OPTIONS = 30
 KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
 
 EXAMPLE = {
@@ -37,46 +28,6 @@ EXAMPLE = {
         {"key": "advice", "type": "textarea", "title": "您对改进服务的建议", "required": False},
     ]
 }
-
-
-def scale(kind: str) -> tuple[int, int]:
-    return (0, 10) if kind == "nps" else (1, 5)
-
-
-def score_100(kind: str, value: float) -> float:
-    """A rating on the 0-100 scale the satisfaction index uses."""
-    low, high = scale(kind)
-    return (value - low) / (high - low) * 100
-
-
-def is_low(kind: str, value: float) -> bool:
-    """A low rating (opens a service ticket when a reason is given): the bottom quarter of the scale,
-    i.e. 1-2 of 5, 不满意/非常不满意, or 0-2 of 10 on NPS."""
-    return kind in SCALED and score_100(kind, value) <= 25
-
-
-def options_of(question: dict[str, Any]) -> list[str]:
-    if question["type"] == "satisfaction":
-        return [SATISFACTION[v] for v in (5, 4, 3, 2, 1)]
-    return list(question.get("options") or [])
-
-
-def _fail(message: str) -> ServiceError:
-    return ServiceError(message, 400)
-
-
-def _text_list(item: dict, field: str, where: str, *, required: bool) -> list[str]:
-    values = item.get(field)
-    if values is None and not required:
-        return []
-    if not isinstance(values, list) or not values or not all(isinstance(v, str) and v.strip() for v in values):
-        raise _fail(_("%(where)s：“%(field)s”应为非空的文字列表。", where=where, field=field))
-    values = [v.strip()[:200] for v in values]
-    if len(values) > MAX_OPTIONS:
-        raise _fail(_("%(where)s：选项不能超过 %(n)s 个。", where=where, n=MAX_OPTIONS))
-    if len(set(values)) != len(values):
-        raise _fail(_("%(where)s：选项不能重复。", where=where))
-    return values
 
 
 def parse(raw: str | dict) -> dict[str, Any]:
@@ -102,33 +53,23 @@ def parse(raw: str | dict) -> dict[str, Any]:
         if not isinstance(item, dict):
             raise _fail(_("%(where)s：应为对象。", where=where))
         kind = item.get("type")
-        if kind not in KINDS:
-            raise _fail(_("%(where)s：题型“%(kind)s”不支持，可用：%(kinds)s。", where=where, kind=kind, kinds='、'.join(KINDS)))
+        try:
+            qtype = questions.get(kind)
+        except ServiceError as error:
+            raise _fail(_("%(where)s：%(message)s", where=where, message=error.message)) from None
         title = item.get("title")
         if not isinstance(title, str) or not title.strip() or len(title) > 500:
             raise _fail(_("%(where)s：请填写题目（不超过 500 字）。", where=where))
         question: dict[str, Any] = {"type": kind, "title": title.strip()}
-        if kind == "section":
+        if not qtype.answered:
             out.append(question)
             continue
         key = item.get("key") or f"q{n}"
         if not isinstance(key, str) or not KEY.match(key) or key in seen:
             raise _fail(_("%(where)s：题目编号“%(key)s”无效或重复（字母开头，字母数字下划线）。", where=where, key=key))
         question["key"] = key
-        question["required"] = bool(item.get("required", kind not in ("text", "textarea")))
-        if kind in ("single", "multiple"):
-            question["options"] = _text_list(item, "options", where, required=True)
-        if kind == "multiple":
-            count = len(question["options"])
-            low, high = item.get("min", 0), item.get("max", count)
-            if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high <= count and high >= 1):
-                raise _fail(_("%(where)s：最少/最多选择数应满足 0 ≤ min ≤ max ≤ 选项数。", where=where))
-            question["min"], question["max"] = low, high
-        if kind == "matrix":
-            question["rows"] = _text_list(item, "rows", where, required=True)
-            question["columns"] = _text_list(item, "columns", where, required=False) or LIKERT
-        if kind in SCALED:
-            question["reason"] = bool(item.get("reason", False))
+        question["required"] = bool(item.get("required", qtype.default_required))
+        question.update(qtype.parse(item, where))
         if "show_if" in item:
             question["show_if"] = _condition(item["show_if"], seen, where)
         seen[key] = question
@@ -144,17 +85,18 @@ def _condition(cond: Any, seen: dict[str, dict], where: str) -> dict[str, Any]:
         raise _fail(_("%(where)s：显示条件应引用前面的题目编号。", where=where))
     target = seen[cond["q"]]
     out: dict[str, Any] = {"q": cond["q"]}
+    kind = questions.get(target["type"])
     if "any_of" in cond:
-        labels = options_of(target)
+        labels = kind.labels(target)
         values = cond["any_of"]
-        if target["type"] not in ("single", "multiple", "satisfaction") or not isinstance(values, list) or not values or any(v not in labels for v in values):
+        if not labels or not isinstance(values, list) or not values or any(v not in labels for v in values):
             raise _fail(_("%(where)s：显示条件中的选项必须是所引用题目的选项。", where=where))
         out["any_of"] = values
     elif "min" in cond or "max" in cond:
-        if target["type"] not in SCALED:
+        bounds = kind.value_range(target)
+        if bounds is None:
             raise _fail(_("%(where)s：按分值显示只适用于评分、满意度或推荐度题。", where=where))
-        low, high = scale(target["type"])
-        out["min"], out["max"] = cond.get("min", low), cond.get("max", high)
+        out["min"], out["max"] = cond.get("min", bounds[0]), cond.get("max", bounds[1])
         if not all(isinstance(out[k], int | float) for k in ("min", "max")):
             raise _fail(_("%(where)s：显示条件的分值应为数字。", where=where))
     else:
@@ -163,4 +105,4 @@ def _condition(cond: Any, seen: dict[str, dict], where: str) -> dict[str, Any]:
 
 
 def answerable(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    return [q for q in spec["questions"] if q["type"] != "section"]
+    return [q for q in spec["questions"] if questions.get(q["type"]).answered]

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -20,6 +20,7 @@ from consult.core import audit
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.models import Department
 from consult.core.permissions import roles_required, staff_required
+from consult.core.spreadsheets import write_csv
 from consult.extensions import db
 from consult.plans.models import Plan
 from consult.surveys import building, exporting, tickets
@@ -85,14 +86,23 @@ def new() -> str | Response | tuple[str, int]:
 @staff_required
 def edit(survey_id: int) -> str | Response | tuple[str, int]:
     survey = managed_survey(survey_id)
-    form = SurveyForm(obj=survey)
-    if not form.is_submitted():
-        form.spec.data = json.dumps(survey.draft_spec, ensure_ascii=False, indent=2)
-        form.department.data = survey.department.name if survey.department else ""
-        form.opens_on.data = survey.opens_at.astimezone(building.local_zone()).date() if survey.opens_at else None
-        form.closes_on.data = survey.closes_at.astimezone(building.local_zone()).date() if survey.closes_at else None
+    # Plain values, never obj=survey: a field the page does not send (department accounts see no
+    # department field) would otherwise keep the Department object and fail validation (a 500).
+    form = SurveyForm(data=_stored(survey))
     saved = _("已保存。已发布的题目不变，发布新版本后才生效。") if survey.published else _("已保存。")
     return _save(form, survey, lambda: building.update(current_user, survey, **_fields(form)), saved)
+
+
+def _stored(survey: Survey) -> dict:
+    """The saved survey as form values (the defaults of fields a submission leaves out)."""
+    zone = building.local_zone()
+    return {
+        "title": survey.title, "description": survey.description, "department": survey.department.name if survey.department else "",
+        "service": survey.service, "plan_id": survey.plan_id, "anonymous": survey.anonymous, "mode": survey.mode,
+        "followup_survey_id": survey.followup_survey_id, "spec": json.dumps(survey.draft_spec, ensure_ascii=False, indent=2),
+        "opens_on": survey.opens_at.astimezone(zone).date() if survey.opens_at else None,
+        "closes_on": survey.closes_at.astimezone(zone).date() if survey.closes_at else None,
+    }
 
 
 def _save(form: SurveyForm, survey: Survey | None, apply: Callable[[], Survey], saved: str) -> str | Response | tuple[str, int]:
@@ -170,8 +180,17 @@ def invite(survey_id: int) -> str | Response | tuple[str, int]:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("surveys.detail", survey_id=survey.id))
+    return _links_file(survey, links)
+
+
+def _links_file(survey: Survey, links: list[invites.IssuedLink]) -> Response:
+    """The new links as a file, once: never a page listing names beside tokens (browser history,
+    screen, cache), and for an anonymous survey the recipient list exists only in this file."""
     base = request.host_url.rstrip("/")
-    return render_template("surveys/links.html", survey=survey, links=links, base=base)
+    rows = [[link.recipient, link.contact, base + url_for("survey_public.take", token=link.token)] for link in links]
+    name = f"survey-{survey.id}-links-{datetime.now().strftime('%Y%m%d%H%M%S')}.csv"
+    return Response(write_csv([_("姓名"), _("联系方式"), _("链接")], rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
 
 
 def _period() -> tuple[str | None, str | None]:
@@ -200,16 +219,17 @@ def results(survey_id: int) -> str:
     survey = managed_survey(survey_id)
     version = _version(survey)
     months = _period()
-    result = results_service.results(survey, version, months)
+    minimum = current_app.config["SURVEY_MIN_GROUP"] if survey.anonymous else 0
+    result = results_service.withhold_small(results_service.results(survey, version, months), survey, months, minimum)
     by_key = {q.key: q for q in version.questions}
     cross = None
     xa, xb = request.args.get("x", ""), request.args.get("y", "")
     if xa and xb:
         qa, qb = by_key.get(xa), by_key.get(xb)
-        if qa is None or qb is None or qa.kind not in results_service.CROSSABLE or qb.kind not in results_service.CROSSABLE or qa.id == qb.id:
+        if qa is None or qb is None or not results_service.crossable(qa) or not results_service.crossable(qb) or qa.id == qb.id:
             abort(400, description=_("交叉分析需要选择两道不同的选择题或评分题。"))
-        cross = (qa, qb, results_service.crosstab(survey, qa, qb, months))
-    crossable = [q for q in version.questions if q.kind in results_service.CROSSABLE]
+        cross = (qa, qb, results_service.suppress_small(results_service.crosstab(survey, qa, qb, months), minimum))
+    crossable = [q for q in version.questions if results_service.crossable(q)]
 
     return render_template("surveys/results.html", survey=survey, version=version, result=result, months=months, cross=cross, crossable=crossable, xa=xa, xb=xb,
                            digest=surveys_digest.latest(survey.id), action=EmptyForm(),
@@ -241,7 +261,9 @@ def export(survey_id: int) -> Response:
     if kind not in ("raw", "aggregate") or fmt not in ("csv", "xlsx"):
         abort(400, description=_("导出类型无效。"))
     version = _version(survey)
-    result = results_service.results(survey, version, _period()) if kind == "aggregate" else None
+    months = _period()
+    minimum = current_app.config["SURVEY_MIN_GROUP"] if survey.anonymous else 0
+    result = results_service.withhold_small(results_service.results(survey, version, months), survey, months, minimum) if kind == "aggregate" else None
     data = exporting.export(kind, fmt, survey, version, result)
     audit.record(current_user, "survey.export", "survey", survey.id, department_id=survey.department_id, kind=kind, format=fmt)
     db.session.commit()

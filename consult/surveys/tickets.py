@@ -12,6 +12,7 @@ from consult.core import audit, notifications
 from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.extensions import db
+from consult.surveys import questions as kinds
 from consult.surveys.building import local_day
 from consult.surveys.invitations import issue, token_hash
 from consult.surveys.models import (
@@ -21,7 +22,6 @@ from consult.surveys.models import (
     SurveyInvitation,
     SurveyQuestion,
 )
-from consult.surveys.spec import SATISFACTION, is_low
 
 DEADLINE_WORKING_DAYS = 15
 
@@ -36,19 +36,14 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
-def _rating_label(kind: str, value: float) -> str:
-    if kind == "satisfaction":
-        return SATISFACTION.get(int(value), str(value))
-    return f"{int(value)}/{10 if kind == 'nps' else 5}"
-
-
 def open_if_low(survey: Survey, question: SurveyQuestion, answer: SurveyAnswer, *, contact: str = "") -> ServiceTicket | None:
-    if answer.value is None or not (answer.text or "").strip() or not is_low(question.kind, answer.value):
+    kind = kinds.get(question.kind)
+    if answer.value is None or not (answer.text or "").strip() or not kind.is_low(answer.value):
         return None
     today = local_day()
     ticket = ServiceTicket(
         survey_id=survey.id, department_id=survey.department_id, answer_id=answer.id,
-        rating=_rating_label(question.kind, answer.value), reason=answer.text or "", contact=contact,
+        rating=kind.value_label(answer.value), reason=answer.text or "", contact=contact,
         opened_on=today, due_on=add_working_days(today, DEADLINE_WORKING_DAYS),
     )
     db.session.add(ticket)

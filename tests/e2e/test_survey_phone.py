@@ -32,8 +32,12 @@ def test_answer_on_a_phone_with_skip_logic(live_server, chromium_browser) -> Non
         expect(page.get_by_role("heading", name="不动产登记服务满意度调查")).to_be_visible()
         why = page.locator("#question-why")
         expect(why).to_be_hidden()  # skip logic: only asked when the matter was not done
+        overall_number = page.locator("#question-overall .qnum")
+        expect(overall_number).to_have_text("2.")  # numbered without the hidden question's gap
         page.get_by_label("没有办成").check()
         expect(why).to_be_visible()
+        expect(page.locator("#question-why .qnum")).to_have_text("2.")
+        expect(overall_number).to_have_text("3.")
         why.get_by_label("系统故障").check()
         page.locator("#question-overall").get_by_label("不满意", exact=True).check()
         page.locator("#question-overall textarea").fill("系统故障，跑了两趟")
@@ -60,8 +64,17 @@ def test_answer_on_a_phone_with_skip_logic(live_server, chromium_browser) -> Non
         page.get_by_role("button", name="提交答卷").click()
         expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
 
+        # The used link opens like a fresh one (nothing tells who answered); submitting is refused.
         again = page.goto(link)
-        assert again is not None and again.status == 409
+        assert again is not None and again.status == 200
+        page.get_by_label("办成了").check()
+        page.locator("#question-overall").get_by_label("满意", exact=True).check()
+        page.locator("#question-speed").get_by_label("4", exact=True).check()
+        page.get_by_label("一次告知：同意").check()
+        page.get_by_label("无需重复提交：同意").check()
+        with page.expect_response(lambda r: r.request.method == "POST" and r.request.resource_type == "document") as refused:
+            page.get_by_role("button", name="提交答卷").click()
+        assert refused.value.status == 409
         expect(page.get_by_text("每个链接只能回答一次")).to_be_visible()
     finally:
         context.close()

@@ -38,8 +38,10 @@ def test_answer_once_then_link_refuses(any_app) -> None:  # type: ignore[no-unty
     answers = _count(any_app, SurveyAnswer)
     assert answers == 7  # done, overall, speed, nps, two matrix rows, advice
 
+    # Opening the used link looks like opening a fresh one (nothing tells who answered); only
+    # submitting again is refused.
     again = client.get(f"/s/{token}")
-    assert again.status_code == 409 and "只能回答一次" in again.get_data(as_text=True)
+    assert again.status_code == 200 and "感谢您的参与" not in again.get_data(as_text=True)
     replay = client.post(f"/s/{token}", data={"csrf_token": csrf_from(page), **GOOD})
     assert replay.status_code == 409
     assert _count(any_app, SurveyResponse) == 1 and _count(any_app, SurveyAnswer) == answers
@@ -293,3 +295,15 @@ def test_open_survey_posts_are_rate_limited(tmp_path) -> None:  # type: ignore[n
         assert _count(app, SurveyResponse) == 3
     finally:
         limiter.enabled = False  # the limiter is shared by every app: leave it as the other tests expect
+
+
+def test_every_missing_answer_is_named_at_once(app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    survey_id = make_survey(app)
+    (token,) = make_links(app, survey_id)
+    partial = {k: v for k, v in GOOD.items() if k not in ("q_overall", "q_speed", "q_aspects_1", "q_aspects_2")}
+    missing = _post(client, token, partial)
+    body = missing.get_data(as_text=True)
+    assert missing.status_code == 400 and "还有 3 道必答题没有回答" in body
+    assert "“总体评价”" in body and "“办理速度”" in body and "“是否同意”" in body
+    assert "窗口很好" in body  # what was typed is kept

@@ -31,11 +31,16 @@
   }
 
   function apply() {
-    // In order: a question's visibility can depend on one shown earlier.
+    // In order: a question's visibility can depend on one shown earlier. The shown questions are
+    // numbered 1, 2, 3 … without the gaps the hidden ones would leave.
+    let number = 0;
     for (const q of questions) {
       const visible = shown(q);
       q.hidden = !visible;
       q.querySelectorAll("input, textarea, select").forEach((el) => { el.disabled = !visible; });
+      const label = q.querySelector(".qnum");
+      if (visible) number += 1;
+      if (label && visible) label.textContent = number + ".";
     }
   }
 

@@ -1,5 +1,6 @@
 // Survey builder helper: buttons that append a question of each type to the JSON definition,
-// so staff need not remember the fields. The server checks the definition again on save.
+// so staff need not remember the fields (one button per registered kind, with its skeleton).
+// The server checks the definition again on save.
 "use strict";
 
 (function () {
@@ -7,18 +8,6 @@
   if (!tools) return;
   const area = document.getElementById(tools.dataset.target);
   const status = tools.querySelector(".builder-status");
-  const TEMPLATES = {
-    section: { type: "section", title: "新的一节" },
-    single: { type: "single", title: "单选题", options: ["选项一", "选项二"] },
-    multiple: { type: "multiple", title: "多选题", options: ["选项一", "选项二", "选项三"], min: 1, max: 2 },
-    rating: { type: "rating", title: "请打分（1-5 分）", reason: false },
-    satisfaction: { type: "satisfaction", title: "您对本次服务是否满意", reason: true },
-    nps: { type: "nps", title: "您有多大可能向亲友推荐？", required: false },
-    matrix: { type: "matrix", title: "您是否同意以下说法", rows: ["说法一", "说法二"] },
-    text: { type: "text", title: "简答题", required: false },
-    textarea: { type: "textarea", title: "您的建议", required: false },
-  };
-
   tools.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-type]");
     if (!button) return;
@@ -31,8 +20,9 @@
       return;
     }
     if (!Array.isArray(spec.questions)) spec.questions = [];
-    const item = JSON.parse(JSON.stringify(TEMPLATES[button.dataset.type]));
-    if (item.type !== "section") {
+    // Each kind's skeleton comes from the server's registry (consult/surveys/questions/).
+    const item = JSON.parse(button.dataset.template);
+    if (button.dataset.answered === "1") {  // a heading has no key
       const keys = new Set(spec.questions.map((q) => q.key));
       let n = spec.questions.length + 1;
       while (keys.has("q" + n)) n += 1;

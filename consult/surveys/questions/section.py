@@ -1,0 +1,11 @@
+"""A section heading between questions: no key, no answer."""
+
+from __future__ import annotations
+
+from consult.surveys.questions.base import QuestionType
+
+
+class Section(QuestionType):
+    name, label = "section", "分节标题"
+    answered = False
+    builder = {"type": "section", "title": "新的一节"}
