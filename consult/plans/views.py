@@ -139,7 +139,7 @@ def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
     form.guard()
     clause_value = (form.clause_id.data or "").strip()
     try:
-        if clause_value and not clause_value.isdigit():
+        if clause_value and not _is_id(clause_value):
             raise ServiceError(_("所选条款不存在。"), 400, field="clause_id")
         comment, created = comment_service.post_comment(
             user=current_user,
@@ -173,9 +173,14 @@ def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
     return redirect(target)
 
 
+def _is_id(value: str) -> bool:
+    """ASCII digits of a size a database id can have ("²" and 40-digit numbers are not ids)."""
+    return value.isascii() and value.isdigit() and len(value) <= 12
+
+
 def _comment_page(plan: Plan, clause_value: str):  # type: ignore[no-untyped-def]
     """The page the comment was written on, to show it again with the text kept and the message beside it."""
-    clause = db.session.get(Clause, int(clause_value)) if clause_value.isdigit() else None
+    clause = db.session.get(Clause, int(clause_value)) if _is_id(clause_value) else None
     if clause is not None and clause.version_id != plan.current_version.id:
         clause = None
 
