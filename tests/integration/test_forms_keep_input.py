@@ -215,3 +215,14 @@ def test_suggestion_reply_with_markup_keeps_the_reply(app, make_user) -> None:  
     assert response.status_code == 400
     assert "不能包含 HTML" in _errors(_field_block(html, "reply"))
     assert _value(html, "reply") == reply
+
+
+@pytest.mark.parametrize("clause_value", ["²", "9" * 40, "abc"])
+def test_a_forged_clause_is_refused_beside_the_clause_choice(app, citizen, make_plan, clause_value) -> None:  # type: ignore[no-untyped-def]
+    plan_id = make_plan()
+    page = citizen.get(f"/plans/{plan_id}").get_data(as_text=True)
+    response = citizen.post(f"/plans/{plan_id}/comments", data={"csrf_token": csrf_from(page), "body": "建议增加附则。", "clause_id": clause_value})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "所选条款不存在" in _errors(_field_block(html, "clause_id"))
+    assert _value(html, "body") == "建议增加附则。"
