@@ -21,20 +21,25 @@ RUN groupadd --system --gid 10001 consult \
 WORKDIR /app
 
 # Dependencies first, from pyproject.toml alone, so that code changes reuse this layer.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+COPY pyproject.toml /tmp/deps/
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('/tmp/deps/pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/deps/requirements.txt \
+    && pip install -r /tmp/deps/requirements.txt \
+    && rm -rf /tmp/deps
 
-# The whole source tree stays in /app: templates/, static/ and migrations/ are read from here
-# at run time, so the package is installed in editable mode (owned by root, read-only to the app).
-COPY . .
-RUN pip install --no-deps -e . \
-    && chmod 0755 docker/entrypoint.sh \
+# The package is installed like the wheel that tests/integration/test_wheel.py proves: its
+# templates, static files and migrations are package data, so no source tree is kept in the
+# image (only docker/entrypoint.sh, owned by root, read-only to the app). The top-level
+# templates/, static/ and migrations/ links of the repository are not copied.
+COPY pyproject.toml README.md /tmp/src/
+COPY consult /tmp/src/consult
+COPY worker /tmp/src/worker
+COPY docker /app/docker
+RUN pip install --no-deps /tmp/src \
+    && rm -rf /tmp/src \
+    && chmod 0755 /app/docker/entrypoint.sh \
     && mkdir -p /app/instance \
-    && chown consult:consult /app/instance \
-    && python -m compileall -q consult worker
+    && chown consult:consult /app/instance
 
 USER consult
 

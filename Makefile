@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 5000
 BIN := $(VENV)/bin
 
-.PHONY: run test lint audit install install-dev
+.PHONY: run test lint audit install install-dev wheel
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -27,8 +27,11 @@ run: $(VENV)/.installed
 	$(BIN)/consult demo
 	$(BIN)/consult run --port $(PORT)
 
+# Layer rules (import-linter contracts in pyproject.toml); tests/unit/test_architecture.py
+# runs them too, with the size and cycle checks.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check consult worker tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 # bandit fails on any finding (justified exceptions are marked `# nosec BXXX  # why` inline);
 # pip-audit fails on any known vulnerability in the installed dependencies. Where PyPI's
@@ -37,6 +40,10 @@ lint: $(VENV)/.installed-dev
 audit: $(VENV)/.installed-dev
 	$(BIN)/bandit -q -c pyproject.toml -r consult worker
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
+
+# The wheel carries templates, static files and migrations (package data): dist/consult-*.whl
+wheel: $(VENV)/.installed-dev
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -w dist .
 
 test: $(VENV)/.installed-dev lint audit
 	$(BIN)/python -m pytest -p no:cacheprovider

@@ -12,8 +12,16 @@ from consult.core import tasks
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _default_instance_path() -> Path:
+    """The source checkout's instance/ (what `make run` uses); for an installed package (a wheel in
+    site-packages, where nothing may be written) ./instance in the current directory."""
+    if (ROOT / "pyproject.toml").is_file() and (ROOT / "consult" / "__init__.py").is_file():
+        return ROOT / "instance"
+    return Path.cwd() / "instance"
+
+
 def _instance_path() -> Path:
-    return Path(os.environ.get("CONSULT_INSTANCE_PATH", ROOT / "instance")).resolve()
+    return Path(os.environ.get("CONSULT_INSTANCE_PATH") or _default_instance_path()).resolve()
 
 
 def _secret_key(instance: Path) -> str:
@@ -28,52 +36,30 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
-def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Build the Flask config. `overrides` (tests) win over the environment."""
-    overrides = overrides or {}
-    instance = Path(overrides.get("INSTANCE_PATH") or _instance_path())
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'consult.sqlite'}"
-    if database_url.startswith("postgres://"):  # Heroku-style URLs
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
-    redis_url = os.environ.get("REDIS_URL", "")
-    # Embedded default: kombu's filesystem transport, a real broker that needs no server.
-    broker_url = redis_url or "filesystem://"
-    broker_dir = instance / "broker"
-    production = bool(redis_url) or database_url.startswith("postgresql")
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'consult.sqlite'}"
+    if url.startswith("postgres://"):  # Heroku-style URLs
+        return "postgresql+psycopg://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
 
-    config: dict[str, Any] = {
-        "INSTANCE_PATH": str(instance),
-        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance),
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "REDIS_URL": redis_url,
-        # Comments are short text; plan uploads are at most a few MB. Anything larger is refused
-        # before parsing with 413.
-        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
-        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
-        "WTF_CSRF_TIME_LIMIT": None,
+
+def _cookie_settings(production: bool) -> dict[str, Any]:
+    secure = os.environ.get("CONSULT_SECURE_COOKIES", "1" if production else "0") == "1"
+    return {
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("CONSULT_SECURE_COOKIES", "1" if production else "0")
-        == "1",
+        "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": os.environ.get("CONSULT_SECURE_COOKIES", "1" if production else "0")
-        == "1",
-        # A form submitted back sooner than this after it was rendered came from a bot
-        # (consult/abuse.py). Off in tests unless a test sets it.
-        "FORM_MIN_FILL_SECONDS": 0.0
-        if overrides.get("TESTING")
-        else float(os.environ.get("CONSULT_FORM_MIN_FILL_SECONDS", "2")),
-        # Audit-log entries older than this are deleted by `consult prune-audit` and the daily
-        # beat task. Ten years by default: reform files are archived for at least that long.
-        # Anonymous surveys: cross-tab cells and period breakdowns with fewer answers are not shown.
-        "SURVEY_MIN_GROUP": int(os.environ.get("CONSULT_SURVEY_MIN_GROUP", "5")),
-        "AUDIT_RETENTION_DAYS": int(os.environ.get("CONSULT_AUDIT_RETENTION_DAYS", "3650")),
-        "BABEL_DEFAULT_LOCALE": "zh_CN",
-        "BABEL_DEFAULT_TIMEZONE": os.environ.get("CONSULT_TIMEZONE", "Asia/Shanghai"),
+        "REMEMBER_COOKIE_SECURE": secure,
+    }
+
+
+def _rate_limit_settings(redis_url: str) -> dict[str, Any]:
+    env = os.environ.get
+    return {
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         # A Redis that is down must cost a request milliseconds, not a hang.
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
@@ -83,73 +69,122 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Limits on public writes (consult/abuse.py), per account, per IP address, per phone
+        # Limits on public writes (consult/core/abuse.py), per account, per IP address, per phone
         # number or e-mail. One office behind one NAT address is many people: the IP limits
         # are wide and stop floods only.
-        "COMMENT_RATE_LIMIT": os.environ.get("CONSULT_COMMENT_RATE_LIMIT", "10 per minute"),
-        "COMMENT_IP_RATE_LIMIT": os.environ.get("CONSULT_COMMENT_IP_RATE_LIMIT", "300 per minute"),
-        "VOTE_RATE_LIMIT": os.environ.get("CONSULT_VOTE_RATE_LIMIT", "60 per minute"),
-        "VOTE_IP_RATE_LIMIT": os.environ.get("CONSULT_VOTE_IP_RATE_LIMIT", "600 per minute"),
-        "LOGIN_RATE_LIMIT": os.environ.get("CONSULT_LOGIN_RATE_LIMIT", "5 per minute"),
-        "LOGIN_IP_RATE_LIMIT": os.environ.get("CONSULT_LOGIN_IP_RATE_LIMIT", "30 per minute"),
-        "REGISTER_IP_RATE_LIMIT": os.environ.get("CONSULT_REGISTER_IP_RATE_LIMIT", "10 per hour"),
-        "CODE_RATE_LIMIT": os.environ.get("CONSULT_CODE_RATE_LIMIT", "5 per hour"),
-        "COMMENT_MAX_CHARS": 5000,
-        "VERIFICATION_SENDER": os.environ.get("CONSULT_VERIFICATION_SENDER", "log"),
-        "DEFAULT_WINDOW_DAYS": 30,
-        # Notification e-mails: SMTP when MAIL_SERVER is set, else printed to the log.
-        "SITE_URL": os.environ.get("CONSULT_SITE_URL", "http://127.0.0.1:5000"),
-        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
-        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
-        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "0") == "1",
-        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "0") == "1",
-        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
-        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
-        "MAIL_FROM": os.environ.get("MAIL_FROM", "consult@localhost"),
-        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "10")),
-        # Outbox rows older than this and still unprocessed are re-enqueued by the sweep.
-        "OUTBOX_REDELIVER_AFTER_SECONDS": int(os.environ.get("CONSULT_OUTBOX_REDELIVER_SECONDS", "60")),
-        # A running digest whose heartbeat is older than this was orphaned by a killed worker.
-        "DIGEST_STALE_SECONDS": int(os.environ.get("CONSULT_DIGEST_STALE_SECONDS", "300")),
-        "CELERY": {
-            "broker_url": broker_url,
-            "task_ignore_result": True,
-            "task_acks_late": True,
-            "task_reject_on_worker_lost": True,
-            "worker_prefetch_multiplier": 1,
-            "task_time_limit": 30 * 60,
-            "task_soft_time_limit": 25 * 60,
-            "broker_connection_retry_on_startup": True,
-            # Publishing from a web request must never hang on a broker that is down.
-            "broker_connection_timeout": 2,
-            "broker_transport_options": {
-                "socket_connect_timeout": 1,
-                "socket_timeout": 2,
-                "visibility_timeout": 3600,
-            }
-            if redis_url
-            else {
-                "data_folder_in": str(broker_dir / "queue"),
-                "data_folder_out": str(broker_dir / "queue"),
-                "control_folder": str(broker_dir / "control"),
-                "processed_folder": str(broker_dir / "processed"),
-                "store_processed": False,
-                "polling_interval": 0.05,
-            },
-            "task_default_queue": "celery",
-            "task_routes": {tasks.BUILD_DIGEST: {"queue": "digests"}},
-            "beat_schedule": {
-                "sweep-outbox": {
-                    "task": tasks.SWEEP_OUTBOX,
-                    "schedule": float(os.environ.get("CONSULT_OUTBOX_SWEEP_SECONDS", "30")),
-                },
-                "scheduled-digests": {"task": tasks.SCHEDULED_DIGESTS, "schedule": 3600.0},
-                "prune-audit": {"task": tasks.PRUNE_AUDIT, "schedule": 86400.0},
-            },
-            "timezone": "Asia/Shanghai",
-        },
+        "COMMENT_RATE_LIMIT": env("CONSULT_COMMENT_RATE_LIMIT", "10 per minute"),
+        "COMMENT_IP_RATE_LIMIT": env("CONSULT_COMMENT_IP_RATE_LIMIT", "300 per minute"),
+        "VOTE_RATE_LIMIT": env("CONSULT_VOTE_RATE_LIMIT", "60 per minute"),
+        "VOTE_IP_RATE_LIMIT": env("CONSULT_VOTE_IP_RATE_LIMIT", "600 per minute"),
+        "LOGIN_RATE_LIMIT": env("CONSULT_LOGIN_RATE_LIMIT", "5 per minute"),
+        "LOGIN_IP_RATE_LIMIT": env("CONSULT_LOGIN_IP_RATE_LIMIT", "30 per minute"),
+        "REGISTER_IP_RATE_LIMIT": env("CONSULT_REGISTER_IP_RATE_LIMIT", "10 per hour"),
+        "CODE_RATE_LIMIT": env("CONSULT_CODE_RATE_LIMIT", "5 per hour"),
     }
-    if database_url.startswith("sqlite"):
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+
+def _mail_settings() -> dict[str, Any]:
+    """Notification e-mails: SMTP when MAIL_SERVER is set, else printed to the log."""
+    env = os.environ.get
+    return {
+        "SITE_URL": env("CONSULT_SITE_URL", "http://127.0.0.1:5000"),
+        "MAIL_SERVER": env("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": env("MAIL_USE_TLS", "0") == "1",
+        "MAIL_USE_SSL": env("MAIL_USE_SSL", "0") == "1",
+        "MAIL_USERNAME": env("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env("MAIL_PASSWORD", ""),
+        "MAIL_FROM": env("MAIL_FROM", "consult@localhost"),
+        "MAIL_TIMEOUT": float(env("MAIL_TIMEOUT", "10")),
+    }
+
+
+def _broker_transport_options(redis_url: str, broker_dir: Path) -> dict[str, Any]:
+    if redis_url:
+        return {"socket_connect_timeout": 1, "socket_timeout": 2, "visibility_timeout": 3600}
+    # Embedded default: kombu's filesystem transport, a real broker that needs no server.
+    return {
+        "data_folder_in": str(broker_dir / "queue"),
+        "data_folder_out": str(broker_dir / "queue"),
+        "control_folder": str(broker_dir / "control"),
+        "processed_folder": str(broker_dir / "processed"),
+        "store_processed": False,
+        "polling_interval": 0.05,
+    }
+
+
+def _celery_settings(redis_url: str, broker_dir: Path) -> dict[str, Any]:
+    return {
+        "broker_url": redis_url or "filesystem://",
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_time_limit": 30 * 60,
+        "task_soft_time_limit": 25 * 60,
+        "broker_connection_retry_on_startup": True,
+        # Publishing from a web request must never hang on a broker that is down.
+        "broker_connection_timeout": 2,
+        "broker_transport_options": _broker_transport_options(redis_url, broker_dir),
+        "task_default_queue": "celery",
+        "task_routes": {tasks.BUILD_DIGEST: {"queue": "digests"}},
+        "beat_schedule": {
+            "sweep-outbox": {
+                "task": tasks.SWEEP_OUTBOX,
+                "schedule": float(os.environ.get("CONSULT_OUTBOX_SWEEP_SECONDS", "30")),
+            },
+            "scheduled-digests": {"task": tasks.SCHEDULED_DIGESTS, "schedule": 3600.0},
+            "prune-audit": {"task": tasks.PRUNE_AUDIT, "schedule": 86400.0},
+        },
+        "timezone": "Asia/Shanghai",
+    }
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config. `overrides` (tests) win over the environment."""
+    overrides = overrides or {}
+    env = os.environ.get
+    instance = Path(overrides.get("INSTANCE_PATH") or _instance_path())
+    database_url = _database_url(instance)
+    redis_url = env("REDIS_URL", "")
+    production = bool(redis_url) or database_url.startswith("postgresql")
+
+    config: dict[str, Any] = {
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 30}}
+        if database_url.startswith("sqlite")
+        else {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        # Comments are short text; plan uploads are at most a few MB. Anything larger is refused
+        # before parsing with 413.
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        **_cookie_settings(production),
+        # A form submitted back sooner than this after it was rendered came from a bot
+        # (consult/core/abuse.py). Off in tests unless a test sets it.
+        "FORM_MIN_FILL_SECONDS": 0.0
+        if overrides.get("TESTING")
+        else float(env("CONSULT_FORM_MIN_FILL_SECONDS", "2")),
+        # Audit-log entries older than this are deleted by `consult prune-audit` and the daily
+        # beat task. Ten years by default: reform files are archived for at least that long.
+        "AUDIT_RETENTION_DAYS": int(env("CONSULT_AUDIT_RETENTION_DAYS", "3650")),
+        # Anonymous surveys: cross-tab cells and period breakdowns with fewer answers are not shown.
+        "SURVEY_MIN_GROUP": int(env("CONSULT_SURVEY_MIN_GROUP", "5")),
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": env("CONSULT_TIMEZONE", "Asia/Shanghai"),
+        **_rate_limit_settings(redis_url),
+        "COMMENT_MAX_CHARS": 5000,
+        "VERIFICATION_SENDER": env("CONSULT_VERIFICATION_SENDER", "log"),
+        "DEFAULT_WINDOW_DAYS": 30,
+        **_mail_settings(),
+        # Outbox rows older than this and still unprocessed are re-enqueued by the sweep.
+        "OUTBOX_REDELIVER_AFTER_SECONDS": int(env("CONSULT_OUTBOX_REDELIVER_SECONDS", "60")),
+        # A running digest whose heartbeat is older than this was orphaned by a killed worker.
+        "DIGEST_STALE_SECONDS": int(env("CONSULT_DIGEST_STALE_SECONDS", "300")),
+        "CELERY": _celery_settings(redis_url, instance / "broker"),
+    }
     config.update(overrides)
     return config

@@ -33,9 +33,5 @@ class LoginForm(PublicForm):
     remember = BooleanField(_l("记住我"))
 
 
-class EmptyForm(FlaskForm):
-    """CSRF-only form for buttons that POST."""
-
-
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("输入密码以确认"), validators=[DataRequired(_l("请输入密码。")), Length(max=128)])

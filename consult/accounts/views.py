@@ -8,9 +8,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from consult.accounts import operations as accounts
-from consult.accounts.forms import DeleteAccountForm, EmptyForm, LoginForm, RegisterForm, VerifyForm
+from consult.accounts.forms import DeleteAccountForm, LoginForm, RegisterForm, VerifyForm
 from consult.core import sessions
 from consult.core.abuse import public_write_limits
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError
 from consult.core.forms import rerender
 from consult.core.permissions import safe_target

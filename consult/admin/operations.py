@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -160,8 +161,6 @@ AUDIT_HEADER = ["编号", "时间", "操作人", "操作", "对象类型", "对�
 
 def audit_rows(spec: AuditFilter, batch: int = 1000) -> Iterator[list[object]]:
     """Rows for export, oldest first, streamed in batches; detail and labels personal-data masked."""
-    import json
-
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     names = {d.id: d.name for d in departments()}
     last = 0

@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from worker.analysis.clauses import flatten, split_clauses
+
 __all__ = [
     "PLAN_DIR",
     "PLAN_KEYS",
@@ -1040,6 +1042,42 @@ def _campaign_copy(rng: random.Random, letter: str) -> str:
     return rng.choice(("", "", "各位领导：", "您好！")) + text + rng.choice(_SIGNOFFS)
 
 
+def _ordinary_comment(
+    rng: random.Random,
+    voice: _PlanVoice,
+    roles: tuple[str, ...],
+    clause_numbers: list[str],
+    anchored: list[str],
+    topics_by_id: dict[str, list[_Topic]],
+) -> DemoComment:
+    """One comment that is not part of the campaign: a clause's topic, a whole-plan comment
+    naming its clause, or a general remark."""
+    stance = rng.choices(STANCES, weights=(35, 25, 28, 12))[0]
+    prefix = ""
+    if anchored and rng.random() >= WHOLE_PLAN_SHARE:
+        clause_number: str | None = rng.choice(anchored)
+        topic = rng.choice(topics_by_id[clause_number])
+    elif clause_numbers and rng.random() < 0.3:
+        # A whole-plan comment that names the clause it is really about.
+        clause_number = None
+        topic = rng.choice(voice.topics)
+        prefix = rng.choice(_REF_FRAMES).format(ref=topic.ref, subj=topic.subj)
+    elif clause_numbers and not anchored:
+        clause_number = rng.choice(clause_numbers)
+        topic = voice.general
+    else:
+        clause_number = None
+        topic = voice.general
+    text = _compose(rng, stance, topic, voice, prefix)
+    if len(text) < 15:
+        text += rng.choice(_PADDING)
+    if rng.random() < TRADITIONAL_SHARE:
+        text = _s2t().convert(text)
+    # Comments cluster after publication and before the deadline.
+    days_ago = min(29, int(rng.triangular(0, 30, rng.choice((2, 27)))))
+    return DemoComment(clause_number, text, _pseudonym(rng, roles), stance, days_ago)
+
+
 def generate_comments(
     plan_key: str, clause_numbers: list[str], n: int, seed: int
 ) -> list[DemoComment]:
@@ -1076,39 +1114,13 @@ def generate_comments(
         )
 
     for _ in range(n - n_campaign):
-        stance = rng.choices(STANCES, weights=(35, 25, 28, 12))[0]
-        prefix = ""
-        if anchored and rng.random() >= WHOLE_PLAN_SHARE:
-            clause_number: str | None = rng.choice(anchored)
-            topic = rng.choice(topics_by_id[clause_number])
-        elif clause_numbers and rng.random() < 0.3:
-            # A whole-plan comment that names the clause it is really about.
-            clause_number = None
-            topic = rng.choice(voice.topics)
-            prefix = rng.choice(_REF_FRAMES).format(ref=topic.ref, subj=topic.subj)
-        elif clause_numbers and not anchored:
-            clause_number = rng.choice(clause_numbers)
-            topic = voice.general
-        else:
-            clause_number = None
-            topic = voice.general
-        text = _compose(rng, stance, topic, voice, prefix)
-        if len(text) < 15:
-            text += rng.choice(_PADDING)
-        if rng.random() < TRADITIONAL_SHARE:
-            text = _s2t().convert(text)
-        # Comments cluster after publication and before the deadline.
-        days_ago = min(29, int(rng.triangular(0, 30, rng.choice((2, 27)))))
-        out.append(DemoComment(clause_number, text, _pseudonym(rng, roles), stance, days_ago))
-
+        out.append(_ordinary_comment(rng, voice, roles, clause_numbers, anchored, topics_by_id))
     rng.shuffle(out)
     return out
 
 
 @lru_cache(maxsize=8)
 def _split(plan_key: str) -> tuple[tuple[str, str, str], ...]:
-    from worker.analysis.clauses import flatten, split_clauses
-
     return tuple(
         (c.key, c.number, c.label) for c in flatten(split_clauses(load_plan(plan_key).body))
     )

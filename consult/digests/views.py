@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from consult.accounts.forms import EmptyForm
 from consult.core import audit, channels
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError
 from consult.core.permissions import safe_target, staff_required
 from consult.digests import operations as digests

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.accounts.forms import EmptyForm
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError
 from consult.core.forms import rerender
 from consult.core.permissions import staff_required

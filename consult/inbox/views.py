@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from consult.accounts.forms import EmptyForm
 from consult.core import notifications
+from consult.core.buttons import EmptyForm
 from consult.core.models import Notification
 from consult.core.permissions import safe_target
 from consult.extensions import db

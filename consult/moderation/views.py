@@ -13,8 +13,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from consult.accounts.forms import EmptyForm
 from consult.core import channels
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.forms import rerender
 from consult.core.permissions import roles_required, safe_target, staff_required

@@ -252,8 +252,8 @@ def _column(row: dict[str, str], key: str) -> str:
     return ""
 
 
-def import_answers(actor: User, plan: Plan, filename: str, data: bytes) -> int:
-    """All or nothing: every row is checked first; one bad row refuses the file with a per-row list."""
+def _sheet_rows(filename: str, data: bytes) -> list[dict[str, str]]:
+    """The answer sheet's rows, refused as a whole when it is not one we can read."""
     if not (filename or "").lower().endswith(".xlsx"):
         raise ServiceError(_("请上传 .xlsx 文件。"), 400)
     try:
@@ -267,6 +267,12 @@ def import_answers(actor: User, plan: Plan, filename: str, data: bytes) -> int:
     header = {k.strip().lower() for k in rows[0]}
     if not any(n.lower() in header for n in COLUMNS["status"]) or not any(n.lower() in header for k in ("comment", "cluster") for n in COLUMNS[k]):
         raise ServiceError(_("缺少必需的列：意见编号（或问题编号）、处理结果、答复、理由。"), 400)
+    return rows
+
+
+def import_answers(actor: User, plan: Plan, filename: str, data: bytes) -> int:
+    """All or nothing: every row is checked first; one bad row refuses the file with a per-row list."""
+    rows = _sheet_rows(filename, data)
     errors: list[tuple[int, str]] = []
     parsed: list[tuple[int, int | None, str, str, str, str]] = []  # (row, comment id, cluster ref, status, text, reason)
     for number, row in enumerate(rows, start=2):  # row 1 is the header

@@ -8,8 +8,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from consult.accounts.forms import EmptyForm
 from consult.core import audit, channels
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError
 from consult.core.permissions import safe_target, staff_required
 from consult.core.spreadsheets import write_xlsx

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.accounts.forms import EmptyForm
 from consult.core import audit
+from consult.core.buttons import EmptyForm
 from consult.core.documents import DocumentError, extract_text
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.forms import rerender

@@ -15,8 +15,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from consult.accounts.forms import EmptyForm
 from consult.core import audit
+from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.models import Department
 from consult.core.permissions import roles_required, staff_required

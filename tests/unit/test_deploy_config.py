@@ -87,7 +87,14 @@ def test_dockerfile():
     assert any(line.startswith("HEALTHCHECK") for line in lines)
     assert 'ENTRYPOINT ["/app/docker/entrypoint.sh"]' in lines
     assert "WORKDIR /app" in lines
-    assert "pip install --no-deps -e ." in text
+    # The package is installed as a wheel would be (templates, static files and migrations are
+    # package data), from the package sources alone; no source tree stays in the image.
+    assert "pip install --no-deps /tmp/src" in text
+    assert "-e ." not in text and "COPY . ." not in lines
+    copied = [line.split()[1] for line in lines if line.startswith("COPY ")]
+    assert {"consult", "worker", "docker"} <= set(copied)
+    assert not {"templates", "static", "migrations", "tests", "."} & set(copied)
+    assert "rm -rf /tmp/src" in text
     # The non-root user must be set after the last RUN that needs root.
     assert text.rindex("USER consult") > text.rindex("RUN ")
 
@@ -100,6 +107,17 @@ def test_dockerignore_excludes_local_state():
     }
     assert {".git", ".venv", "instance", ".env"} <= entries
     assert "README.md" not in entries  # pyproject's readme, needed by pip install
+    assert not {"consult", "worker", "docker", "pyproject.toml"} & entries
+    # The top-level links into consult/ stay out of the context; consult/templates etc. do not.
+    assert {"/templates", "/static", "/migrations"} <= entries
+    assert not {"templates", "static", "migrations", "**/templates"} & entries
+
+
+def test_babel_extracts_from_every_template_folder():
+    text = (ROOT / "babel.cfg").read_text()
+    assert "[jinja2: consult/**/templates/**.html]" in text
+    assert "[python: consult/**.py]" in text
+    assert list(ROOT.glob("consult/*/templates/*/*.html")), "feature templates live beside their feature"
 
 
 def _executable(path: Path) -> bool:
