@@ -71,7 +71,6 @@ LAZY_IMPORTS: dict[tuple[str, str, str], str] = {
     # Pending: dodges the digests <-> suggestions cycle; the digest engine branch removes it.
     ("consult/digests/operations.py", "_loader", "consult.suggestions.digest_scope"): "pending: digest engine",
     # Pending, no reason at all (cheap modules, no cycle): hoist to module level when merging.
-    ("consult/core/outbox.py", "pending_count", "sqlalchemy"): "pending: hoist",
     ("consult/digests/reports.py", "analyze_table", "worker.analysis.segment"): "pending: hoist",
     ("consult/staff/dictionary.py", "add_word", "worker.analysis.normalise"): "pending: hoist",
     ("consult/surveys/results.py", "_texts", "worker.analysis.normalise"): "pending: hoist",
