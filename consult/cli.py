@@ -148,11 +148,16 @@ def prune_audit_command() -> None:
 @click.option("--label-col", default="label", show_default=True)
 @click.option("--baseline", is_flag=True, help="jieba + TF-IDF + KMeans with k = the true number of labels.")
 @click.option("--seed", default=0, show_default=True, type=int)
-def evaluate_command(path: str, text_col: str, label_col: str, baseline: bool, seed: int) -> None:
+@click.option("--stability", is_flag=True, help="Also: 5 seeds, traditional conversion, the set replicated with light edits.")
+@click.option("--replicate", default=20, show_default=True, type=int, help="Copies of the set for --stability.")
+def evaluate_command(path: str, text_col: str, label_col: str, baseline: bool, seed: int, stability: bool, replicate: int) -> None:
     """Cluster a labelled CSV/XLSX and print one JSON line of quality figures."""
-    from worker.analysis.evaluate import evaluate_file
+    from worker.analysis.evaluate import evaluate_file, stability_figures
 
-    click.echo(json.dumps(evaluate_file(path, text_col, label_col, baseline=baseline, seed=seed), ensure_ascii=False))
+    out = evaluate_file(path, text_col, label_col, baseline=baseline, seed=seed)
+    if stability:
+        out["stability"] = stability_figures(path, text_col, label_col, replicate=replicate)
+    click.echo(json.dumps(out, ensure_ascii=False))
 
 
 @main.command("benchmark")

@@ -9,11 +9,13 @@ from hypothesis import strategies as st
 
 from worker.analysis.clauses import (
     cn_to_int,
+    find_reference_chains,
     find_references,
     flatten,
     map_to_clauses,
     split_clauses,
 )
+from worker.analysis.results import CLAUSE_CONFIDENCE_MIN
 
 
 def outline(body: str) -> list[tuple[int, str, str]]:
@@ -467,3 +469,89 @@ def test_ambiguous_bracket_reference_resolved_by_similarity() -> None:
 
 def test_no_clauses_means_no_mapping() -> None:
     assert map_to_clauses([["任何"]], []) == [(None, 0.0)]
+
+
+# --------------------------------------------------------------------------- hierarchical
+
+
+@dataclass
+class KeyedRef:
+    id: int
+    label: str
+    tokens: list[str]
+    key: str
+
+
+def _plan(body: str) -> list[KeyedRef]:
+    flat = flatten(split_clauses(body))
+    return [KeyedRef(i, c.label, list(c.title + c.text), c.key) for i, c in enumerate(flat)]
+
+
+PLAN = """一、总体要求
+（一）指导思想
+坚持问题导向。
+（三）做好宣传解读
+加强政策解读。
+二、重点任务
+（一）深化商事制度改革
+1.压缩企业开办时间。
+2.推进证照分离。
+3.便利市场主体退出。
+（三）创新事中事后监管
+1.全面推行双随机监管。
+2.实施包容审慎监管。
+3.健全信用监管机制，完善信用修复。
+三、保障措施
+（三）做好宣传解读
+多用新媒体。
+"""
+
+
+def test_reference_chains_are_read_outermost_first() -> None:
+    assert [
+        (r.kind, r.ordinal) for r in find_reference_chains("第二部分（三）第3条：信用修复")[0]
+    ] == [
+        ("cn_item", 2),
+        ("paren_cn", 3),
+        ("article", 3),
+    ]
+    assert [(r.kind, r.ordinal) for r in find_reference_chains("建议第三章第十二条删除")[0]] == [
+        ("chapter", 3),
+        ("article", 12),
+    ]
+    assert [(r.kind, r.ordinal) for r in find_reference_chains("关于二（一）2的意见")[0]] == [
+        ("cn_item", 2),
+        ("paren_cn", 1),
+        ("arabic", 2),
+    ]
+    # Not references: a word ending in a numeral before a bracket, a year after a bracket.
+    assert find_reference_chains("统一（一）标准") == []
+    assert find_reference_chains("（三）2019年的数据") == []
+
+
+def test_hierarchical_references_resolve_to_the_right_clause() -> None:
+    refs = _plan(PLAN)
+    key_of = {r.id: r.key for r in refs}
+    cases = {
+        "第二部分（三）第3条：信用修复的程序太复杂。": "2.2.3",
+        "二（一）2 证照分离还要跑很多趟。": "2.1.2",
+        "三、（三）宣传要多用短视频。": "3.1",
+        "第二部分（三）整体太笼统。": "2.2",
+    }
+    got = map_to_clauses([[] for _ in cases], refs, texts=list(cases))
+    for (text, want), (cid, conf) in zip(cases.items(), got, strict=True):
+        assert key_of[cid] == want, text
+        assert conf >= CLAUSE_CONFIDENCE_MIN
+
+
+def test_a_missing_item_falls_back_to_its_parent_at_lower_confidence() -> None:
+    refs = _plan(PLAN)
+    ((cid, conf),) = map_to_clauses([[]], refs, texts=["第二部分（三）第9条不合理"])
+    assert refs[cid].key == "2.2" and CLAUSE_CONFIDENCE_MIN <= conf < 0.95
+
+
+def test_chapter_article_references_in_a_regulation() -> None:
+    body = "第一章 总则\n第一条 目的。\n第二条 范围。\n第二章 程序\n第三条 申请。\n第四条 复核。\n"
+    refs = _plan(body)
+    ((cid, conf),) = map_to_clauses([[]], refs, texts=["第二章第四条复核期限太短"])
+    assert refs[cid].label.startswith("第四条") and conf == 0.95

@@ -85,13 +85,17 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return best
 
 
-def _signatures(keys: list[str], num_perm: int, seed: int, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+def _signatures(
+    keys: list[str], num_perm: int, seed: int, chunk: int = 20_000
+) -> tuple[np.ndarray, np.ndarray]:
     """MinHash signatures (len(keys) × num_perm, uint32) and a has-shingles mask.
 
     Documents are hashed in chunks: the per-shingle arrays of a million comments would take
     several GB at once, a chunk's take a few tens of MB. Signatures do not depend on chunking.
     """
-    parts = [_signatures_of(keys[i : i + chunk], num_perm, seed) for i in range(0, len(keys), chunk)]
+    parts = [
+        _signatures_of(keys[i : i + chunk], num_perm, seed) for i in range(0, len(keys), chunk)
+    ]
     if not parts:
         return np.zeros((0, num_perm), dtype=np.uint32), np.zeros(0, dtype=bool)
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
@@ -222,21 +226,7 @@ def group_documents(
         group_of[short_doc] = group_of.max(initial=-1) + 1 + np.arange(int(short_doc.sum()))
     _, group_of = np.unique(group_of, return_inverse=True)
 
-    sizes = np.bincount(group_of)
-    big = np.flatnonzero(sizes >= min_size)
-    order = np.argsort(group_of, kind="stable")
-    bounds = np.concatenate(([0], np.cumsum(sizes)))
-    campaigns: list[Campaign] = []
-    for g in big:
-        members = order[bounds[g] : bounds[g + 1]]
-        campaigns.append(
-            Campaign(
-                members=[int(m) for m in members],
-                representative=_representative(members, key_of, sig, copies),
-                size=int(members.size),
-            )
-        )
-    campaigns.sort(key=lambda c: (-c.size, c.members[0]))
+    campaigns = _campaigns(group_of, key_of, sig, copies, min_size)
     campaign_of = np.full(n, -1, dtype=np.int64)
     for ci, c in enumerate(campaigns):
         campaign_of[c.members] = ci
@@ -283,3 +273,25 @@ def find_campaigns(
 ) -> list[Campaign]:
     """Campaigns (groups of ≥ ``min_size`` near-identical documents), largest first."""
     return group_documents(docs, min_size=min_size, threshold=threshold, seed=seed).campaigns
+
+
+def _campaigns(
+    group_of: np.ndarray, key_of: np.ndarray, sig: np.ndarray, copies: np.ndarray, min_size: int
+) -> list[Campaign]:
+    """Groups of at least ``min_size`` documents, largest first."""
+    sizes = np.bincount(group_of)
+    big = np.flatnonzero(sizes >= min_size)
+    order = np.argsort(group_of, kind="stable")
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    campaigns: list[Campaign] = []
+    for g in big:
+        members = order[bounds[g] : bounds[g + 1]]
+        campaigns.append(
+            Campaign(
+                members=[int(m) for m in members],
+                representative=_representative(members, key_of, sig, copies),
+                size=int(members.size),
+            )
+        )
+    campaigns.sort(key=lambda c: (-c.size, c.members[0]))
+    return campaigns

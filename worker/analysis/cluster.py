@@ -10,7 +10,6 @@ issues. Neither number is given by the caller.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,7 +21,8 @@ from scipy.spatial.distance import squareform
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 
-from worker.analysis.vectorise import build_tfidf, lsa
+from worker.analysis.features import clean_documents
+from worker.analysis.vectorise import build_tfidf, document_vectors
 
 
 @dataclass
@@ -41,6 +41,9 @@ class TwoLevelClustering:
     doc_vectors: np.ndarray
     tfidf: sp.csr_matrix
     vocabulary: list[str] = field(default_factory=list)
+    # Themes that are not a topic: documents without usable words, and documents no
+    # theme fits (the explicit 其他/未归类 group).
+    unassigned_themes: set[int] = field(default_factory=set)
 
     @property
     def n_themes(self) -> int:
@@ -62,13 +65,20 @@ class _Level:
     min_clusters: int  # the lifetime cut chooses among [min_clusters, max_clusters]
     max_clusters: int
     sample: int  # documents the ensemble runs are fitted on
+    repeats: int = 1  # independent ensembles whose lifetime curves are averaged
+    finer: float = 1.0  # finest k whose lifetime is >= finer x the longest lifetime
 
 
 THEMES = _Level(max_micro=200, runs=20, k_low=4, k_high=20, min_clusters=2, max_clusters=12,
-                sample=5000)  # fmt: skip
+                sample=3000, repeats=5, finer=0.5)  # fmt: skip
 ISSUES = _Level(max_micro=60, runs=10, k_low=2, k_high=12, min_clusters=1, max_clusters=10,
                 sample=2000)  # fmt: skip
 LSA_DIMS = 100
+LINKAGE = "average"
+ENSEMBLE_ITER = 100  # Lloyd iterations of one ensemble run
+ENSEMBLE_INIT = "k-means++"
+REFINE_ROUNDS = 30  # spherical k-means rounds after the consensus (stops when stable)
+WORD_VECTORS = True  # False: plain TF-IDF/LSA vectors (the fallback)
 MAX_DF = 0.35  # terms in over a third of the comments are generic, not theme words
 MIN_DOCS_TO_SPLIT = 4
 MIN_MICRO = 8
@@ -100,8 +110,12 @@ def cluster_two_level(
     """Cluster pre-tokenised documents into themes and, within each theme, issues."""
     n = len(token_lists)
     w = damp_weights(weights, n)
-    tfidf = build_tfidf(token_lists, seed=seed, max_df=MAX_DF)
-    vectors = lsa(tfidf.matrix, n_components=LSA_DIMS, seed=seed) if n else np.zeros((0, 1))
+    tfidf = build_tfidf(clean_documents(token_lists), seed=seed, max_df=MAX_DF)
+    vectors = (
+        document_vectors(tfidf.matrix, lsa_dims=LSA_DIMS, seed=seed, word_vectors=WORD_VECTORS)
+        if n
+        else np.zeros((0, 1))
+    )
     vectors = vectors.astype(np.float32)
     has_text = np.asarray(tfidf.matrix.getnnz(axis=1) > 0) if n else np.zeros(0, bool)
     has_text &= np.linalg.norm(vectors, axis=1) > 0
@@ -132,17 +146,20 @@ def cluster_two_level(
         doc_vectors=vectors,
         tfidf=tfidf.matrix,
         vocabulary=tfidf.vocabulary,
+        unassigned_themes={int(theme_of[empty[0]])} if len(empty) else set(),
     )
 
 
-def _refine(z: np.ndarray, w: np.ndarray, labels: np.ndarray, rounds: int = 3) -> np.ndarray:
+def _refine(
+    z: np.ndarray, w: np.ndarray, labels: np.ndarray, rounds: int | None = None
+) -> np.ndarray:
     """A few spherical k-means rounds started from the consensus themes.
 
     The consensus works on micro-clusters, so a document sits wherever its
     micro-cluster went; re-assigning each document to the nearest theme centroid fixes
     micro-clusters that straddle two themes.
     """
-    for _ in range(rounds):
+    for _ in range(REFINE_ROUNDS if rounds is None else rounds):
         k = int(labels.max()) + 1
         member = sp.csr_matrix((w, (labels, np.arange(len(labels)))), shape=(k, len(labels)))
         sums = np.asarray(member @ z)
@@ -179,12 +196,23 @@ def _consensus(z: np.ndarray, w: np.ndarray, level: _Level, seed: int) -> np.nda
     m = len(centres)
     if m < 2:
         return np.zeros(n, dtype=np.int64)
-    coassoc = _coassociation(z, w, micro, centres, level, seed)
+    # Several independent ensembles: their averaged votes give the tree that is cut, and
+    # their averaged lifetime curves choose where (one ensemble's curve is noisy).
+    total = np.zeros((m, m))
+    lifetimes = np.zeros(level.max_clusters + 1)
+    for b in range(level.repeats):
+        coassoc = _coassociation(z, w, micro, centres, level, seed * 1009 + b)
+        total += coassoc
+        lifetimes += _lifetimes(_tree(coassoc)[:, 2], m, level.max_clusters)
+    tree = _tree(total / level.repeats)
+    k = _best_lifetime(lifetimes, m, level.min_clusters, level.max_clusters, level.finer)
+    return (fcluster(tree, k, criterion="maxclust") - 1)[micro].astype(np.int64)
+
+
+def _tree(coassoc: np.ndarray) -> np.ndarray:
     dist = 1.0 - coassoc
     np.fill_diagonal(dist, 0.0)
-    tree = linkage(squareform(np.clip(dist, 0.0, 1.0), checks=False), method="average")
-    k = _lifetime_cut(tree[:, 2], m, level.min_clusters, level.max_clusters)
-    return (fcluster(tree, k, criterion="maxclust") - 1)[micro].astype(np.int64)
+    return linkage(squareform(np.clip(dist, 0.0, 1.0), checks=False), method=LINKAGE)
 
 
 def _micro_clusters(
@@ -235,8 +263,14 @@ def _coassociation(
         with warnings.catch_warnings():
             # Fewer distinct points than k (near-identical texts) is expected, not an error.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            km = KMeans(k, n_init=1, random_state=int(rng.integers(2**31 - 1))).fit(
-                zs, sample_weight=ws
+            km = KMeans(
+                k,
+                init=ENSEMBLE_INIT,
+                n_init=1,
+                max_iter=ENSEMBLE_ITER,
+                random_state=int(rng.integers(2**31 - 1)),
+            ).fit(
+                zs  # unweighted: a form letter must not pull a theme of its own
             )
         votes = np.zeros((m, k))
         np.add.at(votes, (ms, km.labels_), ws)
@@ -250,20 +284,23 @@ def _coassociation(
     return total / runs
 
 
-def _lifetime_cut(heights: np.ndarray, m: int, low: int, high: int) -> int:
-    """Number of clusters that survives over the widest range of merge distances.
-
-    With m leaves there are k clusters for distances in [heights[m-k-1], heights[m-k]);
-    one cluster lasts from the last merge up to the largest distance, 1.
-    """
-    # A cut into (nearly) as many clusters as leaves has a spurious lifetime: the first
-    # merges of noisy micro-clusters. Ask for two or more leaves per cluster.
-    high = min(high, max(m // 2, 1))
-    low = min(max(low, 1), high)
-    best_k, best_life = low, -math.inf
-    for k in range(low, high + 1):
+def _lifetimes(heights: np.ndarray, m: int, high: int) -> np.ndarray:
+    """lifetimes[k]: range of merge distances over which the tree has k clusters."""
+    out = np.zeros(high + 1)
+    for k in range(1, min(high, m) + 1):
         upper = 1.0 if k == 1 else heights[m - k]
         lower = heights[m - k - 1] if k < m else 0.0
-        if upper - lower > best_life + 1e-12:
-            best_k, best_life = k, upper - lower
-    return best_k
+        out[k] = upper - lower
+    return out
+
+
+def _best_lifetime(lifetimes: np.ndarray, m: int, low: int, high: int, finer: float) -> int:
+    """The finest k in [low, high] (at most m // 2) whose summed lifetime is at least
+    ``finer`` times the longest one."""
+    high = min(high, max(m // 2, 1))
+    low = min(max(low, 1), high)
+    best = max(lifetimes[low : high + 1])
+    # Prefer the finest cut that lasts nearly as long as the longest-lived one: a coarse
+    # theme that is only marginally more lasting is a catch-all of topics a reader can
+    # tell apart.
+    return max(k for k in range(low, high + 1) if lifetimes[k] >= finer * best)

@@ -9,7 +9,11 @@ L2-normalised document vectors for representatives. Nothing is re-segmented.
   and ``f_t`` the term's weighted document frequency over all groups.
 * Label: the best contiguous 2-3 token phrase found in the group's most central
   documents, scored by how many documents contain it times the c-TF-IDF of its tokens,
-  so "加装电梯补贴" rather than a bag of words. Falls back to the top keyword.
+  so "加装电梯补贴" rather than a bag of words. Both ends of the phrase must be
+  distinctive terms of the group (a filler word such as "后面" or a clause number never
+  starts or ends a label) and, when the texts are given, the phrase must occur verbatim
+  in a member's text (tokens glued across a removed stop word are not a phrase).
+  Falls back to the top keyword.
 * Representatives: maximal marginal relevance over document vectors: central to the
   group's centroid, not near-copies of each other.
 """
@@ -23,6 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from .normalise import normalise
+
 OTHER_LABEL = "其他"
 
 
@@ -34,6 +40,8 @@ class GroupDescription:
     keywords: list[str] = field(default_factory=list)
     representatives: list[int] = field(default_factory=list)
     stance_counts: dict[str, int] = field(default_factory=dict)
+    term_scores: dict[str, float] = field(default_factory=dict)  # distinctive terms
+    central: list[int] = field(default_factory=list)  # most central units, best first
 
 
 def class_tfidf(
@@ -58,7 +66,59 @@ def class_tfidf(
 # Words every kind of opinion uses whatever its topic ("建议…", "希望尽快解决…"): they say how
 # people speak, not what about, so they never name a group nor lead its keywords.
 GENERIC_OPINION_WORDS = frozenset(
-    ["建议", "希望", "要求", "支持", "反对", "请问", "认为", "觉得", "应该", "应当", "能否", "是否", "可以", "需要", "加强", "增加", "进一步", "尽快", "解决", "落实", "问题", "情况", "相关", "有关", "部门", "政府", "领导", "目前", "现在", "一些", "这个", "那个", "我们", "大家", "谢谢", "感谢", "呼吁", "恳请", "强烈", "严重", "存在", "没有", "还是", "已经", "非常", "特别", "一直", "予以", "给予", "望", "请"]
+    [
+        "建议",
+        "希望",
+        "要求",
+        "支持",
+        "反对",
+        "请问",
+        "认为",
+        "觉得",
+        "应该",
+        "应当",
+        "能否",
+        "是否",
+        "可以",
+        "需要",
+        "加强",
+        "增加",
+        "进一步",
+        "尽快",
+        "解决",
+        "落实",
+        "问题",
+        "情况",
+        "相关",
+        "有关",
+        "部门",
+        "政府",
+        "领导",
+        "目前",
+        "现在",
+        "一些",
+        "这个",
+        "那个",
+        "我们",
+        "大家",
+        "谢谢",
+        "感谢",
+        "呼吁",
+        "恳请",
+        "强烈",
+        "严重",
+        "存在",
+        "没有",
+        "还是",
+        "已经",
+        "非常",
+        "特别",
+        "一直",
+        "予以",
+        "给予",
+        "望",
+        "请",
+    ]
 )
 
 
@@ -86,6 +146,7 @@ def key_phrase(
     token_lists: Sequence[Sequence[str]],
     term_scores: dict[str, float],
     weights: Sequence[float] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> str | None:
     """Best contiguous 2-3 token phrase in ``token_lists`` or None.
 
@@ -110,7 +171,7 @@ def key_phrase(
                     continue
                 if len(set(gram)) < size:
                     continue
-                if not any(t in term_scores for t in gram):
+                if gram[0] not in term_scores or gram[-1] not in term_scores:
                     continue
                 seen.add(gram)
         for gram in seen:
@@ -125,6 +186,13 @@ def key_phrase(
         ),
     )
     # Ties: the more frequent, then the lexicographically first phrase (determinism).
+    if texts is not None:
+        norm = [normalise(t) for t in texts]
+        for *_, gram in ranked[:50]:
+            phrase = _join(gram)
+            if sum(phrase in t for t in norm) >= min(need, len(norm)):
+                return phrase
+        return None
     return _join(ranked[0][2]) if ranked else None
 
 
@@ -191,6 +259,7 @@ def describe_groups(
     n_keywords: int = 8,
     n_representatives: int = 4,
     phrase_sample: int = 200,
+    texts: Sequence[str] | None = None,
 ) -> list[GroupDescription]:
     """Label, keywords and representative units of every group of units."""
     n = len(token_lists)
@@ -214,9 +283,22 @@ def describe_groups(
             else {}
         )
         core = central_members(vectors, members, weights, phrase_sample)
-        label = key_phrase([token_lists[i] for i in core], term_scores, weights[core])
+        label = key_phrase(
+            [token_lists[i] for i in core],
+            term_scores,
+            weights[core],
+            texts=[texts[i] for i in core] if texts is not None else None,
+        )
         if label is None:
             label = keywords[0] if keywords else OTHER_LABEL
         reps = mmr(vectors, members, weights, k=n_representatives)
-        out.append(GroupDescription(label=label, keywords=keywords, representatives=reps))
+        out.append(
+            GroupDescription(
+                label=label,
+                keywords=keywords,
+                representatives=reps,
+                term_scores=term_scores,
+                central=[int(i) for i in core[:50]],
+            )
+        )
     return out

@@ -3,18 +3,19 @@
 ``evaluate_file`` tokenises the texts, runs ``cluster_two_level`` (or, with
 ``baseline=True``, plain TF-IDF + k-means told the true number of labels) and compares
 the themes with the labels. ``python -m worker.analysis.evaluate FILE --text-col text
---label-col label [--baseline]`` prints the result as one JSON line.
+--label-col label [--baseline]`` prints the result as one JSON line; ``--stability``
+adds the figures of ``worker.analysis.stability`` (5 seeds, traditional conversion,
+the set replicated with light edits).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -27,49 +28,10 @@ from sklearn.metrics import (
 from sklearn.metrics.cluster import contingency_matrix
 
 from worker.analysis.cluster import cluster_two_level
+from worker.analysis.labelled import read_table, tokeniser
+from worker.analysis.stability import stability_report
 
-# Fallback tokeniser only: production tokens come from worker.analysis.segment.
-_PUNCT_OR_SPACE = re.compile(r"^[\W_]+$")
-
-
-def read_table(path: str, text_col: str, label_col: str) -> tuple[list[str], list[str]]:
-    """Texts and labels from a CSV (UTF-8, header row) or XLSX (first sheet) file."""
-    if path.lower().endswith((".xlsx", ".xlsm")):
-        rows = _xlsx_rows(path)
-    else:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    if rows and (text_col not in rows[0] or label_col not in rows[0]):
-        raise KeyError(f"columns {text_col!r} / {label_col!r} not in {sorted(rows[0])}")
-    kept = [r for r in rows if str(r[label_col] or "").strip()]
-    return [str(r[text_col] or "") for r in kept], [str(r[label_col]).strip() for r in kept]
-
-
-def _xlsx_rows(path: str) -> list[dict[str, object]]:
-    from openpyxl import load_workbook  # only needed for spreadsheets
-
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        it = wb.worksheets[0].iter_rows(values_only=True)
-        header = [str(h) if h is not None else "" for h in next(it, ())]
-        return [dict(zip(header, row, strict=False)) for row in it]
-    finally:
-        wb.close()
-
-
-def tokeniser() -> Callable[[str], list[str]]:
-    """The intake segmenter if present, else jieba with punctuation dropped."""
-    try:
-        from worker.analysis.segment import Segmenter  # type: ignore[import-not-found]
-
-        return Segmenter().tokens
-    except ImportError:
-        import jieba
-
-        jieba.setLogLevel(60)
-        return lambda text: [
-            t for t in jieba.lcut(text) if t.strip() and not _PUNCT_OR_SPACE.match(t)
-        ]
+__all__ = ["evaluate_file", "read_table", "stability_figures", "tokeniser"]
 
 
 def purity(labels_true: Sequence[str], labels_pred: Sequence[int]) -> float:
@@ -121,6 +83,13 @@ def evaluate_file(
     }
 
 
+def stability_figures(
+    path: str, text_col: str, label_col: str, *, replicate: int = 20
+) -> dict[str, Any]:
+    """Seeds, traditional conversion and replicated-set figures (``stability``)."""
+    return stability_report(path, text_col, label_col, replicate=replicate)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
@@ -128,10 +97,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--label-col", default="label")
     parser.add_argument("--baseline", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--stability", action="store_true", help="seeds, traditional, replicas")
+    parser.add_argument("--replicate", type=int, default=20, help="copies for --stability")
     args = parser.parse_args(argv)
-    out = evaluate_file(
-        args.path, args.text_col, args.label_col, baseline=args.baseline, seed=args.seed
-    )
+    if args.stability:
+        from worker.analysis.stability import stability_report
+
+        out = stability_report(args.path, args.text_col, args.label_col, replicate=args.replicate)
+    else:
+        out = evaluate_file(
+            args.path, args.text_col, args.label_col, baseline=args.baseline, seed=args.seed
+        )
     print(json.dumps(out, ensure_ascii=False))
     return 0
 

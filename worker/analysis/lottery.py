@@ -37,7 +37,9 @@ class Quota:
     stance: str = ""  # "" = any stance
 
     def matches(self, applicant: Applicant) -> bool:
-        return (not self.group or applicant.group == self.group) and (not self.stance or applicant.stance == self.stance)
+        return (not self.group or applicant.group == self.group) and (
+            not self.stance or applicant.stance == self.stance
+        )
 
 
 @dataclass
@@ -60,7 +62,13 @@ def rank(seed: str, applicants: Sequence[Applicant], method: str = LOTTERY) -> l
     return sorted(applicants, key=lambda a: (rank_key(seed, a.public_id), a.public_id))
 
 
-def draw(seed: str, applicants: Sequence[Applicant], quotas: Sequence[Quota], capacity: int, method: str = LOTTERY) -> Draw:
+def draw(
+    seed: str,
+    applicants: Sequence[Applicant],
+    quotas: Sequence[Quota],
+    capacity: int,
+    method: str = LOTTERY,
+) -> Draw:
     if capacity < 0 or any(q.seats < 0 for q in quotas):
         raise ValueError("seats cannot be negative")
     if sum(q.seats for q in quotas) > capacity:

@@ -1,187 +1,100 @@
-"""The opinion digest: ``build_digest`` and the result it stores as JSON.
+"""The opinion digest: ``build_digest``.
 
 Steps: (1) form letters and copy-paste campaigns are found and each collapsed to one
 weighted unit, so 500 copies count once for clustering but 500 times in sizes;
 (2) two-level clustering of the units into themes and issues (``cluster``);
-(3) every theme and issue is described (``describe``) and its stance mix counted
-(``stance``); (4) comments are linked to clauses (``clauses``), unless the comment was
-made on a clause already; (5) issues are matched to the previous digest's issues to
-report what is new, grown or shrunk. Every comment lands in exactly one issue; comments
-without usable words end up in a last theme labelled 其他. Deterministic for a seed.
-Anything the result keeps as text is masked with ``mask_personal``.
+(3) every theme and issue is described (``describe``: phrase label, keywords,
+representatives; ``summarise``: one-sentence summary and short quotes) and its stance
+mix counted (``stance``); (4) comments are linked to clauses (``clauses``), unless the
+comment was made on a clause already; (5) issues are matched to the previous digest's
+issues (``change``) to report what is new, grown, merged or shrunk. Every comment lands
+in exactly one issue; comments no theme fits end up in a last group labelled
+其他/未归类. Deterministic for a seed. Anything the result keeps as text is masked with
+``mask_personal``.
+
+The result types live in ``results`` (no numpy needed to read a stored digest); they
+are re-exported here for callers that import them from ``pipeline``.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from . import cluster as cluster_mod
-from .campaigns import group_documents
-from .describe import OTHER_LABEL, describe_groups, stance_mix
+from .campaigns import DuplicateGroups, group_documents
+from .change import compare
+from .clauses import map_to_clauses
+from .describe import GroupDescription, describe_groups, stance_mix
 from .normalise import mask_personal
+from .results import (
+    CLAUSE_CONFIDENCE_MIN,
+    UNASSIGNED_LABEL,
+    CampaignSummary,
+    Change,
+    ClauseRef,
+    DigestDoc,
+    DigestResult,
+    Issue,
+    Quote,
+    Theme,
+    intern_all,
+)
 from .stance import stance_of
+from .summarise import quotes_of, summary_of
+
+__all__ = [
+    "CampaignSummary",
+    "Change",
+    "ClauseRef",
+    "DigestDoc",
+    "DigestResult",
+    "Issue",
+    "Quote",
+    "Theme",
+    "build_digest",
+    "intern_all",
+]
 
 CAMPAIGN_MIN_SIZE = 5
-GROWTH_MIN = 0.1  # relative change in size that counts as grown/shrunk
-MATCH_MIN = 0.3  # share of a previous issue's documents needed to call it the same issue
-KEYWORD_MATCH_MIN = 0.25  # keyword Jaccard needed when no documents are shared
 
 Progress = Callable[[float, str], None]
 
 
 @dataclass
-class DigestDoc:
-    """A comment as the digest sees it: cached tokens plus the display text."""
+class _Units:
+    """Campaigns collapsed: unit ``u`` stands for the documents ``docs_of[u]``."""
 
-    id: int
-    tokens: list[str]
-    text: str
-    created_at: datetime
-    source: str = "web"
-    clause_id: int | None = None
+    groups: DuplicateGroups
+    unit_of: np.ndarray  # document index -> unit
+    rep: list[int]  # unit -> the document standing for it
+    size: list[int]
+    campaign_of_unit: dict[int, int]
 
-
-@dataclass
-class ClauseRef:
-    """A clause of the consulted document (``tokens`` from the same Segmenter)."""
-
-    id: int
-    label: str
-    tokens: list[str]
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.asarray(self.size, dtype=np.float64)
 
 
-@dataclass
-class Change:
-    """How an issue compares with its match in the previous digest."""
+class _Clock:
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self.start = self.last = time.perf_counter()
 
-    status: str  # "new", "grown", "shrunk" or "stable"
-    previous_size: int = 0
-    delta: int = 0
-    previous_label: str | None = None
+    def step(self, fraction: float, message: str) -> None:
+        if self.progress is not None:
+            self.progress(fraction, message)
 
-
-@dataclass
-class Group:
-    """What a theme and an issue both report about their comments."""
-
-    label: str
-    keywords: list[str]
-    size: int
-    share: float
-    representative_ids: list[int]
-    representative_texts: list[str]
-    stance_counts: dict[str, int]
-    clause_counts: dict[int, int]
-    member_ids: list[int]
-
-
-@dataclass
-class Issue(Group):
-    campaign_count: int = 0
-    change: Change | None = None
-
-
-@dataclass
-class Theme(Group):
-    issues: list[Issue] = field(default_factory=list)
-
-
-@dataclass
-class CampaignSummary:
-    size: int
-    first_at: datetime
-    last_at: datetime
-    representative_id: int
-    representative_text: str
-    member_ids: list[int]
-    theme: int = -1
-    issue: int = -1
-
-
-@dataclass
-class DigestResult:
-    themes: list[Theme] = field(default_factory=list)
-    campaigns: list[CampaignSummary] = field(default_factory=list)
-    assignments: dict[int, tuple[int, int]] = field(default_factory=dict)
-    clause_links: dict[int, tuple[int, float]] = field(default_factory=dict)
-    stats: dict[str, Any] = field(default_factory=dict)
-
-    def issues(self) -> list[tuple[int, int, Issue]]:
-        """(theme index, issue index, issue) for every issue."""
-        return [(t, i, iss) for t, th in enumerate(self.themes) for i, iss in enumerate(th.issues)]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (datetimes as ISO strings, int keys as strings)."""
-        d = asdict(self)
-        for c in d["campaigns"]:
-            c["first_at"] = c["first_at"].isoformat()
-            c["last_at"] = c["last_at"].isoformat()
-        d["assignments"] = {str(k): list(v) for k, v in self.assignments.items()}
-        d["clause_links"] = {str(k): list(v) for k, v in self.clause_links.items()}
-        for th in d["themes"]:
-            th["clause_counts"] = {str(k): v for k, v in th["clause_counts"].items()}
-            for iss in th["issues"]:
-                iss["clause_counts"] = {str(k): v for k, v in iss["clause_counts"].items()}
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> DigestResult:
-        """Inverse of ``to_dict``."""
-
-        def issue(x: dict[str, Any]) -> Issue:
-            x = dict(x)
-            x["clause_counts"] = {int(k): v for k, v in x["clause_counts"].items()}
-            x["change"] = Change(**x["change"]) if x.get("change") else None
-            return Issue(**x)
-
-        themes = []
-        for t in d.get("themes", []):
-            t = dict(t)
-            t["clause_counts"] = {int(k): v for k, v in t["clause_counts"].items()}
-            t["issues"] = [issue(i) for i in t["issues"]]
-            themes.append(Theme(**t))
-        campaigns = []
-        for c in d.get("campaigns", []):
-            c = dict(c)
-            c["first_at"] = datetime.fromisoformat(c["first_at"])
-            c["last_at"] = datetime.fromisoformat(c["last_at"])
-            campaigns.append(CampaignSummary(**c))
-        return cls(
-            themes=themes,
-            campaigns=campaigns,
-            assignments={
-                int(k): (int(v[0]), int(v[1])) for k, v in d.get("assignments", {}).items()
-            },
-            clause_links={
-                int(k): (int(v[0]), float(v[1])) for k, v in d.get("clause_links", {}).items()
-            },
-            stats=dict(d.get("stats", {})),
-        )
-
-
-def _clause_mapper() -> Callable[..., list[tuple[int | None, float]]] | None:
-    try:
-        from .clauses import map_to_clauses
-    except ImportError:
-        return None
-    return map_to_clauses
-
-
-def intern_all(tokens: Sequence[str]) -> list[str]:
-    """Tokens read back from storage, sharing one string object per distinct token.
-
-    A million comments hold ~15 million token occurrences but only ~10^5 distinct tokens;
-    unshared they cost several GB of string objects.
-    """
-    return [sys.intern(t) for t in tokens]
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self.last, 3)
+        self.last = now
 
 
 def build_digest(
@@ -193,153 +106,195 @@ def build_digest(
     progress: Progress | None = None,
 ) -> DigestResult:
     """Themes, issues, campaigns, clause links and change since ``previous``."""
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-
-    def step(fraction: float, message: str) -> None:
-        if progress is not None:
-            progress(fraction, message)
-
-    def lap(name: str, since: float) -> float:
-        now = time.perf_counter()
-        timings[name] = round(now - since, 3)
-        return now
-
-    n = len(docs)
-    if n == 0:
+    clock = _Clock(progress)
+    if not docs:
         return DigestResult(stats={"documents": 0, "units": 0, "themes": 0, "issues": 0})
+    clock.step(0.0, "campaigns")
+    units = _collapse_campaigns(docs)
+    clock.lap("campaigns")
+    clock.step(0.15, "clustering")
+    unit_tokens = [docs[i].tokens for i in units.rep]
+    clustering = cluster_mod.cluster_two_level(unit_tokens, seed=seed, weights=units.sizes)
+    clock.lap("clustering")
+    clock.step(0.6, "stance")
+    unit_stance = [str(stance_of(docs[i].text)) for i in units.rep]
+    clock.lap("stance")
+    clock.step(0.65, "clauses")
+    clause_links = _clause_links(docs, units, clauses)
+    clock.lap("clauses")
+    clock.step(0.7, "describing")
+    themes = _themes(docs, units, clustering, unit_stance, clause_links)
+    clock.lap("describe")
+    clock.step(0.85, "assembling")
+    result = _assemble(docs, units, themes, clause_links)
+    change = compare(result, previous) if previous is not None else None
+    clock.lap("assemble")
+    result.stats = {
+        "documents": len(docs),
+        "units": len(units.rep),
+        "campaigns": len(result.campaigns),
+        "campaign_documents": sum(c.size for c in result.campaigns),
+        "themes": len(result.themes),
+        "issues": sum(len(th.issues) for th in result.themes),
+        "clause_linked": len(clause_links),
+        "clause_confidence_min": CLAUSE_CONFIDENCE_MIN,
+        "stance_counts": stance_mix(unit_stance, units.size),
+        "seed": seed,
+        "seconds": clock.timings,
+        "total_seconds": round(time.perf_counter() - clock.start, 3),
+    }
+    if change is not None:
+        result.stats["change"] = change
+    clock.step(1.0, "done")
+    return result
 
-    # 1. Campaigns -> units.
-    step(0.0, "campaigns")
-    t = time.perf_counter()
+
+def _collapse_campaigns(docs: Sequence[DigestDoc]) -> _Units:
+    """One weighted unit per campaign, one unit per other document."""
     groups = group_documents([d.tokens for d in docs], min_size=CAMPAIGN_MIN_SIZE)
+    n = len(docs)
     unit_of = np.empty(n, dtype=np.int64)
-    unit_docs: list[int] = []  # the document standing for each unit
-    unit_size: list[int] = []
+    rep: list[int] = []
+    size: list[int] = []
     camp_unit: dict[int, int] = {}
     for i in range(n):
         c = int(groups.campaign_of[i])
         if c >= 0:
             if c not in camp_unit:
-                camp_unit[c] = len(unit_docs)
-                unit_docs.append(groups.campaigns[c].representative)
-                unit_size.append(groups.campaigns[c].size)
+                camp_unit[c] = len(rep)
+                rep.append(groups.campaigns[c].representative)
+                size.append(groups.campaigns[c].size)
             unit_of[i] = camp_unit[c]
         else:
-            unit_of[i] = len(unit_docs)
-            unit_docs.append(i)
-            unit_size.append(1)
-    sizes = np.asarray(unit_size, dtype=np.float64)
-    unit_tokens = [docs[i].tokens for i in unit_docs]
-    t = lap("campaigns", t)
+            unit_of[i] = len(rep)
+            rep.append(i)
+            size.append(1)
+    return _Units(groups, unit_of, rep, size, {u: c for c, u in camp_unit.items()})
 
-    # 2. Clustering of units.
-    step(0.15, "clustering")
-    clustering = cluster_mod.cluster_two_level(unit_tokens, seed=seed, weights=sizes)
-    weights = cluster_mod.damp_weights(sizes, len(unit_docs))
-    t = lap("clustering", t)
 
-    # 3. Stance of every unit (a campaign takes its representative's stance).
-    step(0.6, "stance")
-    unit_stance = [str(stance_of(docs[i].text)) for i in unit_docs]
-    t = lap("stance", t)
-
-    # 4. Clause links.
-    step(0.65, "clauses")
-    clause_links: dict[int, tuple[int, float]] = {}
-    unit_clause: list[tuple[int | None, float]] = [(None, 0.0)] * len(unit_docs)
-    mapper = _clause_mapper()
-    if clauses and mapper is not None:
-        unit_clause = mapper(unit_tokens, clauses, texts=[docs[i].text for i in unit_docs])
+def _clause_links(
+    docs: Sequence[DigestDoc], units: _Units, clauses: Sequence[ClauseRef]
+) -> dict[int, tuple[int, float]]:
+    """Document id -> (clause id, confidence): the comment's own clause, else the mapping."""
+    unit_clause: list[tuple[int | None, float]] = [(None, 0.0)] * len(units.rep)
+    if clauses:
+        unit_clause = map_to_clauses(
+            [docs[i].tokens for i in units.rep], clauses, texts=[docs[i].text for i in units.rep]
+        )
+    links: dict[int, tuple[int, float]] = {}
     for i, d in enumerate(docs):
-        cid, conf = (d.clause_id, 1.0) if d.clause_id is not None else unit_clause[unit_of[i]]
+        cid, conf = (d.clause_id, 1.0) if d.clause_id is not None else unit_clause[units.unit_of[i]]
         if cid is not None:
-            clause_links[d.id] = (int(cid), round(float(conf), 4))
-    t = lap("clauses", t)
+            links[d.id] = (int(cid), round(float(conf), 4))
+    return links
 
-    # 5. Describe issues and themes.
-    step(0.7, "describing")
-    issue_units = _members(clustering.issue_of, len(clustering.issue_theme))
+
+def _themes(
+    docs: Sequence[DigestDoc],
+    units: _Units,
+    clustering: cluster_mod.TwoLevelClustering,
+    unit_stance: list[str],
+    clause_links: dict[int, tuple[int, float]],
+) -> list[Theme]:
+    """Described themes with their issues, largest first, the unassigned group last."""
+    issue_units = _members(clustering.issue_of, clustering.n_issues)
     theme_units = _members(clustering.theme_of, clustering.n_themes)
-    common = {
-        "token_lists": unit_tokens,
+    common: dict[str, Any] = {
+        "token_lists": [docs[i].tokens for i in units.rep],
         "tfidf": clustering.tfidf,
         "vocabulary": clustering.vocabulary,
         "vectors": clustering.doc_vectors,
-        "weights": weights,
+        "weights": cluster_mod.damp_weights(units.sizes, len(units.rep)),
+        "texts": [docs[i].text for i in units.rep],
     }
     issue_desc = describe_groups(issue_units, **common)
     theme_desc = describe_groups(theme_units, **common)
-    t = lap("describe", t)
+    facts = _Facts(docs, units, unit_stance, clause_links)
+    themes: list[Theme] = []
+    for th, members in enumerate(theme_units):
+        unassigned = th in clustering.unassigned_themes
+        issues = [
+            (iss, facts.issue(issue_units[iss], issue_desc[iss], unassigned))
+            for iss, it in enumerate(clustering.issue_theme)
+            if it == th
+        ]
+        issues.sort(key=lambda p: (-p[1].size, p[0]))
+        theme = Theme(issues=[p[1] for p in issues], **facts.group(members, theme_desc[th]))
+        theme.unassigned = unassigned
+        if unassigned:
+            theme.label = UNASSIGNED_LABEL
+        themes.append(theme)
+    order = sorted(range(len(themes)), key=lambda k: (themes[k].unassigned, -themes[k].size, k))
+    return [themes[k] for k in order]
 
-    # 6. Assemble.
-    step(0.85, "assembling")
-    docs_of_unit = _members(unit_of, len(unit_docs))
-    unit_campaign = {u: c for c, u in camp_unit.items()}
 
-    def facts(units: np.ndarray, reps: list[int]) -> dict[str, Any]:
-        member_idx = np.sort(np.concatenate([docs_of_unit[u] for u in units]))
-        rep_docs = [unit_docs[u] for u in reps]
+class _Facts:
+    """Sizes, shares, stance, clauses and texts of a group of units."""
+
+    def __init__(
+        self,
+        docs: Sequence[DigestDoc],
+        units: _Units,
+        unit_stance: list[str],
+        clause_links: dict[int, tuple[int, float]],
+    ) -> None:
+        self.docs, self.units, self.stance, self.links = docs, units, unit_stance, clause_links
+        self.docs_of_unit = _members(units.unit_of, len(units.rep))
+
+    def group(self, units: np.ndarray, desc: GroupDescription) -> dict[str, Any]:
+        docs, u = self.docs, self.units
+        member_idx = np.sort(np.concatenate([self.docs_of_unit[x] for x in units]))
+        rep_docs = [u.rep[x] for x in desc.representatives]
         clause_counts = Counter(
-            clause_links[docs[i].id][0] for i in member_idx if docs[i].id in clause_links
+            self.links[docs[i].id][0]
+            for i in member_idx
+            if docs[i].id in self.links and self.links[docs[i].id][1] >= CLAUSE_CONFIDENCE_MIN
         )
+        quotes = quotes_of([docs[i].text for i in rep_docs], desc.term_scores)
+        seen: set[str] = set()
+        quotes = [(k, q) for k, q in quotes if not (q in seen or seen.add(q))]  # distinct
         return {
+            "label": mask_personal(desc.label),
+            "keywords": desc.keywords,
             "size": int(member_idx.size),
-            "share": round(member_idx.size / n, 4),
+            "share": round(member_idx.size / len(docs), 4),
             "representative_ids": [docs[i].id for i in rep_docs],
             "representative_texts": [mask_personal(docs[i].text) for i in rep_docs],
             "stance_counts": stance_mix(
-                [unit_stance[u] for u in units], [unit_size[u] for u in units]
+                [self.stance[x] for x in units], [u.size[x] for x in units]
             ),
             "clause_counts": dict(sorted(clause_counts.items())),
             "member_ids": [docs[i].id for i in member_idx],
+            "summary": mask_personal(
+                summary_of([docs[u.rep[x]].text for x in desc.central], desc.term_scores)
+            ),
+            "quotes": [Quote(id=docs[rep_docs[k]].id, text=mask_personal(q)) for k, q in quotes],
         }
 
-    themes: list[Theme] = []
-    for th, units in enumerate(theme_units):
-        desc = theme_desc[th]
-        issues = []
-        for iss in (i for i, it in enumerate(clustering.issue_theme) if it == th):
-            idesc = issue_desc[iss]
-            issues.append(
-                (
-                    iss,
-                    Issue(
-                        label=mask_personal(idesc.label),
-                        keywords=idesc.keywords,
-                        campaign_count=sum(1 for u in issue_units[iss] if u in unit_campaign),
-                        **facts(issue_units[iss], idesc.representatives),
-                    ),
-                )
-            )
-        issues.sort(key=lambda p: (-p[1].size, p[0]))
-        themes.append(
-            Theme(
-                label=mask_personal(desc.label),
-                keywords=desc.keywords,
-                issues=[p[1] for p in issues],
-                **facts(units, desc.representatives),
-            )
+    def issue(self, units: np.ndarray, desc: GroupDescription, unassigned: bool) -> Issue:
+        issue = Issue(
+            campaign_count=sum(1 for x in units if x in self.units.campaign_of_unit),
+            **self.group(units, desc),
         )
-    # Largest themes first; the catch-all of comments without usable words stays last.
-    order = sorted(
-        range(len(themes)),
-        key=lambda k: (
-            themes[k].label == OTHER_LABEL and not themes[k].keywords,
-            -themes[k].size,
-            k,
-        ),
-    )
-    themes = [themes[k] for k in order]
+        issue.unassigned = unassigned
+        if unassigned:
+            issue.label = UNASSIGNED_LABEL
+        return issue
 
+
+def _assemble(
+    docs: Sequence[DigestDoc],
+    units: _Units,
+    themes: list[Theme],
+    clause_links: dict[int, tuple[int, float]],
+) -> DigestResult:
     assignments: dict[int, tuple[int, int]] = {}
     for ti, theme in enumerate(themes):
         for ii, issue in enumerate(theme.issues):
             for doc_id in issue.member_ids:
                 assignments[doc_id] = (ti, ii)
-
     campaigns = []
-    for camp in groups.campaigns:
+    for camp in units.groups.campaigns:
         dates = [docs[m].created_at for m in camp.members]
         rep = docs[camp.representative]
         ti, ii = assignments[rep.id]
@@ -355,84 +310,12 @@ def build_digest(
                 issue=ii,
             )
         )
-    result = DigestResult(
+    return DigestResult(
         themes=themes, campaigns=campaigns, assignments=assignments, clause_links=clause_links
     )
-    change = _compare(result, previous) if previous is not None else None
-    lap("assemble", t)
-    result.stats = {
-        "documents": n,
-        "units": len(unit_docs),
-        "campaigns": len(campaigns),
-        "campaign_documents": sum(c.size for c in campaigns),
-        "themes": len(themes),
-        "issues": sum(len(th.issues) for th in themes),
-        "clause_linked": len(clause_links),
-        "stance_counts": stance_mix(unit_stance, unit_size),
-        "seed": seed,
-        "seconds": timings,
-        "total_seconds": round(time.perf_counter() - t0, 3),
-    }
-    if change is not None:
-        result.stats["change"] = change
-    step(1.0, "done")
-    return result
 
 
 def _members(labels: np.ndarray, k: int) -> list[np.ndarray]:
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(k + 1))
     return [order[bounds[g] : bounds[g + 1]] for g in range(k)]
-
-
-def _compare(result: DigestResult, previous: DigestResult) -> dict[str, int]:
-    """Match issues to the previous digest's; set each issue's ``change``.
-
-    The previous issue that holds the largest share of an issue's documents is its
-    predecessor (comments persist between digests); issues made only of new comments
-    are matched on keyword overlap. Matching is one-to-one, best score first.
-    """
-    prev = [iss for _, _, iss in previous.issues()]
-    cur = [iss for _, _, iss in result.issues()]
-    prev_of_doc = {doc: j for j, iss in enumerate(prev) for doc in iss.member_ids}
-    candidates: list[tuple[float, int, int]] = []
-    for i, iss in enumerate(cur):
-        shared = Counter(prev_of_doc[d] for d in iss.member_ids if d in prev_of_doc)
-        for j, count in shared.items():
-            score = count / max(len(prev[j].member_ids), 1)
-            if score >= MATCH_MIN:
-                candidates.append((1.0 + score, i, j))
-        kw = set(iss.keywords)
-        for j, p in enumerate(prev):
-            pk = set(p.keywords)
-            if kw and pk and j not in shared:
-                jac = len(kw & pk) / len(kw | pk)
-                if jac >= KEYWORD_MATCH_MIN:
-                    candidates.append((jac, i, j))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    match: dict[int, int] = {}
-    used: set[int] = set()
-    for _, i, j in candidates:
-        if i not in match and j not in used:
-            match[i] = j
-            used.add(j)
-    counts = Counter()
-    for i, iss in enumerate(cur):
-        if i not in match:
-            iss.change = Change(status="new")
-        else:
-            p = prev[match[i]]
-            delta = iss.size - p.size
-            margin = max(2, GROWTH_MIN * p.size)
-            status = "grown" if delta > margin else "shrunk" if delta < -margin else "stable"
-            iss.change = Change(
-                status=status, previous_size=p.size, delta=delta, previous_label=p.label
-            )
-        counts[iss.change.status] += 1
-    return {
-        "new": counts["new"],
-        "grown": counts["grown"],
-        "shrunk": counts["shrunk"],
-        "stable": counts["stable"],
-        "gone": len(prev) - len(used),
-    }

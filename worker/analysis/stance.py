@@ -53,6 +53,13 @@ OPPOSE_CUES = (
     "难以接受", "抵制", "拒绝", "叫停", "撤销", "废止", "收回成命", "坚决不", "不合理",
     "不公平", "不妥", "欠妥", "不可取", "荒唐", "荒谬", "劳民伤财", "一刀切", "乱收费",
 )  # fmt: skip
+# Grievances: a message that complains about how something is done objects to it, even
+# when it ends "希望尽快解决" or asks "为什么". Words of complaint, not of any topic.
+GRIEVANCE_CUES = (
+    "投诉", "举报", "不作为", "乱作为", "违规", "违法", "拖欠", "欺诈", "欺骗", "扰民",
+    "刁难", "侵害", "侵吞", "克扣", "坑害", "苦不堪言", "谁来管", "无人管", "置之不理",
+    "推诿", "敷衍", "霸王", "强行", "强制", "私自", "擅自", "变相", "太贵", "太高",
+)  # fmt: skip
 SUGGESTION_CUES = (
     "建议", "希望", "应该", "应当", "要求", "呼吁", "恳请", "请求", "提议", "倡议",
     "最好", "不妨", "可以考虑", "尽快", "务必", "期望", "盼望",
@@ -77,6 +84,7 @@ _CUE_KIND: dict[str, str] = {}
 for _kind, _cues in (
     ("support", SUPPORT_CUES),
     ("oppose", OPPOSE_CUES),
+    ("oppose", GRIEVANCE_CUES),
     ("suggestion", SUGGESTION_CUES),
     ("question", QUESTION_CUES),
     ("polite", POLITE_REQUEST_CUES),

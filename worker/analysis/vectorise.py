@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
+from sklearn.utils.extmath import randomized_svd
 
 # Tokens with a digit are amounts, dates, phone numbers or anonymised place codes
 # ("A3", "138"): they name an instance, never a topic.
@@ -147,3 +148,76 @@ def lsa(
     else:
         z = svd.fit_transform(matrix)
     return normalize(z).astype(np.float32)
+
+
+WV_VOCAB = 3000  # most frequent terms that get a corpus word vector
+WV_DIMS = 50
+WV_SAMPLE = 50_000  # documents the co-occurrence counts are taken on
+WV_ALPHA = 0.75  # context-distribution smoothing (Levy, Goldberg & Dagan 2015)
+
+
+def corpus_word_vectors(
+    matrix: sp.spmatrix,
+    *,
+    vocab: int = WV_VOCAB,
+    dims: int = WV_DIMS,
+    seed: int = 0,
+    sample: int = WV_SAMPLE,
+) -> np.ndarray:
+    """Word vectors learnt from the corpus itself: SVD of document co-occurrence PPMI.
+
+    Two words are related when they occur in the same comments more often than chance
+    (positive pointwise mutual information, context distribution smoothed with
+    ``WV_ALPHA``). The ``vocab`` most frequent terms get the first ``dims`` singular
+    vectors scaled by the square root of the singular values; other terms get zeros.
+    Returns a (terms x dims) float64 array. Nothing is downloaded: the vectors know
+    only this corpus, which is what makes "电梯" and "加装" near each other in a plan
+    about lifts and not elsewhere.
+    """
+    n, v = matrix.shape
+    out = np.zeros((v, dims))
+    if n < 3 or v < 3:
+        return out
+    rows = (
+        np.sort(np.random.default_rng(seed).choice(n, sample, replace=False))
+        if n > sample
+        else slice(None)
+    )
+    b = sp.csr_matrix(matrix[rows], copy=True)
+    b.data[:] = 1.0
+    df = np.asarray(b.sum(axis=0)).ravel()
+    top = np.sort(np.argsort(-df, kind="stable")[: min(vocab, v)])
+    bt = sp.csc_matrix(b[:, top], dtype=np.float64)
+    co = (bt.T @ bt).toarray()
+    np.fill_diagonal(co, 0.0)
+    total = co.sum()
+    if total <= 0:
+        return out
+    r = co.sum(axis=1)
+    ctx = r**WV_ALPHA
+    ctx = ctx / max(ctx.sum(), 1e-12)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pmi = np.log(co / total / np.outer(r / total, ctx))
+    ppmi = np.where(co > 0, np.maximum(pmi, 0.0), 0.0)
+    k = min(dims, len(top) - 1)
+    u, s, _ = randomized_svd(ppmi, k, n_iter=5, random_state=seed)
+    out[top, :k] = u * np.sqrt(s)
+    return out
+
+
+def document_vectors(
+    matrix: sp.spmatrix, *, lsa_dims: int = 100, seed: int = 0, word_vectors: bool = True
+) -> np.ndarray:
+    """L2-normalised document vectors: LSA, joined with averaged corpus word vectors.
+
+    Both halves are normalised before being joined, so each weighs the same in a cosine.
+    The word-vector half smooths short comments: two complaints that share no word but
+    use related words (停车位 / 车位 / 充电桩) end up close. ``word_vectors=False`` gives
+    the plain LSA fallback.
+    """
+    z = lsa(matrix, n_components=lsa_dims, seed=seed)
+    if not word_vectors or matrix.shape[0] < 3 or matrix.shape[1] < 3:
+        return z
+    e = corpus_word_vectors(matrix, seed=seed)
+    w = normalize(np.asarray(matrix @ e))
+    return normalize(np.hstack([z, w.astype(np.float32)])).astype(np.float32)

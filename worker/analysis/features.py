@@ -1,0 +1,139 @@
+"""Clean clustering features: what is never a theme word.
+
+Applied to the tokens the clustering and the labels see; the stored tokens, search,
+stance and clause mapping keep everything (a clause reference still maps a comment to
+its clause). Removed, for any corpus:
+
+* **clause references**: "第二部分（三）第3条" arrives as 第二 / 部分 (the other pieces
+  are stop words or digits); a token 第 + numeral (+ 条/章/节/款/项/部分…), a bare
+  Chinese numeral, and a unit word (部分, 条款, 章节 …) right after such a token;
+* **letter formulas and narration** (``resources/theme_stopwords.txt``): salutations
+  and sign-offs (尊敬的, 谢谢, 请起草部门认真研究), stance and request verbs, generic
+  narration (多次, 至今, 为什么), office words (部门, 政府, 工作人员);
+* **masked personal data and links**: tokens with digits or ``*`` (138****1234,
+  z***@…), URL and e-mail parts (https, com, baidu);
+* **corpus boilerplate**: a run of ``BOILERPLATE_GRAM`` (6) consecutive tokens that
+  occurs in at least ``BOILERPLATE_SHARE`` (5 %) of the distinct documents (and in 10 of
+  them): a shared header, signature or template sentence. Its tokens are dropped where
+  the run occurs. Identical documents count once (copies are a campaign, handled by
+  ``campaigns``), and six tokens is longer than a topic phrase ("老旧 小区 加装 电梯").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+from .normalise import normalise
+
+_NUMERAL = "零〇一二两兩三四五六七八九十百千万"
+_CLAUSE_REF = re.compile(rf"^第[{_NUMERAL}0-9]+[编編章节節条條款项項部分点點段]*$")
+_BARE_NUMERAL = re.compile(rf"^[{_NUMERAL}]+[是]?$")
+_UNIT_AFTER_REF = frozenset(
+    ["部分", "条款", "章节", "大项", "小项", "款项", "条", "款", "项", "章", "节"]
+)
+_MASKED = re.compile(r"[0-9*＊]")
+
+BOILERPLATE_GRAM = 6
+BOILERPLATE_SHARE = 0.05
+BOILERPLATE_MIN_DOCS = 10
+BOILERPLATE_SAMPLE = 20_000
+
+
+@cache
+def theme_stopwords() -> frozenset[str]:
+    """The bundled list of words that are never theme words (normalised)."""
+    text = resources.files(__package__).joinpath("resources", "theme_stopwords.txt")
+    words: set[str] = set()
+    for line in text.read_text("utf-8").splitlines():
+        words.update(normalise(w) for w in line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+def is_clause_reference(token: str) -> bool:
+    """True for 第三条, 第二, 第十二条, 三, 一是 … (a numbering, not a topic)."""
+    return bool(_CLAUSE_REF.match(token) or _BARE_NUMERAL.match(token))
+
+
+def clean_tokens(tokens: Sequence[str], drop: frozenset[str] | None = None) -> list[str]:
+    """One document's tokens without clause references, formulas and masked data."""
+    drop = theme_stopwords() if drop is None else drop
+    out: list[str] = []
+    after_ref = False
+    for t in tokens:
+        if is_clause_reference(t):
+            after_ref = True
+            continue
+        if after_ref and t in _UNIT_AFTER_REF:
+            continue
+        after_ref = False
+        if t in drop or _MASKED.search(t):
+            continue
+        out.append(t)
+    return out
+
+
+def boilerplate_grams(
+    token_lists: Sequence[Sequence[str]],
+    *,
+    gram: int = BOILERPLATE_GRAM,
+    share: float = BOILERPLATE_SHARE,
+    min_docs: int = BOILERPLATE_MIN_DOCS,
+) -> set[tuple[str, ...]]:
+    """Runs of ``gram`` tokens found in at least ``share`` of the documents."""
+    # Counted on an evenly spaced sample: a share, so 20,000 documents are plenty.
+    # Copies of one text are a campaign, not boilerplate: count distinct documents only.
+    distinct = list({tuple(t): None for t in token_lists})
+    step = max(1, len(distinct) // BOILERPLATE_SAMPLE)
+    sample = distinct[::step]
+    need = max(min_docs, int(share * len(sample)))
+    if len(sample) < need:
+        return set()
+    df: Counter[tuple[str, ...]] = Counter()
+    for toks in sample:
+        df.update({tuple(toks[i : i + gram]) for i in range(len(toks) - gram + 1)})
+    return {g for g, c in df.items() if c >= need}
+
+
+def strip_boilerplate(
+    tokens: Sequence[str], grams: set[tuple[str, ...]], gram: int = BOILERPLATE_GRAM
+) -> list[str]:
+    """``tokens`` without the positions covered by a boilerplate run."""
+    if not grams or len(tokens) < gram:
+        return list(tokens)
+    first = {g[0] for g in grams}
+    covered = [False] * len(tokens)
+    for i in range(len(tokens) - gram + 1):
+        if tokens[i] in first and tuple(tokens[i : i + gram]) in grams:
+            covered[i : i + gram] = [True] * gram
+    return [t for t, c in zip(tokens, covered, strict=True) if not c]
+
+
+def clean_documents(token_lists: Sequence[Sequence[str]]) -> list[list[str]]:
+    """``clean_tokens`` on every document, then corpus boilerplate removed."""
+    drop = theme_stopwords()
+    # Decide once per distinct token: 0 keep, 1 drop, 2 clause reference.
+    kind: dict[str, int] = {}
+    cleaned = []
+    for toks in token_lists:
+        flags = []
+        for t in toks:
+            k = kind.get(t)
+            if k is None:
+                k = kind[t] = (
+                    2 if is_clause_reference(t) else 1 if (t in drop or _MASKED.search(t)) else 0
+                )
+            flags.append(k)
+        if not any(flags):
+            cleaned.append(list(toks))
+        elif 2 not in flags:
+            cleaned.append([t for t, k in zip(toks, flags, strict=True) if not k])
+        else:
+            cleaned.append(clean_tokens(toks, drop))
+    grams = boilerplate_grams(cleaned)
+    if grams:
+        cleaned = [strip_boilerplate(t, grams) for t in cleaned]
+    return cleaned
