@@ -20,6 +20,7 @@ from consult.extensions import db
 from consult.plans.models import Clause, Comment, CommentStatus, Plan, PlanStatus, PlanVersion
 from consult.responses.models import FeedbackReport, Response
 from consult.responses.operations import ANSWERABLE, cluster_ref, status_labels
+from worker.analysis.results import DigestResult
 
 PAGE_SIZE = 200  # opinions listed per page of the report (a big plan has tens of thousands)
 MAX_DIFF_CHARS = 20_000  # a clause longer than this is shown whole, not diffed character by character
@@ -176,7 +177,6 @@ def view(plan: Plan, page: int = 1, focus: int | None = None) -> FeedbackView:
 
 
 def _cluster_rows(plan: Plan, responses: dict[int, Response]) -> list[Row]:
-    from worker.analysis.pipeline import DigestResult
 
     digest = digests.latest(plan.id)
     if digest is None or not digest.result:

@@ -20,6 +20,7 @@ from consult.digests.models import Digest
 from consult.extensions import db
 from consult.plans.models import Comment, CommentStatus, Plan
 from consult.responses.models import AnswerTemplate, Response, ResponseStatus
+from worker.analysis.results import DigestResult
 
 # Opinions that can be answered: public ones and imported (internal) letters; not pending or rejected.
 ANSWERABLE = (CommentStatus.PUBLISHED, CommentStatus.INTERNAL)
@@ -69,7 +70,6 @@ def cluster_ref(digest_number: int, theme: int, issue: int) -> str:
 
 def cluster_members(plan: Plan, ref: str) -> list[int]:
     """Comment ids of a cluster reference of this plan's digests; ServiceError if it names nothing."""
-    from worker.analysis.pipeline import DigestResult
 
     match = CLUSTER_REF.match((ref or "").strip())
     if match is None:
