@@ -17,6 +17,7 @@ from consult.core import (
     database,
     errors,
     logmask,
+    outbox,
     permissions,
     security,
     templating,
@@ -69,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     celery.celery_init_app(app)
+    outbox.init_app(app)
     permissions.init_app(app, login_manager)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -97,6 +97,7 @@ def demo_command() -> None:
     """Load the demo plans, accounts and comments (safe to run twice)."""
 
     report = demo.load()
+    db.session.commit()
     click.echo(json.dumps(report, ensure_ascii=False))
 
 

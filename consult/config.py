@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from consult.core import tasks
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -165,14 +167,14 @@ def _celery_settings(redis_url: str, broker_dir: Path) -> dict[str, Any]:
         "broker_connection_timeout": 2,
         "broker_transport_options": _broker_transport_options(redis_url, broker_dir),
         "task_default_queue": "celery",
-        "task_routes": {"consult.build_digest": {"queue": "digests"}},
+        "task_routes": {tasks.BUILD_DIGEST: {"queue": "digests"}},
         "beat_schedule": {
             "sweep-outbox": {
-                "task": "consult.sweep_outbox",
+                "task": tasks.SWEEP_OUTBOX,
                 "schedule": float(os.environ.get("CONSULT_OUTBOX_SWEEP_SECONDS", "30")),
             },
-            "scheduled-digests": {"task": "consult.scheduled_digests", "schedule": 3600.0},
-            "prune-audit": {"task": "consult.prune_audit", "schedule": 86400.0},
+            "scheduled-digests": {"task": tasks.SCHEDULED_DIGESTS, "schedule": 3600.0},
+            "prune-audit": {"task": tasks.PRUNE_AUDIT, "schedule": 86400.0},
         },
         "timezone": "Asia/Shanghai",
     }

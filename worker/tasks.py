@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from flask import current_app
 
-from consult.core import audit, notifications, outbox
+from consult.core import audit, notifications, outbox, tasks
 from consult.digests import engine
 from consult.digests import operations as digests
 from consult.extensions import db
@@ -25,23 +25,32 @@ RETRY = {
 }
 
 
-@shared_task(name="consult.segment_comment", acks_late=True, **RETRY)
+@shared_task(name=tasks.SEGMENT_COMMENT, acks_late=True, **RETRY)
 def segment_comment(comment_id: int) -> None:
     intake.segment_comment(comment_id)
+    db.session.commit()
 
 
-@shared_task(name="consult.sweep_outbox", acks_late=True)
+@shared_task(name=tasks.SWEEP_OUTBOX, acks_late=True)
 def sweep_outbox() -> int:
     return intake.sweep()
 
 
-@shared_task(name="consult.resegment_all", acks_late=True, **RETRY)
+@shared_task(name=tasks.RESEGMENT_ALL, acks_late=True, **RETRY)
 def resegment_all(dictionary_version: int) -> int:
-    return intake.resegment_all(dictionary_version)
+    done = last_id = 0
+    while (step := intake.resegment_batch(last_id)) is not None:
+        last_id, count = step
+        done += count
+        # Batch by batch: a long run keeps what it did and holds no lock over the whole table.
+        db.session.commit()
+    intake.resegmented(dictionary_version)
+    db.session.commit()
+    return done
 
 
 @shared_task(
-    name="consult.build_digest",
+    name=tasks.BUILD_DIGEST,
     acks_late=True,
     autoretry_for=(Exception,),
     retry_backoff=5,
@@ -54,14 +63,24 @@ def build_digest(digest_id: int) -> str:
     return engine.build(digest_id)
 
 
-@shared_task(name="consult.scheduled_digests", acks_late=True)
+@shared_task(name=tasks.SCHEDULED_DIGESTS, acks_late=True)
 def scheduled_digests() -> int:
-    return digests.schedule_open_plans()
+    queued = digests.schedule_open_plans()
+    db.session.commit()  # the task owns the transaction; the after-commit hook publishes the builds
+    return queued
 
 
-@shared_task(name="consult.send_notification_email", acks_late=True, **RETRY)
+@shared_task(name=tasks.SEND_NOTIFICATION_EMAIL, acks_late=True, **RETRY)
 def send_notification_email(notification_id: int) -> bool:
-    return notifications.send_email(notification_id)
+    try:
+        sent = notifications.send_email(notification_id)
+    except Exception as error:
+        db.session.rollback()
+        notifications.record_email_failure(notification_id, error)
+        db.session.commit()  # kept for staff although this attempt fails and the task retries
+        raise
+    db.session.commit()
+    return sent
 
 
 @shared_task(name=engine.LEGACY_SURVEY_TASK, acks_late=True)
@@ -75,7 +94,7 @@ def build_survey_digest(old_id: int) -> str:
     return "moved"
 
 
-@shared_task(name="consult.prune_audit", acks_late=True)
+@shared_task(name=tasks.PRUNE_AUDIT, acks_late=True)
 def prune_audit() -> int:
     deleted = audit.prune(current_app.config["AUDIT_RETENTION_DAYS"])
     db.session.commit()

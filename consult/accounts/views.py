@@ -23,6 +23,7 @@ from consult.core import sessions
 from consult.core.abuse import public_write_limits
 from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError
+from consult.core.forms import rerender
 from consult.core.models import User
 from consult.core.permissions import safe_target
 from consult.extensions import db
@@ -70,7 +71,7 @@ def register() -> str | Response:
             target.errors.append(error.message)
             status = error.status
     elif form.is_submitted():
-        status = 400
+        return rerender("accounts/register.html", form)
     return render_template("accounts/register.html", form=form), status
 
 
@@ -137,10 +138,9 @@ def login() -> str | Response:
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
         except ServiceError as error:
-            form.password.errors.append(error.message)
-            status = error.status
+            return rerender("accounts/login.html", form, error, default="password")
     elif form.is_submitted():
-        status = 400
+        return rerender("accounts/login.html", form)
     return render_template("accounts/login.html", form=form), status
 
 

@@ -73,12 +73,8 @@ def rename_department(department_id: int) -> BaseResponse:
     form = DepartmentForm()
     if not form.validate_on_submit():
         abort(400, description=_errors(form))
-    try:
-        service.rename_department(current_user, department_id, form.name.data)
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        abort(error.status, description=error.message)
+    service.rename_department(current_user, department_id, form.name.data)
+    db.session.commit()
     flash(_("已更名。"), "success")
     return redirect(url_for("admin.departments"))
 
@@ -102,12 +98,8 @@ def set_role(user_id: int) -> BaseResponse:
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400, description=_errors(form))
-    try:
-        user = service.set_role(current_user, user_id, form.role.data, _int(form.department.data, "department"))
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        abort(error.status, description=error.message)
+    user = service.set_role(current_user, user_id, form.role.data, _int(form.department.data, "department"))
+    db.session.commit()
     flash(_("已更新 %(u)s 的角色。", u=service.masked_login(user)), "success")
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
 

@@ -85,6 +85,11 @@ def init_app(app: Flask) -> None:
             message = _(TITLES.get(status, "出错了"))
         return render_error(status, message)
 
+    @app.errorhandler(ServiceError)
+    def _service(error: ServiceError) -> Response:
+        db.session.rollback()  # nothing of a refused action is kept
+        return refusal(error)
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def _db_down(error: Exception) -> Response:
@@ -108,9 +113,20 @@ def form_errors_text(form: Any) -> str:
 
 
 class ServiceError(Exception):
-    """A refusal the user can understand: a Chinese message and the HTTP status to answer with."""
+    """A refusal the user can understand: a Chinese message, the HTTP status to answer with and,
+    when one form field is at fault, that field's name (the form shows the message beside it)."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.field = field
+
+
+def refusal(error: ServiceError) -> Response:
+    """A ServiceError raised outside a form flow: the error page, or JSON for a script."""
+    if wants_json():
+        response = jsonify(error=error.message, status=error.status, field=error.field)
+        response.status_code = error.status
+        return response
+    return render_error(error.status, error.message)

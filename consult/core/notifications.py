@@ -8,12 +8,10 @@ from datetime import UTC, datetime
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from consult.core import outbox
+from consult.core import outbox, tasks
 from consult.core.mail import send_mail
-from consult.core.models import Notification, OutboxEvent, User
+from consult.core.models import Notification, User
 from consult.extensions import db
-
-EMAIL_TASK = "consult.send_notification_email"
 
 
 def notify(user_id: int, kind: str, title: str, body: str = "", link: str = "") -> Notification:
@@ -26,7 +24,7 @@ def notify(user_id: int, kind: str, title: str, body: str = "", link: str = "") 
     db.session.flush()
     email = db.session.scalar(select(User.email).where(User.id == user_id))
     if email:
-        outbox.add(EMAIL_TASK, entry.id)
+        outbox.add(tasks.SEND_NOTIFICATION_EMAIL, entry.id)
     return entry
 
 
@@ -39,40 +37,27 @@ def notify_many(user_ids: Iterable[int], kind: str, title: str, body: str = "", 
     return count
 
 
-def publish_pending() -> int:
-    """After the caller's commit: hand the owed e-mails to the broker (the sweep covers failures)."""
-    return outbox.publish(
-        db.session.scalars(select(OutboxEvent).where(OutboxEvent.task == EMAIL_TASK, OutboxEvent.enqueued_at.is_(None), OutboxEvent.processed_at.is_(None)).limit(500))
-    )
-
-
 def send_email(notification_id: int) -> bool:
-    """Worker side: send the e-mail copy once. Raises on a delivery failure so the task retries."""
-
+    """Worker side: send the e-mail copy once (the task commits). Raises on a delivery failure so
+    the task retries; the task then keeps the failure with `record_email_failure`."""
     entry = db.session.get(Notification, notification_id)
-    if entry is None or entry.emailed_at is not None:
-        outbox.mark_done(EMAIL_TASK, notification_id)
-        db.session.commit()
-        return False
-    user = db.session.get(User, entry.user_id)
-    if user is None or not user.email:
-        outbox.mark_done(EMAIL_TASK, notification_id)
-        db.session.commit()
+    user = db.session.get(User, entry.user_id) if entry is not None else None
+    if entry is None or entry.emailed_at is not None or user is None or not user.email:
+        outbox.mark_done(tasks.SEND_NOTIFICATION_EMAIL, notification_id)
         return False
     link = entry.link
     if link.startswith("/"):
         link = current_app.config.get("SITE_URL", "").rstrip("/") + link
-    try:
-        send_mail(user.email, entry.title, f"{entry.body}\n\n{link}".strip())
-    except Exception as error:
-        db.session.execute(update(Notification).where(Notification.id == notification_id).values(email_error=f"{type(error).__name__}: {error}"[:500]))
-        db.session.commit()
-        raise
+    send_mail(user.email, entry.title, f"{entry.body}\n\n{link}".strip())
     entry.emailed_at = datetime.now(UTC)
     entry.email_error = ""
-    outbox.mark_done(EMAIL_TASK, notification_id)
-    db.session.commit()
+    outbox.mark_done(tasks.SEND_NOTIFICATION_EMAIL, notification_id)
     return True
+
+
+def record_email_failure(notification_id: int, error: Exception) -> None:
+    """Note why the copy is still owed, for staff (the outbox row stays open for the retries)."""
+    db.session.execute(update(Notification).where(Notification.id == notification_id).values(email_error=f"{type(error).__name__}: {error}"[:500]))
 
 
 def unread_count(user_id: int) -> int:

@@ -1,4 +1,4 @@
-"""Best-effort hand-off of owed work to Celery. The outbox row, committed with the data, is the truth."""
+"""Owed work for Celery: a row committed with the data (the truth), published by one after-commit hook."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, Response, after_this_request, current_app, g, has_request_context
-from sqlalchemy import or_, select
+from flask import Flask, Response, current_app, g, has_request_context
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, inspect, or_, select, update
+from sqlalchemy.orm import Session
 
 from consult.core.models import OutboxEvent
 from consult.extensions import db
@@ -19,42 +21,70 @@ log = logging.getLogger(__name__)
 # must not each wait on a broker that is down.
 _BROKER_BACKOFF_SECONDS = 10.0
 _broker_down_until = 0.0
+_OWED = "outbox_owed"  # session.info key: events added in the current transaction
 
 
 def add(task: str, ref_id: int) -> OutboxEvent:
-    event = OutboxEvent(task=task, ref_id=ref_id)
-    db.session.add(event)
-    return event
+    """Owe `task(ref_id)`: the row commits with the caller's data, and the after-commit hook publishes it."""
+    row = OutboxEvent(task=task, ref_id=ref_id)
+    db.session.add(row)
+    db.session.info.setdefault(_OWED, []).append(row)
+    return row
+
+
+def init_app(app: Flask) -> None:
+    """The one place owed work leaves for the broker: after the commit that made it.
+
+    Inside a request the publishing waits until the response has gone out (a broker that is down
+    costs its connect timeout, never a person's time); elsewhere (worker, CLI) it follows the commit.
+    """
+    if not sa_event.contains(db.session, "after_commit", _after_commit):
+        sa_event.listen(db.session, "after_commit", _after_commit)
+        sa_event.listen(db.session, "after_rollback", _after_rollback)
+
+    @app.after_request
+    def _hand_over(response: Response) -> Response:
+        owed = g.pop("outbox_owed", None)
+        if owed:
+            flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
+            response.call_on_close(lambda: _publish_ids(flask_app, owed))
+        return response
+
+
+def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the outer transaction has not committed yet
+    owed = session.info.pop(_OWED, None)
+    if not owed:
+        return
+    rows = []
+    for item in owed:
+        state = inspect(item)
+        # Rows added inside a savepoint that rolled back are transient again: nothing was committed.
+        if state.persistent and state.identity:
+            rows.append((state.identity[0], state.dict["task"], state.dict["ref_id"]))
+    if not rows:
+        return
+    if has_request_context() and current_app.config.get("OUTBOX_PUBLISH_AFTER_RESPONSE", True):
+        g.setdefault("outbox_owed", []).extend(row[0] for row in rows)
+        return
+    _stamp(_send(rows))
+
+
+def _after_rollback(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_OWED, None)
 
 
 def publish(events: Iterable[OutboxEvent]) -> int:
-    """Send committed events to the broker; failures are logged and left to the sweep.
-
-    Inside a request the sending happens after the response has gone out, so a person never
-    waits on the broker (a Redis that is down costs its connect timeout, not their time).
-    Returns how many were sent now (0 when deferred).
-    """
+    """Send already committed events to the broker now (the sweep); failures are left to the next sweep."""
     events = list(events)
     if not events:
         return 0
     if has_request_context() and current_app.config.get("OUTBOX_PUBLISH_AFTER_RESPONSE", True):
-        _after_response([e.id for e in events])
+        g.setdefault("outbox_owed", []).extend(e.id for e in events)
         return 0
     return _publish_now(events)
-
-
-def _after_response(event_ids: list[int]) -> None:
-    owed = g.get("outbox_owed")
-    if owed is None:
-        owed = g.outbox_owed = []
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-        @after_this_request
-        def _hand_over(response: Response) -> Response:
-            response.call_on_close(lambda: _publish_ids(app, owed))
-            return response
-
-    owed.extend(event_ids)
 
 
 def _publish_ids(app: Flask, event_ids: list[int]) -> None:
@@ -68,33 +98,56 @@ def _publish_ids(app: Flask, event_ids: list[int]) -> None:
             db.session.remove()
 
 
-def _publish_now(events: Iterable[OutboxEvent]) -> int:
+def _send(rows: list[tuple[int, str, int]]) -> list[int]:
+    """Hand (id, task, ref_id) rows to the broker; returns the ids sent. Never raises."""
     global _broker_down_until
-    events = list(events)
     now = time.monotonic()
-    if not events or now < _broker_down_until:
-        return 0
+    if not rows or now < _broker_down_until:
+        return []
     if _broker_down_until:
         # The broker was down: this call probes it, the others keep skipping meanwhile.
         _broker_down_until = now + _BROKER_BACKOFF_SECONDS
     celery = current_app.extensions["celery"]
-    sent = 0
+    sent: list[int] = []
     try:
-        for event in events:
-            celery.send_task(event.task, args=[event.ref_id], retry=False)
-            event.enqueued_at = datetime.now(UTC)
-            event.attempts += 1
-            sent += 1
+        for event_id, task, ref_id in rows:
+            celery.send_task(task, args=[ref_id], retry=False)
+            sent.append(event_id)
         _broker_down_until = 0.0
     except Exception as error:  # noqa: BLE001 - any broker failure means "later", never a 500
         _broker_down_until = time.monotonic() + _BROKER_BACKOFF_SECONDS
-        log.warning("broker unavailable, %d event(s) left to the outbox sweep: %s", len(events) - sent, type(error).__name__)
-    if sent:
-        try:
-            db.session.commit()
-        except Exception:  # noqa: BLE001 - the timestamps are an optimisation only
-            db.session.rollback()
+        log.warning("broker unavailable, %d event(s) left to the outbox sweep: %s", len(rows) - len(sent), type(error).__name__)
     return sent
+
+
+def _stamp(event_ids: list[int]) -> None:
+    """Note the hand-over on its own connection (the session has just committed and may not emit SQL)."""
+    if not event_ids:
+        return
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(OutboxEvent).where(OutboxEvent.id.in_(event_ids))
+                .values(enqueued_at=datetime.now(UTC), attempts=OutboxEvent.attempts + 1)
+            )
+    except Exception as error:  # noqa: BLE001 - the timestamps are an optimisation only
+        log.warning("could not stamp %d published event(s): %s", len(event_ids), type(error).__name__)
+
+
+def _publish_now(events: Iterable[OutboxEvent]) -> int:
+    events = list(events)
+    sent = set(_send([(e.id, e.task, e.ref_id) for e in events]))
+    if not sent:
+        return 0
+    for event in events:
+        if event.id in sent:
+            event.enqueued_at = datetime.now(UTC)
+            event.attempts += 1
+    try:
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - the timestamps are an optimisation only
+        db.session.rollback()
+    return len(sent)
 
 
 def due(now: datetime | None = None, limit: int = 500) -> list[OutboxEvent]:
@@ -116,14 +169,6 @@ def due(now: datetime | None = None, limit: int = 500) -> list[OutboxEvent]:
     )
 
 
-def due_for(task: str, ref_id: int | None = None) -> list[OutboxEvent]:
-    """Fresh, never-enqueued events of one kind: published right after the commit that made them."""
-    query = select(OutboxEvent).where(OutboxEvent.task == task, OutboxEvent.processed_at.is_(None), OutboxEvent.enqueued_at.is_(None))
-    if ref_id is not None:
-        query = query.where(OutboxEvent.ref_id == ref_id)
-    return list(db.session.scalars(query.order_by(OutboxEvent.id).limit(5000)))
-
-
 def sweep() -> int:
     """Re-enqueue owed work that never reached (or never left) the broker."""
     global _broker_down_until
@@ -141,8 +186,6 @@ def mark_done(task: str, ref_id: int) -> None:
 
 
 def pending_count() -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(
         select(func.count()).select_from(OutboxEvent).where(OutboxEvent.processed_at.is_(None))
     ) or 0

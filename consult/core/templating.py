@@ -1,4 +1,4 @@
-"""Template filters and globals: local dates, masked personal data, the CSP nonce."""
+"""Template filters and globals: local dates, masked personal data, channel labels, the CSP nonce."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
 
+from consult.core import channels
 from worker.analysis.privacy import mask_text
 
 
@@ -27,6 +28,7 @@ def masked(value: object) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(masked, "masked")
+    app.add_template_filter(channels.label, "channel")  # "forum" → 论坛, from the channel registry
 
     @app.context_processor
     def _globals() -> dict[str, object]:

@@ -9,8 +9,8 @@ from importlib import resources
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from consult.core import outbox
-from consult.core.models import OutboxEvent, User
+from consult.core import outbox, tasks
+from consult.core.models import User
 from consult.core.text import search_terms
 from consult.demo import channels as demo_channels
 from consult.demo import surveys as surveys_demo
@@ -19,7 +19,6 @@ from consult.demo.forums import THREADS
 from consult.extensions import db
 from consult.forums import operations as forums
 from consult.forums.models import Board, Post, PostVote, Thread
-from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Comment, CommentStatus, CommentVote, Plan, PlanVersion
 from consult.plans.operations import build_clauses, department_named
 from consult.responses.models import FeedbackReport, Response
@@ -107,7 +106,7 @@ def load(now: datetime | None = None) -> dict[str, int]:
             db.session.add(comment)
             db.session.flush()
             _demo_votes(comment, users, i)
-            outbox.add(SEGMENT_TASK, comment.id)
+            outbox.add(tasks.SEGMENT_COMMENT, comment.id)
             created_comments += 1
         created_plans += 1
     created_posts = _demo_forums(users, now)
@@ -115,9 +114,6 @@ def load(now: datetime | None = None) -> dict[str, int]:
 
     survey_responses = surveys_demo.load(now)
     feedback_published = _demo_feedback(now)
-    db.session.commit()
-    pending = list(db.session.scalars(select(OutboxEvent).where(OutboxEvent.processed_at.is_(None))))
-    outbox.publish(pending)
     return {"plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "survey_responses_created": survey_responses, **channels, "feedback_published": feedback_published}
 
 

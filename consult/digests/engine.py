@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import outbox
+from consult.core import outbox, tasks
 from consult.digests import plan_scope, scopes
 from consult.digests.models import CLAIMABLE, Digest, DigestStatus
 from consult.extensions import db
@@ -22,10 +22,10 @@ from worker.analysis.results import DigestResult
 
 log = logging.getLogger(__name__)
 
-BUILD_TASK = "consult.build_digest"
+BUILD_TASK = tasks.BUILD_DIGEST
 # Survey digests had their own task before they moved onto this engine; messages of it still in a
 # broker carry ids of the dropped survey_text_digest table (see worker.tasks.build_survey_digest).
-LEGACY_SURVEY_TASK = "consult.build_survey_digest"
+LEGACY_SURVEY_TASK = tasks.BUILD_SURVEY_DIGEST
 
 # The default scope lives in this package; other features register theirs when imported.
 scopes.register(plan_scope.PlanScope())

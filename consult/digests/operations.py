@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from consult.core import outbox
 from consult.core.errors import ServiceError
 from consult.digests.engine import BUILD_TASK, build, enqueue
 from consult.digests.models import Digest, DigestStatus
@@ -58,8 +57,6 @@ def schedule_open_plans(now: datetime | None = None) -> int:
         except ServiceError:
             continue
         queued += int(created)
-    db.session.commit()
-    outbox.publish(outbox.due(now + timedelta(seconds=10)))
     return queued
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context, render_template
 
+from consult.core import channels
 from consult.core.spreadsheets import TableError, read_table, write_xlsx
 from consult.digests import readable
 from worker.analysis.normalise import mask_personal
@@ -21,7 +22,6 @@ from worker.analysis.phrasing import clip
 from worker.analysis.pipeline import DigestDoc, DigestResult, build_digest
 
 STANCE_LABELS = {"support": "支持", "oppose": "反对", "suggestion": "建议", "question": "疑问", "neutral": "其他"}
-SOURCE_LABELS = {"web": "网站留言", "letter": "来信", "email": "电子邮件", "hotline": "热线", "forum": "论坛", "hearing": "听证会", "survey": "问卷"}
 
 
 @dataclass
@@ -158,9 +158,9 @@ def docx_report(title: str, result: DigestResult, opinions: dict[int, Opinion], 
     document.add_paragraph(f"生成时间：{local(datetime.now(UTC))}（北京时间）")
     document.add_heading("一、总体情况", level=1)
     span = f"，时间为 {ov.per_day[0][0]} 至 {ov.per_day[-1][0]}" if ov.per_day else ""
-    channels = "、".join(f"{SOURCE_LABELS.get(s, s)} {n} 条" for s, n in ov.per_channel)
+    per_channel = "、".join(f"{channels.label(s)} {n} 条" for s, n in ov.per_channel)
     document.add_paragraph(
-        f"共收到意见 {ov.total} 条{span}；其中{channels or '无'}。归纳为 {len(themes)} 个主题、"
+        f"共收到意见 {ov.total} 条{span}；其中{per_channel or '无'}。归纳为 {len(themes)} 个主题、"
         f"{sum(len(t.issues) for t in themes)} 个具体问题；识别出批量（雷同）意见 {len(result.campaigns)} 组（见附件）。"
     )
     _table(document, ["序号", "主题", "意见数", "占比", "立场"], [[str(k), tv.label, str(tv.size), f"{tv.share:.0%}", stance_text(tv.stance_counts)] for k, tv in enumerate(themes, start=1)])
@@ -203,7 +203,7 @@ def xlsx_report(result: DigestResult, opinions: dict[int, Opinion], clause_label
         link = result.clause_links.get(doc_id)
         rows.append([
             doc_id,
-            SOURCE_LABELS.get(opinion.source, opinion.source),
+            channels.label(opinion.source),
             local(opinion.created_at),
             opinion.clause or (clause_labels.get(link[0], "") if link else ""),
             round(link[1], 2) if link and not opinion.clause else "",
@@ -228,7 +228,7 @@ def html_report(title: str, result: DigestResult, opinions: dict[int, Opinion], 
     themes, ov = readable_parts(result, opinions, number, clause_order)
     return render_template(
         "digests/report.html", title=title, result=result, themes_view=themes, overview=ov, clause_labels=clause_labels or {},
-        stance_text=stance_text, source_labels=SOURCE_LABELS, generated=datetime.now(UTC),
+        stance_text=stance_text, source_labels=channels.labels(), generated=datetime.now(UTC),
     )
 
 

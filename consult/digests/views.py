@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from consult.core import audit, outbox
+from consult.core import audit, channels
 from consult.core.buttons import EmptyForm
 from consult.core.converters import query_page
 from consult.core.errors import ServiceError
@@ -104,8 +104,8 @@ def page(plan_id: int) -> str:
         history=history,
         pending=pending,
         source=key,
-        sources=digests.SOURCES,
-        source_labels=reports.SOURCE_LABELS,
+        sources=channels.sources(),
+        source_labels=channels.labels(),
         clause_labels=digests.clause_labels(plan),
         stance_text=reports.stance_text,
         form=EmptyForm(),
@@ -117,13 +117,12 @@ def page(plan_id: int) -> str:
 def build(plan_id: int) -> Response:
     plan = managed_plan(plan_id)
     EmptyForm().validate_on_submit()
-    sources = [s for s in request.form.getlist("source") if s in digests.SOURCES]
+    sources = [s for s in request.form.getlist("source") if s in channels.sources()]
     try:
         digest, created = digests.request_digest(plan, trigger="manual", sources=sources)
         if created:
             audit.record(current_user, "digest.build", "digest", digest.id, department_id=plan.department_id, plan_id=plan.id, sources=sources)
         db.session.commit()
-        outbox.publish(outbox.due_for(digests.BUILD_TASK, digest.id))
         flash(_("已开始生成意见摘要。") if created else _("没有新的意见，摘要已是最新（或正在生成）。"), "success")
     except ServiceError as error:
         db.session.rollback()
@@ -230,7 +229,6 @@ def import_records(plan_id: int) -> str | Response | tuple[str, int]:
             batch = imports.import_records(plan, filename=upload.filename or "", data=upload.read(), channel=form.channel.data, text_column=(form.text_column.data or "").strip() or None)
             audit.record(current_user, "comments.import", "import_batch", batch.id, department_id=plan.department_id, plan_id=plan.id, channel=batch.channel, rows=batch.rows, filename=batch.filename[:200])
             db.session.commit()
-            outbox.publish(outbox.due_for("consult.segment_comment"))
             flash(batch.note, "success")
             return redirect(url_for("digests.page", plan_id=plan.id))
         except ServiceError as error:

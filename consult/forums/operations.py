@@ -9,22 +9,22 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import notifications, outbox
+from consult.core import notifications
 from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text, search_terms
 from consult.extensions import db
+from consult.forums.channel import FORUM
 from consult.forums.models import DOMAINS, Board, Post, PostVote, Thread
 from consult.moderation import operations as moderation
 from consult.moderation.models import Flag
 from consult.plans import mirror as channels
 from consult.plans.access import can_manage_plan
-from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Plan
 from consult.search.queries import _match, query_terms
 
 TITLE_MAX_CHARS = 80
-ORIGIN = "forum_post"  # target/origin type of a post in flags and mirrored comments
+ORIGIN = FORUM.origins[0]  # target/origin type of a post in flags and mirrored comments
 
 
 # --- boards -----------------------------------------------------------------------------------
@@ -235,18 +235,8 @@ def mirror_post(post: Post, board: Board) -> None:
         return
     body = f"{post.thread.title}\n{post.body}" if post.is_opener else post.body
     user = db.session.get(User, post.user_id) if post.user_id else None
-    channels.mirror(plan=plan, source="forum", body=body, origin_type=ORIGIN, origin_id=post.id, user=user,
+    channels.mirror(plan=plan, source=FORUM.source, body=body, origin_type=ORIGIN, origin_id=post.id, user=user,
                     author_label=post.author_label, created_at=post.created_at)
-
-
-def commit_and_dispatch(post: Post | None = None) -> None:
-    """Commit, then hand the segmentation of the post's mirrored copy to the worker (the sweep is the fallback)."""
-    db.session.commit()
-    if post is None:
-        return
-    copy = channels.mirrored(ORIGIN, post.id)
-    if copy is not None:
-        outbox.publish(outbox.due_for(SEGMENT_TASK, copy.id))
 
 
 # --- votes and flags --------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from consult.core import notifications
 from consult.core.converters import MAX_ID, query_int, query_page
 from consult.core.errors import ServiceError, wants_json
 from consult.core.permissions import safe_target, staff_required
@@ -198,7 +197,7 @@ def new_thread(board_id: int) -> Response | tuple[Response, int]:
         user=current_user, board=board, title=form.title.data or "", body=form.body.data or "", submission_id=form.submission_id.data
     )
     opener = forum_service.opener(thread)
-    forum_service.commit_and_dispatch(opener)
+    db.session.commit()
     target = url_for("forums.thread", thread_id=thread.id)
     if not created:
         return _done(_("这个主题已经发表过了，不会重复保存。"), target, 409, id=thread.id, duplicate=True)
@@ -219,8 +218,7 @@ def new_reply(thread_id: int) -> Response | tuple[Response, int]:
         parent_id=_int(form.parent_id.data, field=_("回复对象")), quote_id=_int(form.quote_id.data, field=_("引用")),
         submission_id=form.submission_id.data,
     )
-    forum_service.commit_and_dispatch(post)
-    notifications.publish_pending()
+    db.session.commit()
     target = _post_url(post)
     if not created:
         return _done(_("这条回复已经提交过了，不会重复保存。"), target, 409, id=post.id, duplicate=True)

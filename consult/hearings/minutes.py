@@ -13,6 +13,7 @@ from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text
 from consult.extensions import db
+from consult.hearings.channel import HEARING, MINUTES
 from consult.hearings.models import Hearing, HearingMinutesPart
 from consult.plans import mirror as channels
 
@@ -46,8 +47,8 @@ def publish_minutes(hearing: Hearing, actor: User, *, minutes: str, summary: str
     now = now or datetime.now(UTC)
     if now < hearing.starts_at:
         raise ServiceError(_("听证会尚未举行，不能发布笔录。"), 409)
-    text = clean_text(minutes, field=_("听证笔录"), max_chars=MINUTES_MAX)
-    hearing.summary = clean_text(summary, field=_("听证摘要"), max_chars=10_000)
+    text = clean_text(minutes, field=_("听证笔录"), max_chars=MINUTES_MAX, key="minutes")
+    hearing.summary = clean_text(summary, field=_("听证摘要"), max_chars=10_000, key="summary")
     hearing.minutes, hearing.minutes_published_at = text, now
     old = list(db.session.scalars(select(HearingMinutesPart).where(HearingMinutesPart.hearing_id == hearing.id).order_by(HearingMinutesPart.position)))
     parts = split_minutes(text)
@@ -55,14 +56,14 @@ def publish_minutes(hearing: Hearing, actor: User, *, minutes: str, summary: str
         if position < len(old):
             part = old[position]
             part.speaker, part.text = speaker, body
-            channels.restore("hearing_minutes", part.id)
+            channels.restore(MINUTES, part.id)
         else:
             part = HearingMinutesPart(hearing_id=hearing.id, position=position, speaker=speaker, text=body)
             db.session.add(part)
             db.session.flush()
-        channels.mirror(plan=hearing.plan, source="hearing", body=body, origin_type="hearing_minutes", origin_id=part.id, author_label=speaker or "听证笔录", created_at=now)
+        channels.mirror(plan=hearing.plan, source=HEARING.source, body=body, origin_type=MINUTES, origin_id=part.id, author_label=speaker or "听证笔录", created_at=now)
     for part in old[len(parts):]:
-        channels.withdraw("hearing_minutes", part.id)  # the copy stays, out of the analysis
+        channels.withdraw(MINUTES, part.id)  # the copy stays, out of the analysis
         db.session.delete(part)
     db.session.flush()
     audit.record(actor, "hearing.publish_minutes", "hearing", hearing.id, department_id=hearing.department_id, parts=len(parts))

@@ -19,12 +19,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from consult.core import audit, notifications, outbox
+from consult.core import audit, notifications
 from consult.core.database import is_postgres
 from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text
 from consult.extensions import db
+from consult.hearings.channel import HEARING, STATEMENT
 
 # Minutes live in consult/hearings/minutes.py; views and the demo publish them through here.
 from consult.hearings.minutes import publish_minutes as publish_minutes
@@ -35,7 +36,6 @@ from consult.hearings.models import (
     Stance,
 )
 from consult.plans import mirror as channels
-from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Plan
 from worker.analysis import lottery
 
@@ -156,24 +156,8 @@ def seat_transaction(hearing_id: int, action: Callable[[Hearing], T], attempts: 
             if attempt == attempts - 1:
                 raise ServiceError(_("报名人数较多，请稍后重试。"), 409) from None
             continue
-        dispatch()
         return result
     raise AssertionError("unreachable")
-
-
-def dispatch() -> None:
-    """After a commit: hand owed e-mails and the segmentation of mirrored items to the broker
-    (if the broker is down the outbox sweep sends them later)."""
-    notifications.publish_pending()
-    outbox.publish(outbox.due_for(SEGMENT_TASK))
-
-
-def commit_and_dispatch() -> None:
-    db.session.commit()
-    dispatch()
-
-
-# --- applying -----------------------------------------------------------------------------
 
 
 def _check_eligible(hearing: Hearing, user: User, now: datetime) -> None:
@@ -196,14 +180,14 @@ def apply(hearing: Hearing, user: User, *, stance: str, group: str, statement: s
     now = now or datetime.now(UTC)
     _check_eligible(hearing, user, now)
     if stance not in set(Stance):
-        raise ServiceError(_("请选择您的立场（支持、反对或其他）。"))
+        raise ServiceError(_("请选择您的立场（支持、反对或其他）。"), field="stance")
     groups = list(hearing.groups or [])
     if groups and group not in groups:
-        raise ServiceError(_("请选择您所属的利益群体。"))
-    text = clean_text(statement, field=_("发言要点"), max_chars=STATEMENT_MAX)
+        raise ServiceError(_("请选择您所属的利益群体。"), field="group")
+    text = clean_text(statement, field=_("发言要点"), max_chars=STATEMENT_MAX, key="statement")
     note = ""
     if hearing.eligibility == "recipients":
-        note = clean_text(recipient_note, field=_("服务对象说明"), max_chars=300)
+        note = clean_text(recipient_note, field=_("服务对象说明"), max_chars=300, key="recipient_note")
     exists = db.session.scalar(select(HearingApplication.id).where(HearingApplication.hearing_id == hearing.id, HearingApplication.user_id == user.id))
     if exists is not None:
         raise ServiceError(_("您已经报名了这场听证会，不能重复报名。"), 409)
@@ -257,7 +241,7 @@ def _seat(hearing: Hearing, application: HearingApplication, number: int, reason
     application.waiting_position, application.decided_at = None, now
     db.session.flush()  # the unique (hearing, seat) constraint speaks here, inside the lock
     notifications.notify(application.user_id, "hearing", _("您已入选听证会：%(t)s", t=hearing.title), _("座位号 %(n)s。听证时间：%(at)s。", n=number, at=hearing.starts_at.strftime("%Y-%m-%d %H:%M UTC")), _link(hearing))
-    channels.mirror(plan=hearing.plan, source="hearing", body=application.statement, origin_type="hearing_statement", origin_id=application.id, user=application.user, author_label=f"听证参加人 {application.public_id}")
+    channels.mirror(plan=hearing.plan, source=HEARING.source, body=application.statement, origin_type=STATEMENT, origin_id=application.id, user=application.user, author_label=f"听证参加人 {application.public_id}")
 
 
 def _to_waiting(hearing: Hearing, application: HearingApplication, now: datetime, position: int | None = None) -> None:
@@ -324,7 +308,7 @@ def cancel(hearing: Hearing, application_id: int, *, actor: User, now: datetime 
     application.status, application.seat_number, application.waiting_position = SeatStatus.CANCELLED, None, None
     application.decided_at = now
     db.session.flush()
-    channels.withdraw("hearing_statement", application.id)
+    channels.withdraw(STATEMENT, application.id)
     if actor.id != application.user_id:
         audit.record(actor, "hearing.cancel_seat", "hearing_application", application.id, department_id=hearing.department_id, hearing_id=hearing.id)
         notifications.notify(application.user_id, "hearing", _("您的听证会报名已被取消：%(t)s", t=hearing.title), "", _link(hearing))

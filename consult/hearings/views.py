@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
@@ -14,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from consult.core.buttons import EmptyForm
 from consult.core.errors import ServiceError
+from consult.core.forms import rerender
 from consult.core.permissions import staff_required
 from consult.extensions import db, limiter
 from consult.hearings import operations as service
@@ -79,7 +81,11 @@ def index() -> str:
 
 @bp.get("/hearings/<int:hearing_id>")
 def detail(hearing_id: int) -> str:
-    hearing = _hearing_or_404(hearing_id)
+    return _detail_page(_hearing_or_404(hearing_id))
+
+
+def _detail_page(hearing: Hearing, form: ApplyForm | None = None) -> str:
+    """The hearing page; after a refused application, with the application form as it was filled in."""
     now = _now()
     public = service.participants_public(hearing, now)
     parts = list(db.session.scalars(select(HearingMinutesPart).where(HearingMinutesPart.hearing_id == hearing.id).order_by(HearingMinutesPart.position))) if hearing.minutes_published_at else []
@@ -88,7 +94,7 @@ def detail(hearing_id: int) -> str:
         hearing=hearing,
         now=now,
         mine=_mine(hearing),
-        form=_apply_form(hearing),
+        form=form or _apply_form(hearing),
         action=EmptyForm(),
         seated=service.seated(hearing) if public else [],
         public=public,
@@ -108,15 +114,17 @@ def _apply_limit() -> str:
 def apply(hearing_id: int) -> Response | tuple[str, int]:
     hearing = _hearing_or_404(hearing_id)
     form = _apply_form(hearing)
+    again = partial(_detail_page, hearing)
     if not form.validate_on_submit():
-        message = next((e for errors in form.errors.values() for e in errors), _("请检查填写的内容。"))
-        return _error(hearing, str(message), 400)
+        return rerender(again, form)
     user = current_user._get_current_object()
     values = {"stance": form.stance.data or "", "group": form.group.data or "", "statement": form.statement.data or "", "recipient_note": form.recipient_note.data or ""}
     try:
         application = service.seat_transaction(hearing.id, lambda locked: service.apply(locked, user, **values))
     except ServiceError as error:
-        return _error(hearing, error.message, error.status)
+        if error.field is None:  # who may apply and when: no input of theirs to show again
+            return _error(hearing, error.message, error.status)
+        return rerender(again, form, error)
     messages = {
         "applied": _("报名成功！您的公开编号是 %(p)s，抽签结果将另行通知。", p=application.public_id),
         "selected": _("报名成功，您已获得座位（第 %(n)s 号）。", n=application.seat_number),
@@ -245,9 +253,14 @@ def new(plan_id: int) -> str | Response | tuple[str, int]:
 @staff_required
 def manage(hearing_id: int) -> str:
     hearing = _managed(hearing_id)
-    applications = list(db.session.scalars(select(HearingApplication).where(HearingApplication.hearing_id == hearing.id).order_by(HearingApplication.id)))
     minutes_form = MinutesForm()
     minutes_form.minutes.data, minutes_form.summary.data = hearing.minutes, hearing.summary
+    return _manage_page(hearing, minutes_form)
+
+
+def _manage_page(hearing: Hearing, minutes_form: MinutesForm) -> str:
+    """The staff page of a hearing; after refused minutes, with the minutes as they were typed."""
+    applications = list(db.session.scalars(select(HearingApplication).where(HearingApplication.hearing_id == hearing.id).order_by(HearingApplication.id)))
     return render_template("hearings/manage.html", hearing=hearing, applications=applications, draw_form=DrawForm(), minutes_form=minutes_form, action=EmptyForm(), now=_now())
 
 
@@ -293,9 +306,8 @@ def minutes(hearing_id: int) -> Response | tuple[str, int]:
         abort(400)
     try:
         parts = service.publish_minutes(hearing, current_user, minutes=form.minutes.data or "", summary=form.summary.data or "")
-        service.commit_and_dispatch()
+        db.session.commit()
     except ServiceError as error:
-        db.session.rollback()
-        return render_template("errors/error.html", status=error.status, title=_("笔录未能发布"), message=error.message, back=url_for("hearings.manage", hearing_id=hearing.id)), error.status
+        return rerender(lambda form: _manage_page(hearing, form), form, error, default="minutes")
     flash(_("笔录和摘要已发布，共 %(n)s 段，已纳入方案的意见分析。", n=len(parts)), "success")
     return redirect(url_for("hearings.manage", hearing_id=hearing.id))

@@ -202,7 +202,7 @@ def open_flags(comment_ids: list[int]) -> dict[int, list[str]]:
 def moderate(user: User, comment_ids: list[int], action: str, reason: str = "") -> list[Comment]:
     """Approve or reject a batch. The whole batch is refused if any id is unknown or not the user's."""
     if action not in ("approve", "reject"):
-        raise ServiceError(_("无效的审核操作。"))
+        raise ServiceError(_("无效的审核操作。"), field="action")
     ids = list(dict.fromkeys(comment_ids))
     if not ids:
         raise ServiceError(_("请先选择要审核的意见。"))
@@ -211,10 +211,10 @@ def moderate(user: User, comment_ids: list[int], action: str, reason: str = "") 
     text = ""
     if action == "reject":
         if not (reason or "").strip():
-            raise ServiceError(_("不予通过时必须填写理由（理由会告知作者）。"))
-        text = clean_text(reason, field=_("理由"), max_chars=REASON_MAX_CHARS)
+            raise ServiceError(_("不予通过时必须填写理由（理由会告知作者）。"), field="reason")
+        text = clean_text(reason, field=_("理由"), max_chars=REASON_MAX_CHARS, key="reason")
     elif (reason or "").strip():
-        text = clean_text(reason, field=_("理由"), max_chars=REASON_MAX_CHARS)
+        text = clean_text(reason, field=_("理由"), max_chars=REASON_MAX_CHARS, key="reason")
     comments = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids))))
     if len(comments) != len(ids):
         raise ServiceError(_("所选意见中有不存在的条目，本次操作未执行。"), 404)

@@ -3,30 +3,34 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from consult.core import audit, notifications
+from consult.core import audit, channels
 from consult.core.buttons import EmptyForm
 from consult.core.converters import bounded_int
 from consult.core.errors import ServiceError, form_errors_text
+from consult.core.forms import rerender
 from consult.core.permissions import roles_required, safe_target, staff_required
 from consult.extensions import db, limiter
 from consult.moderation import operations as service
 from consult.moderation import originals
 from consult.moderation.forms import DecisionForm, FlagForm, WordsForm
-from consult.plans.models import Comment, CommentStatus, Plan, Source
+from consult.plans.models import Comment, CommentStatus, Plan
 
 bp = Blueprint("moderation", __name__, template_folder="templates", url_prefix="/staff/moderation")
 public = Blueprint("flags", __name__, template_folder="templates")
 
 
-def _int_arg(name: str) -> int | None:
-    value = (request.args.get(name) or "").strip()
+def _int_arg(name: str, args: MultiDict[str, str] | None = None) -> int | None:
+    value = ((request.args if args is None else args).get(name) or "").strip()
     if not value:
         return None
     number = bounded_int(value)
@@ -35,8 +39,8 @@ def _int_arg(name: str) -> int | None:
     return number
 
 
-def _date_arg(name: str) -> date | None:
-    value = (request.args.get(name) or "").strip()
+def _date_arg(name: str, args: MultiDict[str, str] | None = None) -> date | None:
+    value = ((request.args if args is None else args).get(name) or "").strip()
     if not value:
         return None
     try:
@@ -45,14 +49,15 @@ def _date_arg(name: str) -> date | None:
         abort(400, description=_("日期格式应为 YYYY-MM-DD。"))
 
 
-def _filter() -> service.QueueFilter:
-    status = request.args.get("status") or "pending"
+def _filter(args: MultiDict[str, str] | None = None) -> service.QueueFilter:
+    args = request.args if args is None else args
+    status = args.get("status") or "pending"
     if status not in service.QUEUE_FILTERS:
         abort(400, description=_("未知的筛选状态。"))
-    source = request.args.get("source") or ""
-    if source and source not in {s.value for s in Source}:
+    source = args.get("source") or ""
+    if source and channels.get(source) is None:
         abort(400, description=_("未知的来源。"))
-    return service.QueueFilter(status=status, plan_id=_int_arg("plan"), source=source, since=_date_arg("since"), until=_date_arg("until"))
+    return service.QueueFilter(status=status, plan_id=_int_arg("plan", args), source=source, since=_date_arg("since", args), until=_date_arg("until", args))
 
 
 def _plans() -> list[Plan]:
@@ -66,21 +71,30 @@ def _plans() -> list[Plan]:
 @bp.get("/")
 @staff_required
 def queue() -> str:
-    spec = _filter()
-    items, page, pages = service.queue_page(current_user, spec, _int_arg("page") or 1)
+    return _queue_page(DecisionForm())
+
+
+def _queue_page(form: DecisionForm, back: str | None = None, chosen: tuple[str, ...] = ()) -> str:
+    """The queue; after a refused decision, the queue it was made on with the choices kept."""
+    args = MultiDict(parse_qsl(urlsplit(back).query)) if back else request.args
+    spec = _filter(args)
+    items, page, pages = service.queue_page(current_user, spec, _int_arg("page", args) or 1)
     plans = {p.id: p for p in _plans()}
     return render_template(
         "moderation/queue.html",
+        next_url=back,
+        chosen=chosen,
         items=items,
         page=page,
         pages=pages,
         spec=spec,
         plans=plans,
         flags=service.open_flags([c.id for c in items]),
-        form=DecisionForm(),
+        form=form,
         filters=service.QUEUE_FILTERS,
-        sources=[s.value for s in Source if s not in (Source.FORUM, Source.HEARING, Source.SURVEY)],
-        args={k: v for k, v in request.args.items() if k != "page"},
+        sources=[c.source for c in channels.moderated()],
+        source_labels=channels.labels(),
+        args={k: v for k, v in args.items() if k != "page"},
     )
 
 
@@ -89,25 +103,19 @@ def queue() -> str:
 def decide() -> Response | tuple[str, int]:
     form = DecisionForm()
     back = safe_target(request.form.get("next"), url_for("moderation.queue"))
-    raw_ids = request.form.getlist("ids")
+    raw_ids = tuple(request.form.getlist("ids"))
+    again = partial(_queue_page, back=back, chosen=raw_ids)
     if not form.validate_on_submit():
-        message = form_errors_text(form)
-        return _refuse(message, 400, back)
-    if any(not v.isdigit() or len(v) > 12 for v in raw_ids):
-        return _refuse(_("所选意见编号无效。"), 400, back)
+        return rerender(again, form)
     try:
+        if any(not v.isdigit() or len(v) > 12 for v in raw_ids):
+            raise ServiceError(_("所选意见编号无效。"))
         done = service.moderate(current_user, [int(v) for v in raw_ids], form.action.data, form.reason.data or "")
         db.session.commit()
     except ServiceError as error:
-        db.session.rollback()
-        return _refuse(error.message, error.status, back)
-    notifications.publish_pending()
+        return rerender(again, form, error)
     flash(_("已审核 %(n)s 条意见。", n=len(done)), "success")
     return redirect(back, 303)
-
-
-def _refuse(message: str, status: int, back: str) -> tuple[str, int]:
-    return render_template("errors/error.html", status=status, title=_("审核未执行"), message=message, back=back), status
 
 
 @bp.route("/words", methods=["GET", "POST"])
@@ -138,13 +146,9 @@ def words() -> str | Response | tuple[str, int]:
 def delete_word(word_id: int) -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400, description=_("页面已过期，请刷新后重试。"))
-    try:
-        entry = service.remove_word(word_id, current_user)
-        db.session.commit()
-        flash(_("已删除“%(w)s”。", w=entry.word), "success")
-    except ServiceError as error:
-        db.session.rollback()
-        abort(error.status, description=error.message)
+    entry = service.remove_word(word_id, current_user)
+    db.session.commit()
+    flash(_("已删除“%(w)s”。", w=entry.word), "success")
     return redirect(url_for("moderation.words"))
 
 
@@ -158,12 +162,8 @@ def flag(comment_id: int) -> Response:
     form = FlagForm()
     if not form.validate_on_submit():
         abort(400, description=form_errors_text(form))
-    try:
-        _entry, created = service.flag_comment(current_user, comment, form.reason.data or "")
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        abort(error.status, description=error.message)
+    _entry, created = service.flag_comment(current_user, comment, form.reason.data or "")
+    db.session.commit()
     flash(_("感谢举报，工作人员会尽快复核。") if created else _("您已举报过这条意见。"), "success")
     target = url_for("plans.clause", plan_id=comment.plan_id, clause_id=comment.clause_id) if comment.clause_id else url_for("plans.detail", plan_id=comment.plan_id)
     return redirect(f"{target}#comment-{comment.id}", 303)

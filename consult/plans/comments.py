@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import outbox
+from consult.core import outbox, tasks
 from consult.core.errors import ServiceError
-from consult.core.models import OutboxEvent, User
+from consult.core.models import User
 from consult.core.text import clean_text, search_terms
 from consult.extensions import db
 from consult.moderation import operations as moderation
@@ -20,10 +20,8 @@ from consult.plans.models import (
     CommentVote,
     Moderation,
     Plan,
-    Source,
 )
-
-SEGMENT_TASK = "consult.segment_comment"
+from consult.plans.sources import WEB
 
 
 def post_comment(
@@ -45,8 +43,8 @@ def post_comment(
     if clause_id is not None:
         clause = db.session.get(Clause, clause_id)
         if clause is None or clause.version_id != version.id:
-            raise ServiceError(_("所选条款不属于该方案的当前版本。"), 400)
-    text = clean_text(body, field=_("意见内容"), max_chars=current_app.config["COMMENT_MAX_CHARS"])
+            raise ServiceError(_("所选条款不属于该方案的当前版本。"), 400, field="clause_id")
+    text = clean_text(body, field=_("意见内容"), max_chars=current_app.config["COMMENT_MAX_CHARS"], key="body")
     submission_id = (submission_id or "").strip()[:64] or None
     if submission_id:
         existing = db.session.scalar(
@@ -60,7 +58,7 @@ def post_comment(
         clause_id=clause_id,
         user_id=user.id,
         submission_id=submission_id,
-        source=Source.WEB,
+        source=WEB.source,
         body=text,
         show_pseudonym=show_pseudonym,
         author_label=user.pseudonym if show_pseudonym else _("匿名网友"),
@@ -81,18 +79,8 @@ def post_comment(
         if existing is None:
             raise
         return existing, False
-    outbox.add(SEGMENT_TASK, comment.id)
+    outbox.add(tasks.SEGMENT_COMMENT, comment.id)
     return comment, True
-
-
-def commit_and_dispatch(comment: Comment) -> None:
-    events = list(
-        db.session.scalars(
-            select(OutboxEvent).where(OutboxEvent.ref_id == comment.id, OutboxEvent.task == SEGMENT_TASK)
-        )
-    ) if comment.id else []
-    db.session.commit()
-    outbox.publish(e for e in events if e.processed_at is None)
 
 
 def vote(user: User, comment: Comment, value: int) -> Comment:

@@ -8,16 +8,14 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.core import outbox
+from consult.core import channels, outbox, tasks
 from consult.core.errors import ServiceError
 from consult.core.spreadsheets import TableError, read_table
 from consult.core.text import search_terms
 from consult.extensions import db
-from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Comment, CommentStatus, ImportBatch, Plan
 from worker.analysis.normalise import strip_invisible
 
-CHANNELS = {"letter": "来信", "email": "电子邮件", "hotline": "热线"}
 TEXT_COLUMNS = ("text", "内容", "意见", "留言", "正文", "content", "body", "message")
 DATE_COLUMNS = ("date", "日期", "时间", "created_at", "time")
 MAX_TEXT = 20_000
@@ -43,8 +41,9 @@ def _date(value: str) -> datetime | None:
 
 
 def import_records(plan: Plan, *, filename: str, data: bytes, channel: str, text_column: str | None = None) -> ImportBatch:
-    if channel not in CHANNELS:
-        raise ServiceError(_("请选择来源渠道（来信、电子邮件或热线）。"))
+    if channel not in {c.source for c in channels.imported()}:
+        names = "、".join(str(c.label) for c in channels.imported())
+        raise ServiceError(_("请选择来源渠道（%(names)s）。", names=names), field="channel")
     digest = hashlib.sha256(data).hexdigest()
     if any((b.meta or {}).get("sha256") == digest for b in db.session.scalars(select(ImportBatch).where(ImportBatch.plan_id == plan.id))):
         raise ServiceError(_("这个文件已经导入过了，不会重复导入。"), 409)
@@ -75,14 +74,14 @@ def import_records(plan: Plan, *, filename: str, data: bytes, channel: str, text
             version_id=version.id,
             source=channel,
             body=text,
-            author_label=CHANNELS[channel],
+            author_label=channels.label(channel),
             status=CommentStatus.INTERNAL,
             search_terms=search_terms(text),
             created_at=(_date(row.get(date_column, "")) if date_column else None) or datetime.now(UTC),
         )
         db.session.add(comment)
         db.session.flush()
-        outbox.add(SEGMENT_TASK, comment.id)
+        outbox.add(tasks.SEGMENT_COMMENT, comment.id)
         batch.rows += 1
     if batch.rows == 0:
         raise ServiceError(_("文件中没有可导入的意见内容。"))

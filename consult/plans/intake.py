@@ -8,10 +8,9 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
-from consult.core import outbox
+from consult.core import outbox, tasks
 from consult.core.models import UserWord
 from consult.extensions import db
-from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Comment
 from worker.analysis.segment import Segmenter
 
@@ -36,45 +35,44 @@ def current_segmenter() -> tuple[Segmenter, int]:
 
 
 def segment_comment(comment_id: int) -> None:
+    """Worker side: store the comment's tokens and settle its outbox row (the task commits both)."""
     comment = db.session.get(Comment, comment_id)
-    if comment is None:  # deleted since: nothing owed
-        outbox.mark_done(SEGMENT_TASK, comment_id)
-        db.session.commit()
-        return
-    segmenter, version = current_segmenter()
-    if comment.segmented_at is None or comment.dictionary_version != version:
-        comment.tokens = segmenter.tokens(comment.body)
-        comment.segmented_at = datetime.now(UTC)
-        comment.dictionary_version = version
-    outbox.mark_done(SEGMENT_TASK, comment_id)
-    db.session.commit()
+    if comment is not None:  # else deleted since: nothing owed
+        segmenter, version = current_segmenter()
+        if comment.segmented_at is None or comment.dictionary_version != version:
+            comment.tokens = segmenter.tokens(comment.body)
+            comment.segmented_at = datetime.now(UTC)
+            comment.dictionary_version = version
+    outbox.mark_done(tasks.SEGMENT_COMMENT, comment_id)
+    db.session.flush()
 
 
-def resegment_all(requested_version: int | None = None, batch: int = 500) -> int:
-    """After a dictionary change: re-segment every comment segmented with an older dictionary."""
+def resegment_batch(after_id: int = 0, batch: int = 500) -> tuple[int, int] | None:
+    """After a dictionary change: re-segment the next batch of comments segmented with an older
+    dictionary. Returns (last id done, how many), or None when none are left; the caller commits
+    between batches."""
     segmenter, version = current_segmenter()
-    done = last_id = 0
-    while True:
-        rows = list(
-            db.session.scalars(
-                select(Comment)
-                .where(Comment.dictionary_version != version, Comment.segmented_at.is_not(None), Comment.id > last_id)
-                .order_by(Comment.id)
-                .limit(batch)
-            )
+    rows = list(
+        db.session.scalars(
+            select(Comment)
+            .where(Comment.dictionary_version != version, Comment.segmented_at.is_not(None), Comment.id > after_id)
+            .order_by(Comment.id)
+            .limit(batch)
         )
-        if not rows:
-            if requested_version is not None:
-                outbox.mark_done("consult.resegment_all", requested_version)
-                db.session.commit()
-            return done
-        token_lists = segmenter.tokens_many([c.body for c in rows])
-        now = datetime.now(UTC)
-        for comment, tokens in zip(rows, token_lists, strict=True):
-            comment.tokens, comment.segmented_at, comment.dictionary_version = tokens, now, version
-        last_id = rows[-1].id
-        db.session.commit()
-        done += len(rows)
+    )
+    if not rows:
+        return None
+    token_lists = segmenter.tokens_many([c.body for c in rows])
+    now = datetime.now(UTC)
+    for comment, tokens in zip(rows, token_lists, strict=True):
+        comment.tokens, comment.segmented_at, comment.dictionary_version = tokens, now, version
+    db.session.flush()
+    return rows[-1].id, len(rows)
+
+
+def resegmented(requested_version: int) -> None:
+    """Every batch is done: the outbox row of that dictionary change is settled."""
+    outbox.mark_done(tasks.RESEGMENT_ALL, requested_version)
 
 
 def sweep() -> int:

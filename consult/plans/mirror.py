@@ -7,14 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from consult.core import outbox
+from consult.core import channels, outbox, tasks
 from consult.core.models import User
 from consult.core.text import search_terms
 from consult.extensions import db
-from consult.plans.comments import SEGMENT_TASK
 from consult.plans.models import Comment, CommentStatus, Plan
-
-CHANNEL_SOURCES = ("forum", "hearing", "survey")
 
 
 def mirror(
@@ -33,8 +30,9 @@ def mirror(
 
     Internal copies are analysed but never listed with the plan's public comments: the item
     itself is shown where it lives (the forum thread, the hearing page)."""
-    if source not in CHANNEL_SOURCES:
-        raise ValueError(f"unknown channel source {source!r}")
+    channel = channels.get(source)
+    if channel is None or origin_type not in channel.origins:
+        raise ValueError(f"{origin_type!r} is not an item of a registered mirrored channel {source!r}")
     version = plan.current_version
     assert version is not None, "a published plan has a version"
     comment = db.session.scalar(select(Comment).where(Comment.origin_type == origin_type, Comment.origin_id == origin_id))
@@ -54,7 +52,7 @@ def mirror(
     if created_at is not None:
         comment.created_at = created_at
     db.session.flush()
-    outbox.add(SEGMENT_TASK, comment.id)
+    outbox.add(tasks.SEGMENT_COMMENT, comment.id)
     return comment
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import UTCDateTime, utcnow
 from consult.extensions import db
+from consult.plans.sources import WEB
 
 
 class PlanStatus(enum.StrEnum):
@@ -115,17 +116,6 @@ class CommentStatus(enum.StrEnum):
     INTERNAL = "internal"  # imported letters, e-mails, hotline records: analysed, never public
 
 
-class Source(enum.StrEnum):
-    WEB = "web"
-    LETTER = "letter"
-    EMAIL = "email"
-    HOTLINE = "hotline"
-    # Other channels of the site, mirrored here so one store feeds digests and responses.
-    FORUM = "forum"
-    HEARING = "hearing"
-    SURVEY = "survey"
-
-
 class Comment(db.Model):
     __table_args__ = (
         # A double-submitted form carries the same submission id: stored once.
@@ -142,7 +132,7 @@ class Comment(db.Model):
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     submission_id: Mapped[str | None] = mapped_column(String(64))
-    source: Mapped[str] = mapped_column(String(20), default=Source.WEB)
+    source: Mapped[str] = mapped_column(String(20), default=WEB.source)  # the channels: consult.core.channels
     # Stored exactly as written (traditional stays traditional), minus invisible characters.
     body: Mapped[str] = mapped_column(Text)
     show_pseudonym: Mapped[bool] = mapped_column(default=True)

@@ -32,10 +32,10 @@ def department_named(name: str) -> Department | None:
 
 def _check_window(days: int, reason: str) -> str:
     if days < 1 or days > 365:
-        raise ServiceError(_("征求意见期限应在 1 到 365 天之间。"))
+        raise ServiceError(_("征求意见期限应在 1 到 365 天之间。"), field="window_days")
     reason = (reason or "").strip()
     if days < MIN_WINDOW_DAYS and not reason:
-        raise ServiceError(_("征求意见期限少于 30 天时，必须说明理由（将向公众公开）。"))
+        raise ServiceError(_("征求意见期限少于 30 天时，必须说明理由（将向公众公开）。"), field="short_window_reason")
     return reason if days < MIN_WINDOW_DAYS else ""
 
 
@@ -68,9 +68,9 @@ def create_plan(
     short_window_reason: str = "",
     moderation: str = Moderation.POST,
 ) -> Plan:
-    title = clean_text(title, field=_("标题"), max_chars=200)
-    body = clean_text(body, field=_("正文"), max_chars=MAX_BODY_CHARS)
-    summary = clean_text(summary, field=_("摘要"), max_chars=2000) if (summary or "").strip() else ""
+    title = clean_text(title, field=_("标题"), max_chars=200, key="title")
+    body = clean_text(body, field=_("正文"), max_chars=MAX_BODY_CHARS, key="body")
+    summary = clean_text(summary, field=_("摘要"), max_chars=2000, key="summary") if (summary or "").strip() else ""
     if moderation not in {m.value for m in Moderation}:
         raise ServiceError(_("未知的审核方式。"))
     plan = Plan(

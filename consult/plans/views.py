@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from consult.core.abuse import public_write_limits
 from consult.core.converters import query_int, query_page
 from consult.core.errors import ServiceError, wants_json
+from consult.core.forms import rerender
 from consult.core.permissions import safe_target
 from consult.extensions import db
 from consult.plans import comments as comment_service
@@ -84,8 +85,9 @@ def _page(query, sort: str):  # type: ignore[no-untyped-def]
     return items, page, max(1, -(-total // PAGE_SIZE)), total
 
 
-def _render_comments(template: str, plan: Plan, version: PlanVersion, clause: Clause | None, **extra: object) -> str:
-    """A plan or clause page: its visible comments, paginated and sorted, with the comment form."""
+def _render_comments(template: str, plan: Plan, version: PlanVersion, clause: Clause | None, form: CommentForm | None = None, **extra: object) -> str:
+    """A plan or clause page: its visible comments, paginated and sorted, with the comment form
+    (`form` when a refused submission is shown again)."""
     sort = request.args.get("sort", "new")
     query = _visible(select(Comment), version.id)
     query = query.where(Comment.clause_id == clause.id) if clause else query.where(Comment.clause_id.is_(None))
@@ -101,7 +103,7 @@ def _render_comments(template: str, plan: Plan, version: PlanVersion, clause: Cl
         pages=pages,
         total=total,
         sort=sort,
-        form=_comment_form(plan, version, clause),
+        form=form or _comment_form(plan, version, clause),
         votes=comment_service.my_vote(viewer, [c.id for c in items]),
         answers=response_service.for_comments([c.id for c in items]),
         answer_labels=response_service.status_labels(),
@@ -138,9 +140,9 @@ def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
     form = _comment_form(plan, version)
     form.guard()
     clause_value = (form.clause_id.data or "").strip()
-    if clause_value and not clause_value.isdigit():
-        return _comment_error(plan, _("所选条款不存在。"), 400)
     try:
+        if clause_value and not _is_id(clause_value):
+            raise ServiceError(_("所选条款不存在。"), 400, field="clause_id")
         comment, created = comment_service.post_comment(
             user=current_user,
             plan=plan,
@@ -149,10 +151,11 @@ def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
             show_pseudonym=bool(form.show_pseudonym.data),
             submission_id=form.submission_id.data,
         )
-        comment_service.commit_and_dispatch(comment)
+        db.session.commit()
     except ServiceError as error:
-        db.session.rollback()
-        return _comment_error(plan, error.message, error.status)
+        if error.status == 403:
+            raise  # not allowed to comment at all: the error page says why (no form to show)
+        return rerender(_comment_page(plan, clause_value), form, error, default="body")
     if not created:
         message = _("这条意见已经提交过了，不会重复保存。")
         if wants_json():
@@ -172,10 +175,24 @@ def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
     return redirect(target)
 
 
-def _comment_error(plan: Plan, message: str, status: int) -> tuple[str, int] | tuple[Response, int]:
-    if wants_json():
-        return jsonify(error=message), status
-    return render_template("errors/error.html", status=status, title=_("意见未能提交"), message=message, back=url_for("plans.detail", plan_id=plan.id)), status
+def _is_id(value: str) -> bool:
+    """ASCII digits of a size a database id can have ("²" and 40-digit numbers are not ids)."""
+    return value.isascii() and value.isdigit() and len(value) <= 12
+
+
+def _comment_page(plan: Plan, clause_value: str):  # type: ignore[no-untyped-def]
+    """The page the comment was written on, to show it again with the text kept and the message beside it."""
+    clause = db.session.get(Clause, int(clause_value)) if _is_id(clause_value) else None
+    if clause is not None and clause.version_id != plan.current_version.id:
+        clause = None
+
+    def render(form: CommentForm) -> str:
+        if clause is not None:
+            return _render_comments("plans/clause.html", plan, clause.version, clause, form=form)
+        version = plan.current_version
+        return _render_comments("plans/detail.html", plan, version, None, form=form, counts=plan_service.comment_counts(version))
+
+    return render
 
 
 @bp.post("/comments/<int:comment_id>/vote")

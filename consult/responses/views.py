@@ -8,14 +8,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from consult.core import audit, notifications
+from consult.core import audit, channels
 from consult.core.buttons import EmptyForm
 from consult.core.converters import query_int, query_page
 from consult.core.errors import ServiceError
 from consult.core.permissions import safe_target, staff_required
 from consult.core.spreadsheets import write_xlsx
 from consult.digests import operations as digests
-from consult.digests import reports
 from consult.extensions import db
 from consult.plans.access import can_manage_plan, managed_plan
 from consult.plans.models import Comment, Plan
@@ -76,7 +75,7 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
         counts=counts, all_count=all_count, labels=answers.status_labels(), clause_labels=digests.clause_labels(plan),
         form=form, template_form=TemplateForm(), import_form=import_form or ImportAnswersForm(), publish_form=PublishForm(),
         templates=answers.templates_for(current_user), action=EmptyForm(), mask=mask_personal,
-        report=feedback.report_for(plan.id), import_errors=import_errors or [], source_labels=reports.SOURCE_LABELS,
+        report=feedback.report_for(plan.id), import_errors=import_errors or [], source_labels=channels.labels(),
     ), status
 
 
@@ -181,12 +180,8 @@ def create_template():  # type: ignore[no-untyped-def]
 def delete_template(template_id: int):  # type: ignore[no-untyped-def]
     EmptyForm().validate_on_submit()
     back = safe_target(request.form.get("next"), url_for("staff.index"))
-    try:
-        answers.delete_template(current_user, template_id)
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        abort(error.status, description=error.message)
+    answers.delete_template(current_user, template_id)
+    db.session.commit()
     flash(_("已删除答复模板。"), "success")
     return redirect(back)
 
@@ -198,13 +193,8 @@ def publish(plan_id: int):  # type: ignore[no-untyped-def]
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400, description=" ".join(str(e) for errors in form.errors.values() for e in errors) or _("请检查表单。"))
-    try:
-        report = feedback.publish(current_user, plan, form.summary.data or "")
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        abort(error.status, description=error.message)
-    notifications.publish_pending()
+    report = feedback.publish(current_user, plan, form.summary.data or "")
+    db.session.commit()
     flash(_("采纳情况反馈已公布，已通知 %(n)s 位提出意见的公众。", n=report.notified), "success")
     return redirect(url_for("responses.public", plan_id=plan.id))
 

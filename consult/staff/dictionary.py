@@ -7,19 +7,18 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.core import outbox
+from consult.core import outbox, tasks
 from consult.core.errors import ServiceError
 from consult.core.models import User, UserWord
 from consult.extensions import db
 from consult.plans.intake import dictionary_version
 
-RESEGMENT_TASK = "consult.resegment_all"
 WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·\-]{2,20}$")
 
 
 def _changed() -> None:
     db.session.flush()
-    outbox.add(RESEGMENT_TASK, dictionary_version())
+    outbox.add(tasks.RESEGMENT_ALL, dictionary_version())
 
 
 def add_word(word: str, user: User) -> UserWord:

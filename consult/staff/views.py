@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.core import audit, outbox
+from consult.core import audit
 from consult.core.buttons import EmptyForm
 from consult.core.documents import DocumentError, extract_text
 from consult.core.errors import ServiceError, form_errors_text
+from consult.core.forms import rerender
 from consult.core.permissions import roles_required, staff_required
 from consult.extensions import db
 from consult.plans import operations as plan_service
@@ -71,12 +72,12 @@ def new_plan() -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(_("草稿已保存。请检查条款拆分结果，确认无误后发布。"), "success")
             return redirect(url_for("staff.plan", plan_id=plan.id))
-        except (ServiceError, DocumentError) as error:
-            db.session.rollback()
-            form.body.errors.append(getattr(error, "message", str(error)))
-            return render_template("staff/plan_form.html", form=form), getattr(error, "status", 400)
+        except DocumentError as error:
+            return rerender("staff/plan_form.html", form, ServiceError(error.message_zh, field="upload"))
+        except ServiceError as error:
+            return rerender("staff/plan_form.html", form, error, default="body")
     if form.is_submitted():
-        return render_template("staff/plan_form.html", form=form), 400
+        return rerender("staff/plan_form.html", form)
     return render_template("staff/plan_form.html", form=form)
 
 
@@ -150,7 +151,6 @@ def dictionary_page() -> str | Response | tuple[str, int]:
             entry = dictionary.add_word(form.word.data, current_user)
             audit.record(current_user, "dictionary.add", "user_word", entry.id, word=entry.word)
             db.session.commit()
-            outbox.publish(outbox.due_for(dictionary.RESEGMENT_TASK))
             flash(_("已添加“%(w)s”，已有意见将在后台按新词典重新分词。", w=entry.word), "success")
             return redirect(url_for("staff.dictionary_page"))
         except ServiceError as error:
@@ -170,7 +170,6 @@ def dictionary_delete(word_id: int) -> Response:
         dictionary.remove_word(word_id)
         audit.record(current_user, "dictionary.remove", "user_word", word_id)
         db.session.commit()
-        outbox.publish(outbox.due_for(dictionary.RESEGMENT_TASK))
         flash(_("已删除，已有意见将在后台重新分词。"), "success")
     except ServiceError as error:
         db.session.rollback()

@@ -38,9 +38,9 @@ def submit(user: User | None, *, domain: str, title: str, body: str, contact: st
     """Store a suggestion; returns it and its lookup code (shown to the sender once, never stored)."""
     now = now or datetime.now(UTC)
     if domain not in DOMAINS:
-        raise ServiceError(_("请选择建议所属的领域（经济、政治、文化、社会、生态、党建）。"))
-    title = clean_text(title, field=_("标题"), max_chars=TITLE_MAX)
-    body = clean_text(body, field=_("建议内容"), max_chars=BODY_MAX)
+        raise ServiceError(_("请选择建议所属的领域（经济、政治、文化、社会、生态、党建）。"), field="domain")
+    title = clean_text(title, field=_("标题"), max_chars=TITLE_MAX, key="title")
+    body = clean_text(body, field=_("建议内容"), max_chars=BODY_MAX, key="body")
     contact = (contact or "").strip()[:100]
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
     suggestion = Suggestion(
@@ -116,7 +116,7 @@ def reply(actor: User, suggestion: Suggestion, text: str, now: datetime | None =
         raise ServiceError(_("没有找到该建议。"), 404)
     if suggestion.department_id is None:
         raise ServiceError(_("请先把建议分派给承办部门。"), 409)
-    suggestion.reply = clean_text(text, field=_("答复"), max_chars=REPLY_MAX)
+    suggestion.reply = clean_text(text, field=_("答复"), max_chars=REPLY_MAX, key="reply")
     suggestion.replied_at = now or datetime.now(UTC)
     suggestion.status = SuggestionStatus.REPLIED
     _event(suggestion, SuggestionStatus.REPLIED, actor)

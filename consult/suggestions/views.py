@@ -10,12 +10,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.core import audit, notifications, outbox
+from consult.core import audit
 from consult.core.converters import query_page
 from consult.core.errors import ServiceError
+from consult.core.forms import form_view, rerender
 from consult.core.models import Department
 from consult.core.permissions import roles_required, staff_required
-from consult.digests import operations as digest_service
 from consult.digests import reports
 from consult.digests.models import Digest
 from consult.extensions import db, limiter
@@ -45,22 +45,17 @@ def index() -> str:
 
 @bp.route("/suggestions/new", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
-def new() -> str | tuple[str, int]:
-    form = SuggestionForm()
+@form_view("suggestions/new.html", SuggestionForm, default="body")
+def new(form: SuggestionForm) -> str | tuple[str, int] | tuple[Response, int]:
     form.guard()
-    if form.is_submitted():
-        if not form.validate():
-            return render_template("suggestions/new.html", form=form), 400
-        user = current_user._get_current_object() if current_user.is_authenticated else None
-        try:
-            suggestion, code = service.submit(user, domain=form.domain.data or "", title=form.title.data or "", body=form.body.data or "", contact=form.contact.data or "", allow_public=bool(form.allow_public.data))
-            db.session.commit()
-        except ServiceError as error:
-            db.session.rollback()
-            form.body.errors = [*form.body.errors, error.message]  # the text stays in the form
-            return render_template("suggestions/new.html", form=form), error.status
-        return render_template("suggestions/submitted.html", suggestion=suggestion, code=code)
-    return render_template("suggestions/new.html", form=form)
+    if not form.is_submitted():
+        return render_template("suggestions/new.html", form=form)
+    if not form.validate():
+        return rerender("suggestions/new.html", form)
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    suggestion, code = service.submit(user, domain=form.domain.data or "", title=form.title.data or "", body=form.body.data or "", contact=form.contact.data or "", allow_public=bool(form.allow_public.data))
+    db.session.commit()
+    return render_template("suggestions/submitted.html", suggestion=suggestion, code=code)
 
 
 @bp.route("/suggestions/follow", methods=["GET", "POST"])
@@ -121,15 +116,17 @@ def _assign_form() -> AssignForm:
 @bp.get("/staff/suggestions/<int:suggestion_id>")
 @staff_required
 def staff_detail(suggestion_id: int) -> str:
-    suggestion = _visible(suggestion_id)
-    return render_template("suggestions/staff_detail.html", suggestion=suggestion, assign_form=_assign_form(), reply_form=ReplyForm())
+    return _staff_page(_visible(suggestion_id))
+
+
+def _staff_page(suggestion: Suggestion, reply_form: ReplyForm | None = None) -> str:
+    return render_template("suggestions/staff_detail.html", suggestion=suggestion, assign_form=_assign_form(), reply_form=reply_form or ReplyForm())
 
 
 def _act(suggestion: Suggestion, run, success: str) -> Response | tuple[str, int]:  # type: ignore[no-untyped-def]
     try:
         run()
         db.session.commit()
-        notifications.publish_pending()
     except ServiceError as error:
         db.session.rollback()
         return render_template("errors/error.html", status=error.status, title=_("操作未成功"), message=error.message, back=url_for("suggestions.staff_detail", suggestion_id=suggestion.id)), error.status
@@ -154,7 +151,13 @@ def reply(suggestion_id: int) -> Response | tuple[str, int]:
     form = ReplyForm()
     if not form.validate_on_submit():
         abort(400)
-    return _act(suggestion, lambda: service.reply(current_user, suggestion, form.reply.data or ""), _("答复已发送。"))
+    try:
+        service.reply(current_user, suggestion, form.reply.data or "")
+        db.session.commit()
+    except ServiceError as error:  # the reply stays in the box, the reason beside it
+        return rerender(lambda form: _staff_page(suggestion, form), form, error, default="reply")
+    flash(_("答复已发送。"), "success")
+    return redirect(url_for("suggestions.staff_detail", suggestion_id=suggestion.id))
 
 
 # --- digests across suggestions (office staff) ------------------------------------------------
@@ -172,7 +175,6 @@ def digests() -> str | Response | tuple[str, int]:
             digest, created = suggestion_digests.request_digest(form.domain.data or "", form.start.data, form.end.data)
             audit.record(current_user, "suggestion.digest", "digest", digest.id, scope_key=digest.scope_key)
             db.session.commit()
-            outbox.publish(outbox.due_for(digest_service.BUILD_TASK, digest.id))
         except ServiceError as error:
             db.session.rollback()
             form.domain.errors = [*form.domain.errors, error.message]

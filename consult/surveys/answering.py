@@ -16,6 +16,7 @@ from consult.plans import mirror as channels
 from consult.surveys import questions as kinds
 from consult.surveys import tickets as surveys_tickets
 from consult.surveys.building import local_day, status
+from consult.surveys.channel import SURVEY
 from consult.surveys.invitations import check_usable, drop_draft, find
 from consult.surveys.models import (
     Survey,
@@ -58,7 +59,7 @@ def _follow_up(survey: Survey, invitation: SurveyInvitation | None, stored: list
         if answer.text and kinds.get(question.kind).rated:
             surveys_tickets.open_if_low(survey, question, answer, contact="" if survey.anonymous or invitation is None else invitation.contact)
         if answer.text and survey.plan is not None and survey.plan.current_version is not None:
-            channels.mirror(plan=survey.plan, source="survey", body=answer.text, origin_type="survey_answer", origin_id=answer.id, user=None, author_label="问卷")
+            channels.mirror(plan=survey.plan, source=SURVEY.source, body=answer.text, origin_type=SURVEY.origins[0], origin_id=answer.id, user=None, author_label="问卷")
 
 
 def submit_with_token(token: str, form: Mapping[str, Sequence[str]], now: datetime | None = None) -> SurveyResponse:

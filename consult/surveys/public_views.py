@@ -22,10 +22,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from consult.core import notifications, outbox
 from consult.core.errors import ServiceError, wants_json
 from consult.extensions import db, limiter
-from consult.plans.comments import SEGMENT_TASK
 from consult.surveys import answering, building, questions
 from consult.surveys import invitations as invites
 from consult.surveys.models import Survey
@@ -56,8 +54,6 @@ def _after_commit(survey: Survey, day) -> None:  # type: ignore[no-untyped-def]
     if survey.anonymous:
         answering.blur_ledger(survey.id, day)
         db.session.commit()
-    notifications.publish_pending()
-    outbox.publish(outbox.due_for(SEGMENT_TASK))
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])

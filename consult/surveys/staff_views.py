@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from consult.core import audit, notifications, outbox
+from consult.core import audit
 from consult.core.buttons import EmptyForm
 from consult.core.converters import query_int
 from consult.core.errors import ServiceError, form_errors_text
@@ -247,7 +247,6 @@ def request_digest(survey_id: int) -> Response:
     try:
         digest, created = surveys_digest.request(survey, current_user)
         db.session.commit()
-        outbox.publish(outbox.due_for(surveys_digest.TASK, digest.id))
         flash(_("已提交生成，稍后刷新本页查看。") if created else _("最新的文字摘要已在生成或已生成。"), "success")
     except ServiceError as error:
         db.session.rollback()
@@ -342,7 +341,6 @@ def close_ticket(ticket_id: int) -> str | Response:
     try:
         token = tickets.close(current_user, item)
         db.session.commit()
-        notifications.publish_pending()
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -12,6 +12,7 @@ def test_new_word_resegments_stored_comments(app, make_user, make_plan) -> None:
     from consult.extensions import db
     from consult.plans import comments, intake
     from consult.plans.models import Comment, Plan
+    from worker import tasks as worker_tasks
 
     plan_id = make_plan()
     user_id, _, _ = make_user()
@@ -19,6 +20,7 @@ def test_new_word_resegments_stored_comments(app, make_user, make_plan) -> None:
         comment, _ = comments.post_comment(user=db.session.get(User, user_id), plan=db.session.get(Plan, plan_id), body="建议推行秒批秒办，减少跑腿")
         db.session.commit()
         intake.segment_comment(comment.id)
+        db.session.commit()
         comment_id = comment.id
         assert "秒批秒办" not in db.session.get(Comment, comment_id).tokens
 
@@ -37,7 +39,7 @@ def test_new_word_resegments_stored_comments(app, make_user, make_plan) -> None:
     with app.app_context():
         event = db.session.scalar(select(OutboxEvent).where(OutboxEvent.task == "consult.resegment_all"))
         assert event is not None and event.processed_at is None
-        assert intake.resegment_all(event.ref_id) == 1
+        assert worker_tasks.resegment_all.run(event.ref_id) == 1
         assert "秒批秒办" in db.session.get(Comment, comment_id).tokens
         db.session.refresh(event)
         assert event.processed_at is not None

@@ -440,8 +440,10 @@ def test_demo_fills_the_forum_once(app) -> None:  # type: ignore[no-untyped-def]
 
     with app.app_context():
         first = demo.load()
+        db.session.commit()
         assert first["forum_posts_created"] > 20
         assert demo.load()["forum_posts_created"] == 0  # safe to run twice
+        db.session.commit()
         assert db.session.scalar(select(func.count(Post.id))) == first["forum_posts_created"]
         mirrored = db.session.scalar(select(func.count(Comment.id)).where(Comment.source == "forum"))
         assert 0 < mirrored < first["forum_posts_created"]  # only the plans' boards feed digests

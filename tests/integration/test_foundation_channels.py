@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 
 def test_notify_fills_the_inbox_and_owes_an_email_only_when_there_is_an_address(any_app, make_user) -> None:  # type: ignore[no-untyped-def]
-    from consult.core import notifications
+    from consult.core import notifications, tasks
     from consult.core.models import Notification, OutboxEvent, User
     from consult.extensions import db
 
@@ -20,7 +20,7 @@ def test_notify_fills_the_inbox_and_owes_an_email_only_when_there_is_an_address(
         db.session.commit()
         assert notifications.unread_count(user_id) == 1  # the repeated id is told once
         assert notifications.unread_count(phone_only.id) == 1
-        owed = db.session.scalars(select(OutboxEvent).where(OutboxEvent.task == notifications.EMAIL_TASK)).all()
+        owed = db.session.scalars(select(OutboxEvent).where(OutboxEvent.task == tasks.SEND_NOTIFICATION_EMAIL)).all()
         assert len(owed) == 1  # only the user with an e-mail address gets a copy
         mine = notifications.inbox(user_id)
         assert [n.title for n in mine] == ["您的意见有了答复"]
@@ -34,21 +34,22 @@ def test_notify_fills_the_inbox_and_owes_an_email_only_when_there_is_an_address(
 
 
 def test_email_copy_is_sent_once_and_a_dead_mail_server_leaves_it_owed(app, make_user, caplog) -> None:  # type: ignore[no-untyped-def]
-    from consult.core import notifications
+    from consult.core import notifications, tasks
     from consult.core.models import Notification, OutboxEvent
     from consult.extensions import db
     from tests.support.processes import free_port
+    from worker import tasks as worker_tasks
 
     user_id, login, _pw = make_user()
     with app.app_context():
         entry = notifications.notify(user_id, "feedback", "反馈已公布", "您的意见已被采纳", "/plans/7/feedback")
         db.session.commit()
         with caplog.at_level("INFO", logger="consult.core.mail"):
-            assert notifications.send_email(entry.id) is True
+            assert worker_tasks.send_notification_email.run(entry.id) is True
         # The development mailer logs the mail; every log line masks the address (issue #7).
         assert f"{login[0]}***@example.com" in caplog.text and login not in caplog.text and "/plans/7/feedback" in caplog.text
-        assert notifications.send_email(entry.id) is False  # already sent: not twice
-        event = db.session.scalar(select(OutboxEvent).where(OutboxEvent.task == notifications.EMAIL_TASK))
+        assert worker_tasks.send_notification_email.run(entry.id) is False  # already sent: not twice
+        event = db.session.scalar(select(OutboxEvent).where(OutboxEvent.task == tasks.SEND_NOTIFICATION_EMAIL))
         assert event.processed_at is not None
 
         second = notifications.notify(user_id, "reply", "答复", "", "")
@@ -56,12 +57,12 @@ def test_email_copy_is_sent_once_and_a_dead_mail_server_leaves_it_owed(app, make
         app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "127.0.0.1", free_port()
         try:
             with pytest.raises(OSError):
-                notifications.send_email(second.id)
+                worker_tasks.send_notification_email.run(second.id)
         finally:
             app.config["MAIL_SERVER"] = ""
         db.session.expire_all()
         assert db.session.get(Notification, second.id).email_error
-        pending = db.session.scalar(select(OutboxEvent).where(OutboxEvent.task == notifications.EMAIL_TASK, OutboxEvent.ref_id == second.id))
+        pending = db.session.scalar(select(OutboxEvent).where(OutboxEvent.task == tasks.SEND_NOTIFICATION_EMAIL, OutboxEvent.ref_id == second.id))
         assert pending.processed_at is None  # still owed: the sweep and retries deliver it later
 
 
@@ -86,10 +87,10 @@ def test_audit_entry_masks_the_actor_and_survives_account_deletion(any_app, make
 
 
 def test_mirrored_channel_opinion_is_analysed_but_not_listed_and_follows_its_origin(any_app, make_plan, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core import tasks
     from consult.core.models import OutboxEvent, User
     from consult.digests import operations as digests
     from consult.extensions import db
-    from consult.plans import comments
     from consult.plans import mirror as channels
     from consult.plans.models import Comment, CommentStatus, Plan
 
@@ -101,7 +102,7 @@ def test_mirrored_channel_opinion_is_analysed_but_not_listed_and_follows_its_ori
         copy = channels.mirror(plan=plan, source="forum", body="论坛里说：应当延长公示期。", origin_type="forum_post", origin_id=41, user=user)
         db.session.commit()
         assert copy.status == CommentStatus.INTERNAL and copy.source == "forum" and copy.user_id == user_id
-        assert db.session.scalar(select(OutboxEvent).where(OutboxEvent.ref_id == copy.id, OutboxEvent.task == comments.SEGMENT_TASK))
+        assert db.session.scalar(select(OutboxEvent).where(OutboxEvent.ref_id == copy.id, OutboxEvent.task == tasks.SEGMENT_COMMENT))
         # An edit refreshes the same copy; it does not add a second one.
         again = channels.mirror(plan=plan, source="forum", body="修改后：应当延长公示期至三十日。", origin_type="forum_post", origin_id=41, user=user)
         db.session.commit()

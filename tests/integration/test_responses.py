@@ -379,7 +379,9 @@ def test_demo_loader_publishes_one_feedback_report_for_the_closed_plan(app) -> N
 
     with app.app_context():
         assert demo.load()["feedback_published"] == 1
+        db.session.commit()
         assert demo.load()["feedback_published"] == 0  # idempotent
+        db.session.commit()
         plan_id = db.session.scalar(select(FeedbackReport.plan_id))
     html = app.test_client().get(f"/plans/{plan_id}/feedback").get_data(as_text=True)
     assert "官方答复" in html and "<ins>" in html

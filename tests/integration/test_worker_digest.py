@@ -83,7 +83,6 @@ def _add_comments(app, plan_id: int, n: int, seed: int) -> None:  # type: ignore
 
 def test_killed_worker_mid_digest(tmp_path: Path) -> None:
     from consult.accounts import operations as accounts
-    from consult.core import outbox
     from consult.digests import operations as digests
     from consult.digests.models import Digest
     from consult.extensions import db
@@ -113,7 +112,6 @@ def test_killed_worker_mid_digest(tmp_path: Path) -> None:
                 second, _ = digests.request_digest(db.session.get(Plan, plan_id))
                 db.session.commit()
                 second_id = second.id
-                outbox.publish(outbox.due_for(digests.BUILD_TASK, second_id))
 
             def running() -> bool:
                 with app.app_context():

@@ -415,7 +415,6 @@ class Schedule:
             self.error = error
 
     def _run(self, load: Load) -> None:
-        from consult.core import outbox
         from consult.digests import operations as digests
         from consult.extensions import db
         from consult.plans.models import Plan
@@ -427,7 +426,6 @@ class Schedule:
             digest, _ = digests.request_digest(db.session.get(Plan, self.ids["digest_plan"]))
             db.session.commit()
             self.killed_digest_id = digest.id
-            outbox.publish(outbox.due_for(digests.BUILD_TASK, digest.id))
         window = Window("worker killed mid-digest", load.now())
         self.windows.append(window)
         with contextlib.suppress(TimeoutError):

@@ -58,7 +58,6 @@ LAZY_IMPORTS: dict[tuple[str, str, str], str] = {
     # from worker.analysis.results at module level).
     ("consult/digests/engine.py", "build", "worker.analysis.pipeline"): "numpy/scikit-learn, only where a worker builds a digest",
     # Pending, no reason at all (cheap modules, no cycle): hoist to module level when merging.
-    ("consult/core/outbox.py", "pending_count", "sqlalchemy"): "pending: hoist",
     ("consult/digests/reports.py", "analyze_table", "worker.analysis.segment"): "pending: hoist",
     ("consult/staff/dictionary.py", "add_word", "worker.analysis.normalise"): "pending: hoist",
     ("consult/surveys/results.py", "_texts", "worker.analysis.normalise"): "pending: hoist",

@@ -1,0 +1,84 @@
+"""The one after-commit hook: owed work reaches the broker once its transaction commits, never before, never when undone."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import csrf_from, login
+
+
+class Broker:
+    """Stands in for Celery's connection to Redis (the outside world): records what was sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, list[int]]] = []
+
+    def send_task(self, name: str, args: list[int], retry: bool = True) -> None:
+        self.sent.append((name, args))
+
+
+@pytest.fixture
+def broker(app, monkeypatch):  # type: ignore[no-untyped-def]
+    from consult.core import outbox
+
+    fake = Broker()
+    monkeypatch.setattr(app.extensions["celery"], "send_task", fake.send_task)
+    monkeypatch.setattr(outbox, "_broker_down_until", 0.0)
+    return fake
+
+
+def test_committed_outbox_row_is_published_right_after_the_commit_outside_a_request(app, broker) -> None:  # type: ignore[no-untyped-def]
+    from consult.core import outbox, tasks
+    from consult.core.models import OutboxEvent
+    from consult.extensions import db
+
+    with app.app_context():
+        outbox.add(tasks.SEGMENT_COMMENT, 7)
+        db.session.flush()
+        assert broker.sent == []  # not before the commit
+        db.session.commit()
+        assert broker.sent == [(tasks.SEGMENT_COMMENT, [7])]
+        db.session.remove()
+        event = db.session.scalar(select(OutboxEvent).where(OutboxEvent.ref_id == 7))
+        assert event.enqueued_at is not None and event.attempts == 1
+        db.session.commit()
+        assert broker.sent == [(tasks.SEGMENT_COMMENT, [7])]  # a later commit sends nothing again
+
+
+def test_rolled_back_work_is_never_published(app, broker) -> None:  # type: ignore[no-untyped-def]
+    from consult.core import outbox, tasks
+    from consult.extensions import db
+
+    with app.app_context():
+        outbox.add(tasks.SEGMENT_COMMENT, 8)
+        db.session.rollback()
+        db.session.commit()
+        try:
+            with db.session.begin_nested():
+                outbox.add(tasks.BUILD_DIGEST, 9)
+                raise RuntimeError("undo the savepoint")
+        except RuntimeError:
+            pass
+        with db.session.begin_nested():
+            outbox.add(tasks.BUILD_DIGEST, 10)
+        assert broker.sent == []  # releasing a savepoint is not the commit
+        db.session.commit()
+    assert broker.sent == [(tasks.BUILD_DIGEST, [10])]
+
+
+def test_a_posted_comment_is_published_after_the_response(app, broker, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core import tasks
+    from consult.extensions import db
+    from consult.plans.models import Comment
+
+    client = app.test_client()
+    _, email, password = make_user()
+    login(client, email, password)
+    plan_id = make_plan()
+    page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    response = client.post(f"/plans/{plan_id}/comments", data={"csrf_token": csrf_from(page), "body": "建议延长公示期。"}, buffered=True)
+    assert response.status_code == 302
+    with app.app_context():
+        comment_id = db.session.scalar(select(Comment.id))
+    assert broker.sent == [(tasks.SEGMENT_COMMENT, [comment_id])]
