@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 _BROKER_BACKOFF_SECONDS = 10.0
 _broker_down_until = 0.0
 _OWED = "outbox_owed"  # session.info key: events added in the current transaction
+_SENT = "outbox_sent"  # session.info key: events handed to the broker, to stamp once the connection is back
 
 
 def add(task: str, ref_id: int) -> OutboxEvent:
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
     if not sa_event.contains(db.session, "after_commit", _after_commit):
         sa_event.listen(db.session, "after_commit", _after_commit)
         sa_event.listen(db.session, "after_rollback", _after_rollback)
+        sa_event.listen(db.session, "after_transaction_end", _after_transaction_end)
 
     @app.after_request
     def _hand_over(response: Response) -> Response:
@@ -68,7 +70,14 @@ def _after_commit(session: Session) -> None:
     if has_request_context() and current_app.config.get("OUTBOX_PUBLISH_AFTER_RESPONSE", True):
         g.setdefault("outbox_owed", []).extend(row[0] for row in rows)
         return
-    _stamp(_send(rows))
+    # Stamped once the transaction has handed its connection back: a second checkout while the
+    # committing one is still held can wait for ever on a small pool (threads, a worker's pool).
+    session.info.setdefault(_SENT, []).extend(_send(rows))
+
+
+def _after_transaction_end(session: Session, transaction: object) -> None:
+    if getattr(transaction, "parent", None) is None:
+        _stamp(session.info.pop(_SENT, []))
 
 
 def _after_rollback(session: Session) -> None:
