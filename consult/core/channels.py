@@ -56,13 +56,20 @@ def sources() -> tuple[str, ...]:
 
 
 def labels() -> dict[str, str]:
-    """source → label, for templates and exports (an unknown source shows as itself)."""
+    """source → label of every registered channel, for templates and exports."""
     return {c.source: str(c.label) for c in all_channels()}
 
 
+# Opinions read from a file by `consult analyze` carry this source; it is no channel of the site.
+FILE_IMPORT = "import"
+
+
 def label(source: str) -> str:
+    """The channel's name for people; never a raw code (a source no channel registered is 其他来源)."""
     channel = _REGISTRY.get(source)
-    return str(channel.label) if channel else source
+    if channel:
+        return str(channel.label)
+    return "导入文件" if source == FILE_IMPORT else "其他来源"
 
 
 def imported() -> list[Channel]:

@@ -53,7 +53,7 @@ def analyze_table(filename: str, data: bytes, *, text_col: str, date_col: str | 
     if not keep:
         raise TableError("文件中没有可分析的文字。")
     tokens = Segmenter().tokens_many([texts[i] for i in keep])
-    docs = [DigestDoc(id=i + 1, tokens=tok, text=texts[i], created_at=dates[i], source="import") for i, tok in zip(keep, tokens, strict=True)]
+    docs = [DigestDoc(id=i + 1, tokens=tok, text=texts[i], created_at=dates[i], source=channels.FILE_IMPORT) for i, tok in zip(keep, tokens, strict=True)]
     opinions = {d.id: Opinion(d.id, mask_personal(d.text), d.created_at, d.source, "") for d in docs}
     return build_digest(docs), opinions
 

@@ -39,7 +39,8 @@ def test_analyze_writes_json_docx_and_html(app, tmp_path: Path) -> None:  # type
     result = runner.invoke(main, ["analyze", str(source), "--text-col", "text", "--out", str(tmp_path / "r.docx")])
     assert result.exit_code == 0, result.output
     text = "\n".join(p.text for p in Document(str(tmp_path / "r.docx")).paragraphs)
-    assert "共分析意见 90 条" in text and "13900001234" not in text
+    assert "共收到意见 90 条" in text and "13900001234" not in text
+    assert "其中导入文件 90 条" in text  # a channel name, never the code "import"
 
     result = runner.invoke(main, ["analyze", str(source), "--text-col", "text", "--out", str(tmp_path / "r.html")])
     assert result.exit_code == 0 and "<h1>" in (tmp_path / "r.html").read_text(encoding="utf-8")
