@@ -20,7 +20,10 @@ from consult.extensions import db
 from worker.analysis.normalise import mask_personal
 
 DEPARTMENT_NAME_MAX = 120
-ROLE_LABELS = {"citizen": "公众", "department": "部门工作人员", "staff": "改革办工作人员", "admin": "管理员"}
+ROLE_LABELS = {
+    "citizen": "公众", "department": "部门工作人员", "staff": "改革办工作人员", "admin": "管理员",
+    "expert": "咨询专家", "evaluator": "第三方评估机构",
+}
 
 
 # --- departments ---------------------------------------------------------------------------

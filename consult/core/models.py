@@ -49,6 +49,9 @@ class Role(enum.StrEnum):
     DEPARTMENT = "department"  # department staff: only their department's items
     STAFF = "staff"  # reform-office staff: every plan
     ADMIN = "admin"
+    # Outside accounts that see only what they are invited to (experts) or evaluate (third parties).
+    EXPERT = "expert"
+    EVALUATOR = "evaluator"
 
 
 STAFF_ROLES = frozenset({Role.DEPARTMENT, Role.STAFF, Role.ADMIN})

@@ -152,6 +152,14 @@ def test_every_feature_is_under_the_contracts():
         assert set(contract["forbidden_modules"]) == expected, feature
 
 
+def test_contracts_match_the_feature_packages():
+    """The feature-derived contract lists are what tests/support/sync_contracts.py writes."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "support" / "sync_contracts.py"), "--check"], capture_output=True, timeout=60
+    )
+    assert result.returncode == 0, "pyproject.toml contracts are stale: run python tests/support/sync_contracts.py"
+
+
 def test_analysis_contract_forbids_the_frameworks():
     forbidden = set(CONTRACTS["analysis-is-pure"]["forbidden_modules"])
     assert {"flask", "celery", "sqlalchemy", "flask_sqlalchemy", "flask_wtf", "consult", "worker.tasks"} <= forbidden
