@@ -49,12 +49,21 @@ def _invitation_page(invitation_id: int, *, form: object = None, opinion_form: O
     return render_template(
         "experts/invitation.html", invitation=invitation, mine=opinions.by_clause(mine), responses=for_comments([c.id for c in mine]),
         labels=status_labels(), opinion_form=opinion_form or OpinionForm(formdata=None),
-        failed_clause=(opinion_form.clause_id.data if opinion_form is not None else None),
+        failed_clause=_failed_clause(invitation, opinion_form),
         conclusion_form=conclusion_form or ConclusionForm(formdata=None, data={"conclusion": invitation.conclusion}),
         score_form=score_form, sheet=sheet, criteria=CRITERIA, respond_form=respond_form or RespondForm(formdata=None),
         past_deadline=invitations.is_past_deadline(invitation), accepted=invitation.status == InvitationStatus.ACCEPTED,
         field_labels=field_labels,
     )
+
+
+def _failed_clause(invitation: ExpertInvitation, form: OpinionForm | None) -> str | None:
+    """Which box shows a refused opinion again: its clause's, else (a clause not in the plan) the whole plan's."""
+    if form is None:
+        return None
+    version = invitation.plan.current_version if invitation.plan is not None else None
+    known = {str(c.id) for c in version.clauses} if version is not None else set()
+    return form.clause_id.data if form.clause_id.data in known else ""
 
 
 @bp.get("/invitations/<int:invitation_id>")
