@@ -70,8 +70,8 @@ def test_an_expert_comments_clause_by_clause_and_the_office_answers_it(app, make
 
 
 def test_bad_opinions_are_refused_with_the_text_kept(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
-    from consult.extensions import db
     from consult.experts.models import ExpertInvitation
+    from consult.extensions import db
 
     _staff, expert, _plan_id, invitation_id, clause_id = _setup(app, make_user, make_plan)
     _accept(expert, invitation_id)
