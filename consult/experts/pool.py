@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
-from werkzeug.security import generate_password_hash
 
 from consult.accounts.operations import find_user, use_code
 from consult.accounts.recovery import check_new_password
 from consult.core import audit, notifications, sessions
 from consult.core.errors import ServiceError
+from consult.core.hashing import hash_secret
 from consult.core.logins import parse_login
 from consult.core.models import Department, Role, User, VerificationCode
 from consult.core.text import clean_text
@@ -68,7 +68,7 @@ def welcome_link(user: User) -> str:
     now = datetime.now(UTC)
     db.session.execute(delete(VerificationCode).where(VerificationCode.user_id == user.id, VerificationCode.purpose == WELCOME_PURPOSE))
     token = secrets.token_urlsafe(24)
-    db.session.add(VerificationCode(user_id=user.id, code_hash=generate_password_hash(token), expires_at=now + WELCOME_TTL, purpose=WELCOME_PURPOSE))
+    db.session.add(VerificationCode(user_id=user.id, code_hash=hash_secret(token), expires_at=now + WELCOME_TTL, purpose=WELCOME_PURPOSE))
     db.session.flush()
     return "/expert/welcome?" + urlencode({"login": user.login_name, "code": token})
 
@@ -94,7 +94,7 @@ def create_expert(actor: User, email: str, profile: Profile) -> Expert:
     if find_user(value) is not None:
         raise ServiceError(_("该邮箱已有账号，不能再建专家账号。"), 409, field="email")
     profile = _clean(profile)
-    user = User(email=value, password_hash=generate_password_hash(secrets.token_urlsafe(32)), pseudonym=profile.name[:40],
+    user = User(email=value, password_hash=hash_secret(secrets.token_urlsafe(32)), pseudonym=profile.name[:40],
                 real_name=profile.name, role=Role.EXPERT)
     db.session.add(user)
     db.session.flush()
@@ -130,7 +130,7 @@ def set_password(login: str, code: str, password: str) -> User:
     except ServiceError:
         raise ServiceError(_("链接无效或已过期，请联系改革办重新发送。")) from None
     user.verified_at = user.verified_at or datetime.now(UTC)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_secret(password)
     sessions.log_out_everywhere(user)
     return user
 
