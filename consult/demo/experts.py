@@ -13,7 +13,13 @@ from consult.core.models import Role, User
 from consult.core.text import search_terms
 from consult.experts.channel import EXPERT, ORIGIN
 from consult.experts.fields import weighted_total
-from consult.experts.models import Expert, ExpertConflict, ExpertInvitation, ExpertScore, InvitationStatus
+from consult.experts.models import (
+    Expert,
+    ExpertConflict,
+    ExpertInvitation,
+    ExpertScore,
+    InvitationStatus,
+)
 from consult.experts.opinions import author_label, sync_review_step
 from consult.extensions import db
 from consult.ledger.models import ReformTask
