@@ -124,7 +124,7 @@ def conclusion(invitation_id: int) -> Response | tuple[str, int]:
         return rerender(render, form, error, default="conclusion")
     db.session.commit()
     flash(_("论证结论已保存。"), "success")
-    return redirect(url_for("experts.invitation", invitation_id=invitation_id) + "#conclusion")
+    return redirect(url_for("experts.invitation", invitation_id=invitation_id) + "#conclusion-box")
 
 
 @bp.post("/invitations/<int:invitation_id>/score")
