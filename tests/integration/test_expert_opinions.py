@@ -107,6 +107,7 @@ def test_expert_opinions_stay_out_of_every_public_count_and_page(app, make_user,
     plan_page = public.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert OPINION not in plan_page and f'data-clause-count="{clause_id}">0<' in plan_page
     assert OPINION not in public.get(f"/plans/{plan_id}/clauses/{clause_id}").get_data(as_text=True)
+    assert OPINION not in expert.get(f"/plans/{plan_id}").get_data(as_text=True)  # not even in the author's "my opinions"
     found = public.get("/search?q=上位法").get_data(as_text=True)
     assert "意见（0）" in found and OPINION not in found
     # A citizen's comment is counted; the expert's is not, wherever opinions are counted.
