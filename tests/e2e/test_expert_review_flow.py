@@ -70,6 +70,8 @@ def test_invite_comment_answer_report(live_server, browser_page: Page) -> None: 
     page.get_by_role("button", name="发送邀请").click()
     expect(page.get_by_text("已邀请 陈静 论证本方案")).to_be_visible()
     _shots(page, shots, "expert-invite")
+    page.goto(f"{url}/staff/experts/")
+    _shots(page, shots, "expert-pool")
     _logout(page)
 
     page.goto(url + link)
