@@ -16,6 +16,7 @@ from consult.core import (
     converters,
     database,
     errors,
+    languages,
     logmask,
     outbox,
     permissions,
@@ -69,7 +70,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, default_locale="zh_CN")
+    babel.init_app(app, default_locale="zh_CN", locale_selector=languages.select_locale)
+    languages.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -34,6 +34,7 @@ app = create_app()
 client = app.test_client()
 home = client.get("/")
 login = client.get("/account/login")
+english = client.get("/account/login?lang=en")
 css_href = re.search(r'<link rel="stylesheet" href="([^"]+)"', home.get_data(as_text=True)).group(1)
 css = client.get(css_href)
 print(json.dumps({
@@ -43,6 +44,7 @@ print(json.dumps({
     "home_html": home.get_data(as_text=True)[:4000],
     "login": login.status_code,
     "login_html": login.get_data(as_text=True),
+    "english_html": english.get_data(as_text=True),
     "css_href": css_href,
     "css": css.status_code,
     "css_type": css.content_type,
@@ -84,6 +86,7 @@ def test_wheel_holds_templates_static_files_and_migrations(wheel):
     assert "consult/static/css/site.css" in names
     assert "consult/migrations/env.py" in names
     assert "consult/migrations/alembic.ini" in names
+    assert "consult/translations/en/LC_MESSAGES/messages.mo" in names  # English without a compile step
     assert any(n.startswith("consult/migrations/versions/") and n.endswith(".py") for n in names)
     assert "worker/analysis/resources/" in {n[: len("worker/analysis/resources/")] for n in names}
     assert not any(n.startswith(("tests/", "benchmarks/", "templates/", "static/")) for n in names)
@@ -135,6 +138,7 @@ def test_installed_wheel_migrates_and_serves_a_page_with_its_css(installed, tmp_
     assert "<html" in page["home_html"]
     assert page["login"] == 200
     assert 'name="csrf_token"' in page["login_html"]  # a feature's own template, from its package
+    assert '<html lang="en"' in page["english_html"] and ">Sign in<" in page["english_html"]
     assert page["css_href"].startswith("/static/")
     assert page["css"] == 200
     assert page["css_type"].startswith("text/css")

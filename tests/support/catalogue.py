@@ -87,16 +87,21 @@ def compiled(catalogue: Catalog) -> bytes:
 
 
 def save(catalogue: Catalog) -> None:
+    catalogue.fuzzy = False  # the header: a fuzzy header reads as "not reviewed" in PO editors
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as fh:
-        write_po(fh, catalogue, width=100, sort_output=True, omit_header=False)
+        # No source locations and a fixed header date: the file changes only when a msgid or msgstr does,
+        # so branches that add strings merge without conflicts in unrelated lines.
+        write_po(fh, catalogue, width=100, sort_output=True, no_location=True)
     MO.write_bytes(compiled(load()))
 
 
 def update() -> Catalog:
     """Merge the current msgids into `en`: new ones empty, vanished ones dropped, no fuzzy guesses."""
     catalogue = load()
+    created = catalogue.creation_date
     catalogue.update(extract(), no_fuzzy_matching=True)
+    catalogue.creation_date = catalogue.revision_date = created
     catalogue.obsolete.clear()
     save(catalogue)
     return catalogue
