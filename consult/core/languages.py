@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import get_locale
 
 COOKIE = "lang"
@@ -69,7 +69,7 @@ def remember_choice(response: Response) -> Response:
     if code:
         response.set_cookie(
             COOKIE, LANGUAGES[code][0], max_age=_COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
-            secure=request.is_secure,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],  # as the session cookie (config.py)
         )
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
