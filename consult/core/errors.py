@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -17,25 +18,25 @@ from consult.extensions import db
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "请求有误",
-    403: "没有权限",
-    404: "页面不存在",
-    405: "不支持的请求方式",
-    409: "重复提交",
-    413: "提交的内容过大",
-    422: "无法处理的内容",
-    429: "操作过于频繁",
-    503: "服务暂时不可用",
+    400: _l("请求有误"),
+    403: _l("没有权限"),
+    404: _l("页面不存在"),
+    405: _l("不支持的请求方式"),
+    409: _l("重复提交"),
+    413: _l("提交的内容过大"),
+    422: _l("无法处理的内容"),
+    429: _l("操作过于频繁"),
+    503: _l("服务暂时不可用"),
 }
 
 
-_UNITS = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天", "month": "个月", "year": "年"}
+_UNITS = {"second": _l("秒"), "minute": _l("分钟"), "hour": _l("小时"), "day": _l("天"), "month": _l("个月"), "year": _l("年")}
 
 
 def describe_limit(amount: int, multiples: int, unit: str) -> str:
     """"10 per 1 minute" in words people read: 每分钟最多 10 次."""
     span = _UNITS.get(unit, unit)
-    every = f"每{span}" if multiples == 1 else f"每 {multiples} {span}"
+    every = _("每%(span)s", span=span) if multiples == 1 else _("每 %(n)s %(span)s", n=multiples, span=span)
     return _("%(every)s最多 %(n)s 次", every=every, n=amount)
 
 
@@ -48,7 +49,7 @@ def render_error(status: int, message: str, headers: dict[str, str] | None = Non
         response = jsonify(error=message, status=status)
     else:
         response = Response(
-            render_template("errors/error.html", status=status, title=_(TITLES.get(status, "出错了")), message=message),
+            render_template("errors/error.html", status=status, title=str(TITLES.get(status, _l("出错了"))), message=message),
             mimetype="text/html",
         )
     response.status_code = status
@@ -82,7 +83,7 @@ def init_app(app: Flask) -> None:
         elif status == 404:
             message = _("没有找到您要访问的页面或内容：网址可能有误，或内容已被删除。")
         else:
-            message = _(TITLES.get(status, "出错了"))
+            message = str(TITLES.get(status, _l("出错了")))
         return render_error(status, message)
 
     @app.errorhandler(ServiceError)

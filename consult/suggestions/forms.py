@@ -10,9 +10,12 @@ from wtforms.validators import DataRequired, Length
 from consult.core.abuse import PublicForm
 from consult.suggestions.models import DOMAINS
 
+# The stored value stays the Chinese name (DOMAINS); only the label follows the language.
+DOMAIN_LABELS = {"经济": _l("经济"), "政治": _l("政治"), "文化": _l("文化"), "社会": _l("社会"), "生态": _l("生态"), "党建": _l("党建")}
+
 
 class SuggestionForm(PublicForm):
-    domain = SelectField(_l("领域"), choices=[("", _l("请选择"))] + [(d, d) for d in DOMAINS], validate_choice=False)
+    domain = SelectField(_l("领域"), choices=[("", _l("请选择"))] + [(d, DOMAIN_LABELS.get(d, d)) for d in DOMAINS], validate_choice=False)
     title = StringField(_l("标题"))
     body = TextAreaField(_l("建议内容（5000 字以内）"))
     contact = StringField(_l("联系方式（可选，仅工作人员可见）"), validators=[Length(max=100)])

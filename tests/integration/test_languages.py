@@ -84,3 +84,16 @@ def test_signed_in_staff_see_an_english_nav(client, make_user):
     nav = chrome(html)
     assert "Workbench" in nav and "Sign out" in nav and "My comments" in nav
     assert not CJK.findall(re.sub(r'lang="zh-CN"[^>]*>中文<', "", nav)), nav
+
+
+def test_error_pages_speak_the_chosen_language(client):
+    english = client.get("/no-such-page?lang=en")
+    html = english.get_data(as_text=True)
+    assert english.status_code == 404
+    assert "<h1>Page not found</h1>" in html and not CJK.findall(re.search(r"<main.*?</main>", html, re.S).group(0))
+    assert "<h1>页面不存在</h1>" in client.get("/no-such-page?lang=zh-CN").get_data(as_text=True)
+
+
+def test_the_suggestion_form_labels_fields_in_english_and_keeps_the_stored_value(client):
+    html = client.get("/suggestions/new?lang=en").get_data(as_text=True)
+    assert '<option value="经济">Economy</option>' in html
