@@ -36,6 +36,6 @@ class ReplyForm(FlaskForm):
 
 
 class DigestForm(FlaskForm):
-    domain = SelectField(_l("领域"), choices=[(d, d) for d in DOMAINS], validate_choice=False)
+    domain = SelectField(_l("领域"), choices=[(d, DOMAIN_LABELS.get(d, d)) for d in DOMAINS], validate_choice=False)
     start = DateField(_l("开始日期"), validators=[DataRequired(_l("请填写开始日期。"))])
     end = DateField(_l("结束日期"), validators=[DataRequired(_l("请填写结束日期。"))])

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -21,18 +22,25 @@ from consult.digests.models import Digest
 from consult.extensions import db, limiter
 from consult.suggestions import digest_scope as suggestion_digests
 from consult.suggestions import operations as service
-from consult.suggestions.forms import AssignForm, DigestForm, FollowForm, ReplyForm, SuggestionForm
+from consult.suggestions.forms import (
+    DOMAIN_LABELS,
+    AssignForm,
+    DigestForm,
+    FollowForm,
+    ReplyForm,
+    SuggestionForm,
+)
 from consult.suggestions.models import DOMAINS, Suggestion
 from worker.analysis.results import DigestResult
 
 # Public pages under /suggestions, staff pages under /staff (where the permission walk covers them).
 bp = Blueprint("suggestions", __name__, template_folder="templates")
-STATUS_LABELS = {"received": "已受理", "assigned": "已转交部门办理", "replied": "已答复"}
+STATUS_LABELS = {"received": _l("已受理"), "assigned": _l("已转交部门办理"), "replied": _l("已答复")}
 
 
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
-    return {"suggestion_status": {k: _(v) for k, v in STATUS_LABELS.items()}}
+    return {"suggestion_status": {k: str(v) for k, v in STATUS_LABELS.items()}, "domain_label": lambda d: str(DOMAIN_LABELS.get(d, d))}
 
 
 @bp.get("/suggestions/")

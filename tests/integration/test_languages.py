@@ -97,3 +97,8 @@ def test_error_pages_speak_the_chosen_language(client):
 def test_the_suggestion_form_labels_fields_in_english_and_keeps_the_stored_value(client):
     html = client.get("/suggestions/new?lang=en").get_data(as_text=True)
     assert '<option value="经济">Economy</option>' in html
+
+
+def test_published_suggestions_show_field_names_in_english(client):
+    html = client.get("/suggestions/?lang=en").get_data(as_text=True)
+    assert ">Economy</a>" in html and ">Party building</a>" in html
