@@ -19,6 +19,7 @@ from consult.core.forms import rerender
 from consult.core.permissions import staff_required
 from consult.extensions import db, limiter
 from consult.hearings import operations as service
+from consult.hearings import participants_pdf as participant_list
 from consult.hearings.forms import ApplyForm, DrawForm, HearingForm, MinutesForm
 from consult.hearings.models import Hearing, HearingApplication, HearingMinutesPart
 from consult.plans.access import can_manage_plan, managed_plan
@@ -184,6 +185,16 @@ def result(hearing_id: int) -> str:
     data = _result(hearing)
     seated = {a.public_id: a for a in service.seated(hearing)}
     return render_template("hearings/result.html", hearing=hearing, data=data, seated=seated, mine=_mine(hearing))
+
+
+@bp.get("/hearings/<int:hearing_id>/participants.pdf")
+def participants_pdf(hearing_id: int) -> Response:
+    hearing = _hearing_or_404(hearing_id)
+    if not service.participants_public(hearing, _now()):
+        abort(404, description=_("参加人名单尚未公布。"))
+    response = Response(participant_list.participants_pdf(hearing), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"attachment; filename=hearing-{hearing.id}-participants.pdf"
+    return response
 
 
 @bp.get("/hearings/<int:hearing_id>/draw.json")
