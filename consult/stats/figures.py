@@ -118,7 +118,7 @@ def _channels(counts: dict[str, int]) -> dict[str, Any]:
         for c in channels.all_channels()
     ]
     return _figure(
-        "per_channel", "各渠道意见数", [("channel", "渠道"), ("count", "意见数"), ("share", "占比"), ("source", "代码")], rows,
+        "per_channel", "各渠道意见数", [("channel", "渠道"), ("count", "意见数"), ("share", "占比")], rows,
         chart="bar", series=["count"], source="comment.source",
         description="网站留言、来信、电子邮件、热线、论坛、听证会、问卷等渠道各自的意见条数。",
     )
