@@ -12,7 +12,7 @@ from consult.plans.models import Plan
 from consult.responses import feedback
 from worker.analysis.privacy import mask_text
 
-MAX_OPINIONS = 2000  # opinions printed in the annex; a larger plan's report points to the web page for the rest
+MAX_OPINIONS = 500  # opinions printed in the annex (fpdf2 lays out ~250 table rows a second); the rest are on the web page
 Block = tuple[Any, ...]
 
 

@@ -27,11 +27,12 @@ from flask import current_app
 
 from consult.core import channels
 from consult.digests import operations as digests
+from consult.digests import readable
 from consult.digests.reports import STANCE_LABELS, local
 from consult.extensions import db
 from consult.hearings import operations as hearing_ops
 from consult.plans.models import Plan
-from consult.responses import feedback, placement
+from consult.responses import feedback
 from consult.responses.models import ResponseStatus
 from consult.responses.operations import status_labels
 from consult.stats import queries
@@ -72,10 +73,15 @@ def plan_figures(plan_id: int) -> dict[str, Any] | None:
     if plan is None or not plan.published:
         return None
     reported = feedback.report_for(plan.id) is not None
-    digest = digests.latest(plan.id) if reported else None
+    # The digest is read (and its JSON decoded) once: its clause mapping places opinions, and once
+    # the feedback is published its clusters and stances are figures too.
+    digest = digests.latest(plan.id)
     result = DigestResult.from_dict(digest.result) if digest is not None and digest.result else None
-    links = placement.mapped_links(plan)
+    threshold = readable.min_confidence()
+    links = {doc: link for doc, link in (result.clause_links if result else {}).items() if link[1] >= threshold}
     placed = queries.placed_statuses(plan.id, links)
+    if not reported:
+        digest = result = None
     days = queries.per_day(plan.id)
     channel_counts = queries.per_channel(plan.id)
     figures = [

@@ -15,10 +15,20 @@ from tests.conftest import login
 from tests.integration import test_digests
 from tests.integration.stats_fixture import seed, seed_hearing
 from tests.integration.test_digests import _build
+from tests.support.services import service_unavailable
 
 seeded = test_digests.seeded  # a plan with real opinions, the digest tests' fixture
 
-pytestmark = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdftoppm")), reason="poppler-utils is a requirement (README)")
+FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+@pytest.fixture(autouse=True)
+def _poppler_and_font() -> None:
+    # Requirements of the README (apt-get install fonts-noto-cjk poppler-utils): skipped locally, failed in CI.
+    if not (shutil.which("pdftotext") and shutil.which("pdftoppm")):
+        service_unavailable("poppler-utils (pdftotext, pdftoppm) is not installed")
+    if not FONT.is_file():
+        service_unavailable(f"fonts-noto-cjk is not installed ({FONT})")
 
 
 def _text(data: bytes, tmp_path: Path) -> str:
@@ -130,7 +140,7 @@ def test_a_missing_font_is_a_clear_error(app, client) -> None:  # type: ignore[n
     try:
         response = client.get(f"/plans/{ids['plan']}/feedback.pdf")
     finally:
-        app.config["PDF_FONT"] = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+        app.config["PDF_FONT"] = str(FONT)
     assert response.status_code == 503
     body = response.get_data(as_text=True)
     assert "CONSULT_PDF_FONT" in body and "fonts-noto-cjk" in body
