@@ -76,7 +76,9 @@ def plan_figures(plan_id: int) -> dict[str, Any] | None:
     # The digest is read (and its JSON decoded) once: its clause mapping places opinions, and once
     # the feedback is published its clusters and stances are figures too.
     digest = digests.latest(plan.id)
-    result = DigestResult.from_dict(digest.result) if digest is not None and digest.result else None
+    # Only the parts read here: the per-opinion assignments of a large digest take as long to rebuild as the rest.
+    raw = digest.result if digest is not None and digest.result else None
+    result = DigestResult.from_dict({"themes": raw.get("themes", []), "clause_links": raw.get("clause_links", {})}) if raw else None
     threshold = readable.min_confidence()
     links = {doc: link for doc, link in (result.clause_links if result else {}).items() if link[1] >= threshold}
     placed = queries.placed_statuses(plan.id, links)
