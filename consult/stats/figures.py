@@ -123,7 +123,7 @@ def _channels(counts: dict[str, int]) -> dict[str, Any]:
     total = sum(counts.values())
     rows = [
         {"channel": str(c.label), "source": c.source, "count": counts.get(c.source, 0), "share": round(counts.get(c.source, 0) / total, 4) if total else 0.0}
-        for c in channels.all_channels()
+        for c in channels.all_channels() if c.tallied
     ]
     return _figure(
         "per_channel", "各渠道意见数", [("channel", "渠道"), ("count", "意见数"), ("share", "占比")], rows,
@@ -208,9 +208,12 @@ def _adoption_per_cluster(plan_id: int, digest: Any, result: DigestResult | None
     rows = []
     if result is not None:
         answers = queries.answer_statuses(plan_id)
+        kept_out = queries.untallied_ids(plan_id)  # clustered with the rest, never counted in public
         for t, theme in enumerate(result.themes):
             for i, issue in enumerate(theme.issues):
-                counts: Counter[str | None] = Counter(answers.get(m) for m in issue.member_ids)
+                counts: Counter[str | None] = Counter(answers.get(m) for m in issue.member_ids if m not in kept_out)
+                if not counts:
+                    continue
                 row = _status_row("cluster", f"{theme.label} › {issue.label}", counts)
                 row["ref"] = f"D{digest.number}-T{t + 1}-I{i + 1}"
                 rows.append(row)

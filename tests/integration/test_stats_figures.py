@@ -17,13 +17,13 @@ def test_plan_counts_per_day_week_channel_and_clause(any_app) -> None:  # type: 
     with any_app.app_context():
         data = plan_figures(ids["plan"])
     figures = data["figures"]
-    assert data["summary"]["opinions"] == 6  # pending, rejected and file-imported opinions are not counted
+    assert data["summary"]["opinions"] == 6  # pending, rejected, file-imported and experts' opinions are not counted
     # 17:30 UTC on 2 November is 01:30 on 3 November in Beijing.
     assert [(r["day"], r["count"]) for r in figures["participation_daily"]["rows"]] == [("2026-11-02", 2), ("2026-11-03", 2), ("2026-11-10", 2)]
     assert [(r["week"], r["count"]) for r in figures["participation_weekly"]["rows"]] == [("2026-11-02", 4), ("2026-11-09", 2)]
     channels = _rows(figures["per_channel"], "channel")
     assert (channels["网站留言"]["count"], channels["来信"]["count"], channels["热线"]["count"], channels["论坛"]["count"], channels["电子邮件"]["count"]) == (3, 1, 1, 1, 0)
-    assert "import" not in {r["source"] for r in figures["per_channel"]["rows"]}
+    assert not {"import", "expert"} & {r["source"] for r in figures["per_channel"]["rows"]}
     clauses = figures["per_clause"]["rows"]
     assert [r["count"] for r in clauses] == [2, 2, 0, 2] and clauses[-1]["clause"] == WHOLE_PLAN
     assert clauses[0]["clause"].startswith("第一条")
