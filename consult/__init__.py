@@ -9,11 +9,11 @@ from typing import Any
 from flask import Flask
 
 from consult.accounts.views import bp as accounts_bp
+from consult.admin.views import bp as admin_bp
 from consult.api.public_views import bp as api_data_bp
 from consult.api.staff_views import bp as api_staff_bp
 from consult.api.staff_views import pages as api_tokens_bp
 from consult.api.views import bp as api_bp
-from consult.admin.views import bp as admin_bp
 from consult.config import load_config
 from consult.core import (
     celery,

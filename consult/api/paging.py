@@ -113,11 +113,17 @@ def page(items: list[dict[str, Any]], last: int | None) -> dict[str, Any]:
     return {"data": items, "next": url_for(request.endpoint or "", **(request.view_args or {}), **params, cursor=encode_cursor(last))}
 
 
-def cached_json(payload: Any, *, private: bool = False, max_age: int = 60) -> Response:
-    """JSON with a strong ETag of its bytes; a matching If-None-Match is answered 304 without a body."""
-    body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def _dump(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def cached_json(payload: Any, *, private: bool = False, max_age: int = 60, etag_basis: Any = None) -> Response:
+    """JSON with a strong ETag of its bytes (or of `etag_basis`, when the body carries a moment of
+    generation that changes nothing); a matching If-None-Match is answered 304 without a body."""
+    body = _dump(payload)
     response = Response(body, mimetype="application/json")
-    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    basis = body if etag_basis is None else _dump(etag_basis)
+    response.set_etag(hashlib.sha256(basis.encode()).hexdigest()[:32])
     response.headers["Cache-Control"] = "private, no-cache" if private else f"public, max-age={max_age}"
     response.headers["Vary"] = "Accept, Authorization" if private else "Accept"
     return response.make_conditional(request)

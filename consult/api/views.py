@@ -22,6 +22,7 @@ from consult.plans.models import Comment, Plan
 from consult.responses import feedback
 from consult.responses.models import FeedbackReport
 from consult.responses.models import Response as Answer
+from consult.stats import figures
 from consult.suggestions.models import Suggestion
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -33,7 +34,8 @@ CLAUSE = {"name": "clause", "in": "query", "schema": {"type": "integer", "minimu
 @bp.get("/")
 @document("API 入口：各资源的链接", tag="meta", response={"type": "object"})
 def index() -> Response:
-    links = {name: url_for(f"api.{name}") for name in ("plans", "comments", "answers", "threads", "hearings", "suggestions", "feedback_reports")}
+    names = ("plans", "comments", "answers", "threads", "hearings", "suggestions", "feedback_reports", "statistics")
+    links = {name: url_for(f"api.{name}") for name in names}
     return cached_json({"version": "v1", "links": links, "openapi": url_for("api_data.openapi"), "docs": url_for("api_data.docs")})
 
 
@@ -164,3 +166,22 @@ def plan_feedback(plan_id: int) -> Response:
     return cached_json(_report(found))
 
 
+
+
+def _statistics(data: dict[str, object]) -> Response:
+    return cached_json(data, max_age=300, etag_basis={k: v for k, v in data.items() if k != "generated_at"})
+
+
+@bp.get("/statistics")
+@document("公开统计：参与、渠道、采纳、听证、建议办理、满意度（每项一张表）", tag="statistics", response=s.ref("Statistics"))
+def statistics() -> Response:
+    return _statistics(figures.site_figures())
+
+
+@bp.get("/plans/<int:plan_id>/statistics")
+@document("一个方案的公开统计（每条款、立场、采纳、听证、满意度）", tag="statistics", response=s.ref("Statistics"))
+def plan_statistics(plan_id: int) -> Response:
+    data = figures.plan_figures(published.plan_or_404(plan_id).id)
+    if data is None:
+        abort(404, description=_("没有找到该方案。"))
+    return _statistics(data)
