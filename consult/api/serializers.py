@@ -31,6 +31,17 @@ def masked(value: object) -> str:
     return mask_text(str(value)) if value is not None else ""
 
 
+def masked_deep(value: Any) -> Any:
+    """Every string inside a JSON-ready value masked (digest labels and quotes come from citizens' text)."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [masked_deep(v) for v in value]
+    if isinstance(value, dict):
+        return {k: masked_deep(v) for k, v in value.items()}
+    return value
+
+
 def author(label: str) -> str:
     return masked(label) or _("匿名网友")
 

@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from consult.api.models import ApiImport, ApiToken
+from consult.api.serializers import masked_deep
 from consult.core import audit, channels
 from consult.core.errors import ServiceError
 from consult.digests.models import Digest
@@ -110,16 +111,6 @@ def digests(plan: Plan) -> Select[Any]:
     return select(Digest).where(Digest.plan_id == plan.id)
 
 
-def _mask_deep(value: Any) -> Any:
-    if isinstance(value, str):
-        return mask_text(value)
-    if isinstance(value, list):
-        return [_mask_deep(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _mask_deep(v) for k, v in value.items()}
-    return value
-
-
 def digest_data(digest: Digest, *, full: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": digest.id, "plan_id": digest.plan_id, "number": digest.number, "status": digest.status,
@@ -127,7 +118,7 @@ def digest_data(digest: Digest, *, full: bool = False) -> dict[str, Any]:
         "finished_at": digest.finished_at.isoformat() if digest.finished_at else None,
     }
     if full:
-        data["result"] = _mask_deep(digest.result) if digest.result else None
+        data["result"] = masked_deep(digest.result) if digest.result else None
     return data
 
 

@@ -168,7 +168,9 @@ def plan_feedback(plan_id: int) -> Response:
 
 
 
-def _statistics(data: dict[str, object]) -> Response:
+def _statistics(raw: dict[str, object]) -> Response:
+    # The figures hold no personal data by design; cluster labels come from citizens' words, so masked anyway.
+    data = serializers.masked_deep(raw)
     return cached_json(data, max_age=300, etag_basis={k: v for k, v in data.items() if k != "generated_at"})
 
 

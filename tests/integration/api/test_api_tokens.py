@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_from, login
-from tests.integration.api_helpers import any_app, bearer, seed, token_for  # noqa: F401 - any_app: PostgreSQL only
+from tests.integration.api_helpers import bearer, seed, token_for
 
 ALL = ["imports:write", "digests:read", "answers:read", "answers:write"]
 PROBLEM = "application/problem+json"

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from tests.conftest import _make_app
-from tests.integration.api_helpers import any_app, seed  # noqa: F401 - any_app: PostgreSQL only
+from tests.integration.api_helpers import seed
 
 PROBLEM = "application/problem+json"
 HOSTILE = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tests.integration.api_helpers import DRAFT_TITLE, any_app, seed  # noqa: F401 - any_app: PostgreSQL only
+from tests.integration.api_helpers import DRAFT_TITLE, seed
 
 JSON = "application/json"
 
