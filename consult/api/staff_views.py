@@ -43,7 +43,6 @@ def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., A
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             token = tokens.authenticate(request.headers.get("Authorization", ""))
             if token is None:
-                db.session.commit()
                 return problem(401, _("需要身份验证"), _("缺少、无效、已过期或已撤销的 API 令牌。"), headers={"WWW-Authenticate": 'Bearer realm="consult"'})
             staffapi.require(token, scope)
             g.api_token = token
