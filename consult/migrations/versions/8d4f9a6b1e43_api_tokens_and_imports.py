@@ -1,7 +1,7 @@
 """API: personal API tokens and the imports accepted through the API
 
 Revision ID: 8d4f9a6b1e43
-Revises: 3f1a6c2e8b10
+Revises: 5b2d7e4f9c21
 Create Date: 2026-12-02 04:40:00
 
 New tables only; nothing existing changes.
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '8d4f9a6b1e43'
-down_revision = '3f1a6c2e8b10'
+down_revision = '5b2d7e4f9c21'
 branch_labels = None
 depends_on = None
 
