@@ -37,6 +37,7 @@ from consult.responses.models import ResponseStatus
 from consult.responses.operations import status_labels
 from consult.stats import queries
 from consult.surveys.satisfaction import scorecard
+from worker.analysis.privacy import mask_text
 from worker.analysis.results import DigestResult
 
 WHOLE_PLAN = "整个方案（未能确定条款）"
@@ -214,7 +215,8 @@ def _adoption_per_cluster(plan_id: int, digest: Any, result: DigestResult | None
                 counts: Counter[str | None] = Counter(answers.get(m) for m in issue.member_ids if m not in kept_out)
                 if not counts:
                     continue
-                row = _status_row("cluster", f"{theme.label} › {issue.label}", counts)
+                # Labels are citizens' words (digest keywords): masked, though the digest masks its texts already.
+                row = _status_row("cluster", mask_text(f"{theme.label} › {issue.label}"), counts)
                 row["ref"] = f"D{digest.number}-T{t + 1}-I{i + 1}"
                 rows.append(row)
     return _figure(
