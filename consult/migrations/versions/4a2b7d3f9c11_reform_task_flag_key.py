@@ -1,14 +1,14 @@
 """reform_task.flag_key: the supervision flags last notified, so each is notified once
 
 Revision ID: 4a2b7d3f9c11
-Revises: 3f1a6c2e8b10
+Revises: 8d4f9a6b1e43
 Create Date: 2026-12-02 05:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '4a2b7d3f9c11'
-down_revision = '3f1a6c2e8b10'
+down_revision = '8d4f9a6b1e43'
 branch_labels = None
 depends_on = None
 
