@@ -58,7 +58,7 @@ ROLE_ONLY = {
     # The expert pool is the office's: departments never choose or see the experts reviewing them.
     "expert_pool.index", "expert_pool.create", "expert_pool.profile", "expert_pool.add_conflict", "expert_pool.remove_conflict",
     "expert_pool.resend_welcome", "expert_pool.withdraw", "expert_pool.evaluations", "expert_pool.invite_to_task",
-    "ledger.new",  # the office keeps the ledger; departments report on their tasks
+    "ledger.new", "ledger.import_sheet",  # the office keeps the ledger; departments report on their tasks
 }
 # Routes department users may use without an object id: the results are scoped to their department.
 DEPARTMENT_GENERAL = {
@@ -127,7 +127,13 @@ def _ledger_objects(plan) -> dict:  # type: ignore[no-untyped-def]
     from datetime import date
 
     from consult.extensions import db
-    from consult.ledger.models import Milestone, ProgressReport, ReformTask, ReportAttachment, SupervisionRecord
+    from consult.ledger.models import (
+        Milestone,
+        ProgressReport,
+        ReformTask,
+        ReportAttachment,
+        SupervisionRecord,
+    )
 
     task = ReformTask(title="甲部门的改革任务", year=2026, plan_id=plan.id, lead_department_id=plan.department_id)
     task.milestones.append(Milestone(title="节点", due_on=date(2026, 6, 1)))
