@@ -19,30 +19,18 @@ from consult.extensions import db
 log = logging.getLogger(__name__)
 
 TITLES = {
-<<<<<<< HEAD
     400: _l("请求有误"),
+    401: _l("需要身份验证"),
     403: _l("没有权限"),
     404: _l("页面不存在"),
     405: _l("不支持的请求方式"),
+    406: _l("无法提供所要求的格式"),
     409: _l("重复提交"),
     413: _l("提交的内容过大"),
+    415: _l("不支持的内容类型"),
     422: _l("无法处理的内容"),
     429: _l("操作过于频繁"),
     503: _l("服务暂时不可用"),
-=======
-    400: "请求有误",
-    401: "需要身份验证",
-    403: "没有权限",
-    404: "页面不存在",
-    405: "不支持的请求方式",
-    406: "无法提供所要求的格式",
-    409: "重复提交",
-    413: "提交的内容过大",
-    415: "不支持的内容类型",
-    422: "无法处理的内容",
-    429: "操作过于频繁",
-    503: "服务暂时不可用",
->>>>>>> main
 }
 
 
@@ -62,7 +50,7 @@ def wants_json() -> bool:
 
 def render_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     if is_api_request():
-        return problem(status, _(TITLES.get(status, "出错了")), message, headers=headers)
+        return problem(status, str(TITLES.get(status, _l("出错了"))), message, headers=headers)
     if wants_json():
         response = jsonify(error=message, status=status)
     else:
@@ -146,7 +134,7 @@ def refusal(error: ServiceError) -> Response:
     """A ServiceError raised outside a form flow: the error page, or JSON for a script."""
     if is_api_request():
         fields = [{"field": error.field, "message": error.message}] if error.field else None
-        return problem(error.status, _(TITLES.get(error.status, "出错了")), error.message, errors=fields)
+        return problem(error.status, str(TITLES.get(error.status, _l("出错了"))), error.message, errors=fields)
     if wants_json():
         response = jsonify(error=error.message, status=error.status, field=error.field)
         response.status_code = error.status
