@@ -23,6 +23,11 @@ _CODES = {**_TAGS, "zh_CN": "zh_CN"}
 _COOKIE_DAYS = 365
 
 
+def N_(text: str) -> str:  # noqa: N802 - babel's conventional name, in its default keywords
+    """Mark a msgid for extraction where the text is translated later, with `_(value)` at display."""
+    return text
+
+
 def _chosen() -> str | None:
     return _CODES.get(request.args.get("lang", "")) or _CODES.get(request.cookies.get(COOKIE, ""))
 

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from consult.core.languages import N_
+
 AT_RISK_DAYS = 30
 AT_RISK_PROGRESS = 70
 ACTIVE = ("planned", "in_progress")
 
 LABELS = {
-    "overdue": "已逾期",
-    "no_report": "未按期报送进展",
-    "milestone_late": "节点滞后",
-    "behind": "临近时限进度不足",
+    "overdue": N_("已逾期"),
+    "no_report": N_("未按期报送进展"),
+    "milestone_late": N_("节点滞后"),
+    "behind": N_("临近时限进度不足"),
 }
 
 

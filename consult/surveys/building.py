@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from consult.core import audit
 from consult.core.errors import ServiceError
+from consult.core.languages import N_
 from consult.core.models import User
 from consult.extensions import db
 from consult.plans.models import Plan
@@ -114,7 +115,7 @@ def status(survey: Survey, now: datetime | None = None) -> str:
     return "open"
 
 
-STATUS_LABELS = {"draft": "草稿", "scheduled": "未开始", "open": "进行中", "closed": "已截止"}
+STATUS_LABELS = {"draft": N_("草稿"), "scheduled": N_("未开始"), "open": N_("进行中"), "closed": N_("已截止")}
 
 
 def local_zone() -> ZoneInfo:

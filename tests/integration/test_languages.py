@@ -102,3 +102,11 @@ def test_the_suggestion_form_labels_fields_in_english_and_keeps_the_stored_value
 def test_published_suggestions_show_field_names_in_english(client):
     html = client.get("/suggestions/?lang=en").get_data(as_text=True)
     assert ">Economy</a>" in html and ">Party building</a>" in html
+
+
+def test_labels_translated_at_display_are_in_the_catalogue_too(client, make_user):
+    """Question types are named in code and translated where shown (`_(kind.label)`)."""
+    _, email, password = make_user(role="staff")
+    login(client, email, password)
+    html = client.get("/staff/surveys/new?lang=en").get_data(as_text=True)
+    assert ">Single choice</button>" in html and ">Rating grid</button>" in html

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from consult.core.errors import ServiceError
+from consult.core.languages import N_
 from consult.surveys.questions.base import (
     Form,
     Grouped,
@@ -40,7 +41,7 @@ class _Choice(QuestionType):
 
 
 class Single(_Choice):
-    name, label = "single", "单选"
+    name, label = "single", N_("单选")
     builder = {"type": "single", "title": "单选题", "options": ["选项一", "选项二"]}
 
     def read(self, q: dict[str, Any], form: Form) -> int | None:
@@ -55,7 +56,7 @@ class Single(_Choice):
 
 
 class Multiple(_Choice):
-    name, label = "multiple", "多选"
+    name, label = "multiple", N_("多选")
     builder = {"type": "multiple", "title": "多选题", "options": ["选项一", "选项二", "选项三"], "min": 1, "max": 2}
 
     def parse(self, item: dict[str, Any], where: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from consult.core.errors import ServiceError
+from consult.core.languages import N_
 from consult.surveys.questions.base import (
     Form,
     Grouped,
@@ -22,7 +23,7 @@ LIKERT = ["非常不同意", "不同意", "一般", "同意", "非常同意"]
 
 
 class Matrix(QuestionType):
-    name, label = "matrix", "矩阵量表"
+    name, label = "matrix", N_("矩阵量表")
     builder = {"type": "matrix", "title": "您是否同意以下说法", "rows": ["说法一", "说法二"]}
 
     def parse(self, item: dict[str, Any], where: str) -> dict[str, Any]:

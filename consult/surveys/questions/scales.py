@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from consult.core.languages import N_
 from consult.surveys.questions.base import (
     MAX_REASON,
     Form,
@@ -91,13 +92,13 @@ class _Scale(QuestionType):
 
 
 class Rating(_Scale):
-    name, label = "rating", "评分 1-5"
+    name, label = "rating", N_("评分 1-5")
     in_index = True
     builder = {"type": "rating", "title": "请打分（1-5 分）", "reason": False}
 
 
 class Satisfaction(_Scale):
-    name, label = "satisfaction", "满意度"
+    name, label = "satisfaction", N_("满意度")
     in_index = True
     builder = {"type": "satisfaction", "title": "您对本次服务是否满意", "reason": True}
 
@@ -118,7 +119,7 @@ class Satisfaction(_Scale):
 
 
 class Nps(_Scale):
-    name, label = "nps", "推荐度 0-10"
+    name, label = "nps", N_("推荐度 0-10")
     low, high = 0, 10
     builder = {"type": "nps", "title": "您有多大可能向亲友推荐？", "required": False}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from consult.core.languages import N_
 from consult.surveys.questions.base import Form, Grouped, QuestionType, Row, first, free_text
 from worker.analysis.normalise import mask_personal
 
@@ -31,10 +32,10 @@ class _Text(QuestionType):
 
 
 class ShortText(_Text):
-    name, label, limit = "text", "简答", 200
+    name, label, limit = "text", N_("简答"), 200
     builder = {"type": "text", "title": "简答题", "required": False}
 
 
 class LongText(_Text):
-    name, label, limit = "textarea", "长文本", 2000
+    name, label, limit = "textarea", N_("长文本"), 2000
     builder = {"type": "textarea", "title": "您的建议", "required": False}
