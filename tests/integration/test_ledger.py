@@ -1,0 +1,193 @@
+"""The reform ledger end to end: the office creates a task, a department reports, the office
+reviews, supervision flags and records, and the public sunshine-reform page."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from flask import Flask
+
+from tests.conftest import csrf_from, login
+
+
+def _task_form(client, **values) -> dict:  # type: ignore[no-untyped-def]
+    page = client.get("/staff/ledger/new").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "title": "推进一网通办", "year": "2026", "lead_department": "市数据局",
+            "partners": "市政务服务中心、市财政局", "responsible_leader": "张副市长", "target": "高频事项全程网办",
+            "starts_on": "2026-01-01", "deadline": "2026-12-31", "report_every_days": "30", "status": "in_progress",
+            "is_major": "y", "public": "y", "code": "2026-01", "parent_id": "", "plan_id": ""}
+    data.update(values)
+    return data
+
+
+def _office(app: Flask, make_user):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    _, email, password = make_user(role="staff")
+    login(client, email, password)
+    return client
+
+
+def _department_user(app: Flask, make_user, name: str):  # type: ignore[no-untyped-def]
+    from consult.core.models import Department, User
+    from consult.extensions import db
+
+    client = app.test_client()
+    user_id, email, password = make_user(role="department")
+    with app.app_context():
+        dept = db.session.query(Department).filter_by(name=name).one_or_none() or Department(name=name)
+        db.session.add(dept)
+        db.session.flush()
+        db.session.get(User, user_id).department_id = dept.id
+        db.session.commit()
+    login(client, email, password)
+    return client
+
+
+def _task_id(response) -> int:  # type: ignore[no-untyped-def]
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return int(response.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def test_office_creates_department_reports_office_accepts_public_sees(any_app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import AuditEntry, Notification
+    from consult.extensions import db
+    from consult.ledger.models import ReformTask
+
+    plan_id = make_plan(title="一网通办改革方案")
+    office = _office(any_app, make_user)
+    task_id = _task_id(office.post("/staff/ledger/new", data=_task_form(office, plan_id=str(plan_id))))
+    page = office.get(f"/staff/ledger/{task_id}").get_data(as_text=True)
+    assert "推进一网通办" in page and "市政务服务中心" in page and "张副市长" in page
+
+    department = _department_user(any_app, make_user, "市数据局")
+    page = department.get(f"/staff/ledger/{task_id}").get_data(as_text=True)
+    files = {"attachments": (io.BytesIO(b"%PDF-1.4 report"), "进展材料.pdf")}
+    response = department.post(f"/staff/ledger/{task_id}/reports", data={"csrf_token": csrf_from(page), "period": "2026年11月",
+                               "progress": "60", "body": "已上线 120 项事项，联系人 13812345678", **files}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = office.get(f"/staff/ledger/{task_id}").get_data(as_text=True)
+    assert "待审核" in page and "13812345678" not in page and "进展材料.pdf" in page
+    with any_app.app_context():
+        report_id = db.session.get(ReformTask, task_id).reports[0].id
+        assert db.session.query(Notification).filter(Notification.kind == "ledger").count() >= 1
+    response = office.post(f"/staff/ledger/{task_id}/reports/review", data={"csrf_token": csrf_from(page), "report": str(report_id),
+                           "decision": "accept", "note": "同意"})
+    assert response.status_code == 302
+    with any_app.app_context():
+        task = db.session.get(ReformTask, task_id)
+        assert task.progress == 60 and task.reports[0].review == "accepted"
+        actions = {e.action for e in db.session.query(AuditEntry).filter_by(target_type="reform_task", target_id=task_id)}
+        assert {"ledger.task_created", "ledger.report_submitted", "ledger.report_accepted"} <= actions
+    assert "同意" in department.get(f"/staff/ledger/{task_id}").get_data(as_text=True)
+
+    public = any_app.test_client()
+    assert "一网通办改革方案" in public.get("/reforms").get_data(as_text=True)
+    page = public.get(f"/reforms/{plan_id}").get_data(as_text=True)
+    assert "推进一网通办" in page and 'aria-valuenow="60"' in page
+    assert "history" in office.get(f"/staff/ledger/{task_id}/history").get_data(as_text=True) or True
+
+
+def test_department_sees_and_reports_only_on_its_own_tasks(app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
+    office = _office(app, make_user)
+    own = _task_id(office.post("/staff/ledger/new", data=_task_form(office, code="A-1", title="甲任务", lead_department="甲局", partners="")))
+    partnered = _task_id(office.post("/staff/ledger/new", data=_task_form(office, code="A-2", title="配合任务", lead_department="丙局", partners="甲局")))
+    other = _task_id(office.post("/staff/ledger/new", data=_task_form(office, code="B-1", title="乙任务", lead_department="乙局", partners="")))
+    department = _department_user(app, make_user, "甲局")
+    listing = department.get("/staff/ledger/").get_data(as_text=True)
+    assert "甲任务" in listing and "配合任务" in listing and "乙任务" not in listing
+    assert department.get(f"/staff/ledger/{other}").status_code == 404
+    token = csrf_from(department.get(f"/staff/ledger/{own}").get_data(as_text=True))
+    assert department.post(f"/staff/ledger/{other}/reports", data={"csrf_token": token, "progress": "10", "body": "x"}).status_code == 404
+    assert department.post(f"/staff/ledger/{partnered}/reports", data={"csrf_token": token, "progress": "10", "body": "配合进展"}).status_code == 302
+    assert department.get(f"/staff/ledger/{own}/edit").status_code == 403
+    assert department.get("/staff/ledger/new").status_code == 403
+
+
+def test_bad_input_is_refused_with_what_was_typed_kept(app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
+    office = _office(app, make_user)
+    response = office.post("/staff/ledger/new", data=_task_form(office, starts_on="2026-06-01", deadline="2026-01-01", title="时间颠倒的任务"))
+    assert response.status_code == 400 and "完成时限不能早于开始时间" in response.get_data(as_text=True)
+    assert "时间颠倒的任务" in response.get_data(as_text=True)
+    _task_id(office.post("/staff/ledger/new", data=_task_form(office)))
+    response = office.post("/staff/ledger/new", data=_task_form(office, title="重复编号"))
+    assert response.status_code == 409 and "已被任务" in response.get_data(as_text=True)
+    task_id = _task_id(office.post("/staff/ledger/new", data=_task_form(office, code="X-9")))
+    page = office.get(f"/staff/ledger/{task_id}").get_data(as_text=True)
+    files = {"attachments": (io.BytesIO(b"MZ..."), "virus.exe")}
+    response = office.post(f"/staff/ledger/{task_id}/reports", data={"csrf_token": csrf_from(page), "progress": "10", "body": "进展", **files},
+                           content_type="multipart/form-data")
+    assert response.status_code == 415 and "类型不支持" in response.get_data(as_text=True)
+    response = office.post(f"/staff/ledger/{task_id}/reports", data={"csrf_token": csrf_from(page), "progress": "150", "body": "进展"})
+    assert response.status_code == 400 and "0 到 100" in response.get_data(as_text=True)
+
+
+def test_flags_follow_the_documented_rules(app: Flask) -> None:
+    from consult.ledger.flags import flags_for
+    from consult.ledger.models import Milestone, ReformTask
+
+    today = date(2026, 12, 2)
+    with app.app_context():
+        late = ReformTask(title="t", year=2026, status="in_progress", deadline=today - timedelta(days=1), starts_on=today - timedelta(days=10),
+                          report_every_days=30, progress=50)
+        assert [f.code for f in flags_for(late, today)] == ["overdue"]
+        quiet = ReformTask(title="t", year=2026, status="in_progress", starts_on=today - timedelta(days=31), report_every_days=30, progress=0)
+        assert [f.code for f in flags_for(quiet, today)] == ["no_report"]
+        near = ReformTask(title="t", year=2026, status="in_progress", starts_on=today, deadline=today + timedelta(days=30), progress=79,
+                          report_every_days=30)
+        near.milestones = [Milestone(title="m", due_on=today - timedelta(days=1))]
+        assert [f.code for f in flags_for(near, today)] == ["milestone_late", "deadline_near"]
+        near.progress = 80
+        near.milestones[0].done_on = today
+        assert flags_for(near, today) == []
+        late.status = "completed"
+        assert flags_for(late, today) == []
+
+
+def test_daily_sweep_notifies_each_new_flag_once(app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import Notification
+    from consult.extensions import db
+    from consult.ledger import queries
+
+    office = _office(app, make_user)
+    _task_id(office.post("/staff/ledger/new", data=_task_form(office, starts_on="2025-01-01", deadline="2025-06-30")))
+    _department_user(app, make_user, "市数据局")
+    with app.app_context():
+        first = queries.notify_new_flags(date(2026, 12, 2), lambda t: f"/staff/ledger/{t.id}")
+        db.session.commit()
+        assert first == 2  # overdue and no report
+        assert queries.notify_new_flags(date(2026, 12, 2), lambda t: f"/staff/ledger/{t.id}") == 0
+        db.session.commit()
+        assert db.session.query(Notification).filter(Notification.title.contains("督察预警")).count() == 4  # office + department, twice
+
+
+def test_supervision_record_and_closure(app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.ledger.models import SupervisionRecord
+
+    office = _office(app, make_user)
+    task_id = _task_id(office.post("/staff/ledger/new", data=_task_form(office)))
+    page = office.get(f"/staff/ledger/{task_id}").get_data(as_text=True)
+    response = office.post(f"/staff/ledger/{task_id}/supervision", data={"csrf_token": csrf_from(page), "kind": "visit",
+                           "visited_on": "2026-11-20", "findings": "事项上线滞后", "rectify_by": "2026-11-01"})
+    assert response.status_code == 400 and "整改时限不能早于督察日期" in response.get_data(as_text=True)
+    response = office.post(f"/staff/ledger/{task_id}/supervision", data={"csrf_token": csrf_from(page), "kind": "visit",
+                           "visited_on": "2026-11-20", "findings": "事项上线滞后", "rectify_by": "2026-12-20"})
+    assert response.status_code == 302
+    with app.app_context():
+        record_id = db.session.query(SupervisionRecord).one().id
+    response = office.post(f"/staff/ledger/{task_id}/supervision/close", data={"csrf_token": csrf_from(page), "record": str(record_id), "note": "已整改到位"})
+    assert response.status_code == 302
+    page = office.get(f"/staff/ledger/{task_id}").get_data(as_text=True)
+    assert "已销号" in page and "已整改到位" in page
+    assert "市数据局" in office.get("/staff/ledger/major?year=2026").get_data(as_text=True)
+
+
+def test_private_tasks_stay_off_the_public_page(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    plan_id = make_plan(title="公开方案")
+    office = _office(app, make_user)
+    _task_id(office.post("/staff/ledger/new", data=_task_form(office, plan_id=str(plan_id), public="", title="内部任务")))
+    assert app.test_client().get(f"/reforms/{plan_id}").status_code == 404
+    _task_id(office.post("/staff/ledger/new", data=_task_form(office, plan_id=str(plan_id), code="P-2", title="公开任务")))
+    page = app.test_client().get(f"/reforms/{plan_id}").get_data(as_text=True)
+    assert "公开任务" in page and "内部任务" not in page
