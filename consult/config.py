@@ -175,6 +175,7 @@ def _celery_settings(redis_url: str, broker_dir: Path) -> dict[str, Any]:
             },
             "scheduled-digests": {"task": tasks.SCHEDULED_DIGESTS, "schedule": 3600.0},
             "prune-audit": {"task": tasks.PRUNE_AUDIT, "schedule": 86400.0},
+            "ledger-flags": {"task": tasks.LEDGER_FLAGS, "schedule": 86400.0},
         },
         "timezone": "Asia/Shanghai",
     }

@@ -31,7 +31,15 @@ SPLIT = re.compile(r"[、，,;；\s]+")
 
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
-    return {"task_status_labels": STATUS_LABELS, "supervision_kinds": KIND_LABELS}
+    return {"task_status_labels": STATUS_LABELS, "supervision_kinds": KIND_LABELS, "ledger_dashboard": _dashboard}
+
+
+def _dashboard() -> dict[str, object]:
+    """For the staff dashboard's ledger panel: counts and the flagged tasks the user may see."""
+    rows = queries.listing(current_user, queries.Filters(), rules.today())
+    flagged = [(t, fl) for t, fl in rows if fl]
+    return {"total": len(rows), "flagged": flagged[:20], "overdue": sum(1 for _, fl in flagged if any(f.severe for f in fl)),
+            "at_risk": sum(1 for _, fl in flagged if rules.is_at_risk(fl))}
 
 
 def _task_url(task: ReformTask) -> str:

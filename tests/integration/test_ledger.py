@@ -191,3 +191,11 @@ def test_private_tasks_stay_off_the_public_page(app: Flask, make_user, make_plan
     _task_id(office.post("/staff/ledger/new", data=_task_form(office, plan_id=str(plan_id), code="P-2", title="公开任务")))
     page = app.test_client().get(f"/reforms/{plan_id}").get_data(as_text=True)
     assert "公开任务" in page and "内部任务" not in page
+
+
+def test_dashboard_shows_flagged_tasks(app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
+    office = _office(app, make_user)
+    _task_id(office.post("/staff/ledger/new", data=_task_form(office, title="早该完成的任务", starts_on="2025-01-01", deadline="2025-06-30")))
+    page = office.get("/staff/").get_data(as_text=True)
+    assert "早该完成的任务" in page and "逾期未完成" in page
+    assert 'data-flag="overdue"' in office.get("/staff/ledger/?flag=overdue").get_data(as_text=True)

@@ -37,6 +37,7 @@ OBJECTS: dict[str, Callable[[dict], object]] = {
     "template_id": lambda o: o["template"],
     "survey_id": lambda o: o["survey"],
     "ticket_id": lambda o: o["ticket"],
+    "task_id": lambda o: o["task"],  # a reform task led by department A
 }
 # Variables that are not department objects (the route is refused by role, or they select a format).
 NOT_OBJECTS = {"word_id", "user_id", "department_id", "theme", "issue", "kind"}
@@ -46,11 +47,13 @@ ROLE_ONLY = {
     "staff.dictionary_page", "staff.dictionary_delete",
     "moderation.words", "moderation.delete_word",
     "admin.departments", "admin.rename_department", "admin.users", "admin.set_role", "admin.audit_log", "admin.audit_export",
+    "ledger.new_task",
 }
 # Routes department users may use without an object id: the results are scoped to their department.
 DEPARTMENT_GENERAL = {
     "staff.index", "staff.new_plan", "moderation.queue",
     "surveys.index", "surveys.new", "surveys.scorecard", "surveys.ticket_list", "responses.create_template",
+    "ledger.index", "ledger.major",
 }
 # POST forms that carry department objects in their body rather than the URL.
 FORM_OBJECTS: dict[str, Callable[[dict], dict]] = {
@@ -79,12 +82,23 @@ def _objects(app: Flask, make_plan: Callable[..., int]) -> dict:
         db.session.commit()
         user = db.session.query(User).filter(User.role == "staff").first()
         survey, ticket = _survey_with_ticket(user, plan.department.name)
+        task = _ledger_task(plan)
         return {
             "plan": plan.id, "clause": version.clauses[0].id, "digest": digest.id, "comment": comment.id,
             "word": word.id, "sensitive": sensitive.id, "template": template.id, "user": user.id, "department": plan.department_id,
             "department_count": db.session.query(Department).count(),
-            "survey": survey, "ticket": ticket,
+            "survey": survey, "ticket": ticket, "task": task,
         }
+
+
+def _ledger_task(plan) -> int:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.ledger.models import ReformTask
+
+    task = ReformTask(title="甲部门改革任务", year=2026, plan_id=plan.id, lead_department_id=plan.department_id)
+    db.session.add(task)
+    db.session.commit()
+    return task.id
 
 
 def _survey_with_ticket(author, department: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
