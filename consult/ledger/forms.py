@@ -63,3 +63,13 @@ class SupervisionForm(FlaskForm):
 
 class CloseForm(FlaskForm):
     note = TextAreaField(_l("整改情况"), validators=[InputRequired(_l("请填写整改情况。")), Length(max=5000)])
+
+
+class ConvertForm(FlaskForm):
+    """转为改革任务: a new task (title, lead, deadline; the rest on its edit page) or an existing one."""
+
+    mode = SelectField(_l("方式"), choices=[("new", _l("新建改革任务")), ("attach", _l("关联到已有任务"))])
+    task = SelectField(_l("已有任务"), choices=[], validate_choice=False)
+    title = StringField(_l("任务名称"), validators=[Length(max=200)])
+    lead_department = StringField(_l("牵头单位"), validators=[Length(max=120)])
+    deadline = DateField(_l("完成时限"), validators=[Optional()])

@@ -19,10 +19,14 @@ from consult.core.permissions import roles_required, staff_required
 from consult.extensions import db
 from consult.ledger import flags as rules
 from consult.ledger import operations as ledger
+from consult.ledger import opinions
 from consult.ledger import queries
-from consult.ledger.forms import KIND_LABELS, STATUS_LABELS, CloseForm, MilestoneForm, ReportForm, ReviewForm, SupervisionForm, TaskForm
+from consult.ledger.forms import KIND_LABELS, STATUS_LABELS, CloseForm, ConvertForm, MilestoneForm, ReportForm, ReviewForm, SupervisionForm, TaskForm
 from consult.ledger.models import Milestone, ProgressReport, ReformTask, ReportAttachment, SupervisionRecord, TaskOpinion
+from consult.digests.models import Digest
+from consult.plans.access import managed_plan
 from consult.plans.models import Comment, Plan
+from consult.responses import operations as answers
 
 bp = Blueprint("ledger", __name__, template_folder="templates")
 office_required = roles_required(Role.STAFF, Role.ADMIN)
@@ -31,7 +35,8 @@ SPLIT = re.compile(r"[、，,;；\s]+")
 
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
-    return {"task_status_labels": STATUS_LABELS, "supervision_kinds": KIND_LABELS, "ledger_dashboard": _dashboard}
+    return {"task_status_labels": STATUS_LABELS, "supervision_kinds": KIND_LABELS, "ledger_dashboard": _dashboard,
+            "comment_tasks": lambda items: opinions.tasks_for_comments([c.id for c in items])}
 
 
 def _dashboard() -> dict[str, object]:
@@ -261,6 +266,60 @@ def close_supervision(task_id: int):  # type: ignore[no-untyped-def]
         return _refused(task, "close_form", form, error)
     db.session.commit()
     return redirect(_task_url(task) + "#supervision")
+
+
+def _convert(plan: Plan, comments: list[Comment], ref: str, suggested: str):  # type: ignore[no-untyped-def]
+    form = ConvertForm()
+    form.task.choices = [(str(t.id), f"{t.code or t.id} {t.title[:50]}") for t in
+                         db.session.scalars(select(ReformTask).order_by(ReformTask.year.desc(), ReformTask.id.desc()).limit(500))]
+    context = {"plan": plan, "comments": comments, "ref": ref}
+    if request.method == "GET":
+        form.title.data = suggested[:200]
+        return render_template("ledger/convert.html", form=form, **context)
+    if not form.validate():
+        return rerender("ledger/convert.html", form, **context)
+    try:
+        if form.mode.data == "attach":
+            target = db.session.get(ReformTask, int(form.task.data)) if (form.task.data or "").isdigit() else None
+            if target is None:
+                raise ServiceError(_("请选择要关联的任务。"), 400, field="task")
+        else:
+            target = ledger.save_task(current_user, ledger.TaskInput(
+                title=form.title.data or "", code=None, year=rules.today().year, lead_department=form.lead_department.data or "",
+                deadline=form.deadline.data, plan_id=plan.id))
+        added = opinions.link(current_user, target, comments, ref, url_for("inbox.my_comments"))
+    except ServiceError as error:
+        return rerender("ledger/convert.html", form, error, **context)
+    db.session.commit()
+    flash(_("已将 %(n)s 条意见转入改革任务。", n=added), "success")
+    return redirect(_task_url(target) + "#opinions")
+
+
+@bp.route("/staff/ledger/from-digest/<int:digest_id>", methods=["GET", "POST"])
+@office_required
+def from_digest(digest_id: int):  # type: ignore[no-untyped-def]
+    digest = db.session.get(Digest, digest_id)
+    if digest is None or digest.plan_id is None:
+        abort(404)
+    plan = managed_plan(digest.plan_id)
+    ref = (request.values.get("ref") or "").strip()
+    try:
+        members = answers.cluster_members(plan, ref)
+    except ServiceError as error:
+        abort(error.status if error.status in (400, 404) else 400, description=error.message)
+    return _convert(plan, opinions.cluster_comments(plan, members), ref, request.args.get("label", ""))
+
+
+@bp.route("/staff/ledger/from-comment/<int:comment_id>", methods=["GET", "POST"])
+@office_required
+def from_comment(comment_id: int):  # type: ignore[no-untyped-def]
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    plan = managed_plan(comment.plan_id)
+    if comment.status != "approved":
+        abort(400, description=_("只有已通过审核的意见可以转为改革任务。"))
+    return _convert(plan, [comment], "", comment.body[:60])
 
 
 @bp.get("/reforms")

@@ -199,3 +199,59 @@ def test_dashboard_shows_flagged_tasks(app: Flask, make_user) -> None:  # type: 
     page = office.get("/staff/").get_data(as_text=True)
     assert "早该完成的任务" in page and "逾期未完成" in page
     assert 'data-flag="overdue"' in office.get("/staff/ledger/?flag=overdue").get_data(as_text=True)
+
+
+def _digest_with_issue(app: Flask, plan_id: int, citizen_id: int) -> tuple[int, list[int]]:
+    """A finished digest of the plan whose first issue holds three approved comments, two answered 采纳/部分采纳."""
+    from consult.digests.models import Digest
+    from consult.extensions import db
+    from consult.plans.models import Comment, Plan
+    from consult.responses.models import Response
+
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        comments = [Comment(plan_id=plan_id, version_id=plan.current_version.id, body=f"建议{n}：办事材料再精简", status="approved",
+                            user_id=citizen_id) for n in range(3)]
+        db.session.add_all(comments)
+        db.session.flush()
+        ids = [c.id for c in comments]
+        group = {"label": "材料精简", "keywords": [], "size": 3, "share": 1.0, "representative_ids": ids[:1], "representative_texts": [],
+                 "stance_counts": {}, "clause_counts": {}, "member_ids": ids}
+        digest = Digest(plan_id=plan_id, number=1, status="done", result={"themes": [{**group, "issues": [group]}], "total": 3})
+        db.session.add(digest)
+        db.session.add_all([Response(comment_id=ids[0], plan_id=plan_id, status="adopted", text="采纳"),
+                            Response(comment_id=ids[1], plan_id=plan_id, status="partly", text="部分采纳"),
+                            Response(comment_id=ids[2], plan_id=plan_id, status="not_adopted", text="未采纳", reason="已有规定")])
+        db.session.commit()
+        return digest.id, ids
+
+
+def test_adopted_cluster_becomes_a_task_and_its_authors_see_it(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.ledger.models import TaskOpinion
+
+    plan_id = make_plan(title="材料精简方案")
+    citizen_id, email, password = make_user()
+    digest_id, ids = _digest_with_issue(app, plan_id, citizen_id)
+    office = _office(app, make_user)
+    page = office.get(f"/staff/ledger/from-digest/{digest_id}?ref=D1-T1-I1").get_data(as_text=True)
+    assert "转为改革任务" in page
+    response = office.post(f"/staff/ledger/from-digest/{digest_id}", data={"csrf_token": csrf_from(page), "ref": "D1-T1-I1", "mode": "new",
+                           "title": "精简办事材料", "lead_department": "市政务服务中心", "deadline": "2026-12-31"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+    with app.app_context():
+        linked = sorted(o.comment_id for o in db.session.query(TaskOpinion))
+    assert linked == ids[:2]  # the 未采纳 member is not carried out
+    assert office.get(f"/staff/ledger/from-digest/{digest_id}?ref=D9-T1-I1").status_code == 404
+    citizen = app.test_client()
+    login(citizen, email, password)
+    mine = citizen.get("/account/comments").get_data(as_text=True)
+    assert "已转为改革任务" in mine and "精简办事材料" in mine
+
+    # A single opinion attached to the same task from the answer workbench adds only what is new.
+    task_id = int(response.headers["Location"].split("/")[-1].split("#")[0])
+    page = office.get(f"/staff/ledger/from-comment/{ids[2]}").get_data(as_text=True)
+    response = office.post(f"/staff/ledger/from-comment/{ids[2]}", data={"csrf_token": csrf_from(page), "mode": "attach", "task": str(task_id)})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.query(TaskOpinion).count() == 3
