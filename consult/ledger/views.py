@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -16,14 +17,30 @@ from consult.core.errors import ServiceError
 from consult.core.forms import rerender
 from consult.core.models import Department, Role
 from consult.core.permissions import roles_required, staff_required
+from consult.digests.models import Digest
 from consult.extensions import db
 from consult.ledger import flags as rules
 from consult.ledger import operations as ledger
-from consult.ledger import opinions
-from consult.ledger import queries
-from consult.ledger.forms import KIND_LABELS, STATUS_LABELS, CloseForm, ConvertForm, MilestoneForm, ReportForm, ReviewForm, SupervisionForm, TaskForm
-from consult.ledger.models import Milestone, ProgressReport, ReformTask, ReportAttachment, SupervisionRecord, TaskOpinion
-from consult.digests.models import Digest
+from consult.ledger import opinions, queries
+from consult.ledger.forms import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    CloseForm,
+    ConvertForm,
+    MilestoneForm,
+    ReportForm,
+    ReviewForm,
+    SupervisionForm,
+    TaskForm,
+)
+from consult.ledger.models import (
+    Milestone,
+    ProgressReport,
+    ReformTask,
+    ReportAttachment,
+    SupervisionRecord,
+    TaskOpinion,
+)
 from consult.plans.access import managed_plan
 from consult.plans.models import Comment, Plan
 from consult.responses import operations as answers
@@ -154,10 +171,10 @@ def history(task_id: int) -> str:
     return render_template("ledger/history.html", task=task, entries=queries.history(task))
 
 
-def _refused(task: ReformTask, key: str, form: object, error: ServiceError | None = None) -> tuple[str, int]:
+def _refused(task: ReformTask, key: str, form: FlaskForm, error: ServiceError | None = None) -> tuple[str, int]:
     db.session.rollback()
     if error is not None:
-        getattr(form, "form_errors").append(error.message)
+        form.form_errors.append(error.message)
     return _task_page(task, error.status if error else 400, **{key: form})
 
 
