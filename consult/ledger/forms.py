@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -73,3 +73,8 @@ class ConvertForm(FlaskForm):
     title = StringField(_l("任务名称"), validators=[Length(max=200)])
     lead_department = StringField(_l("牵头单位"), validators=[Length(max=120)])
     deadline = DateField(_l("完成时限"), validators=[Optional()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("台账文件（.xlsx 或 .csv）"), validators=[FileRequired(_l("请选择文件。"))])
+    action = SelectField(_l("操作"), choices=[("preview", _l("预览（不写入）")), ("import", _l("导入"))])

@@ -88,7 +88,9 @@ def _check(data: TaskInput, task: ReformTask | None) -> None:
 
 
 def _snapshot(task: ReformTask) -> dict[str, str]:
-    return {name: str(getattr(task, name)) for name in AUDITED_FIELDS}
+    values = {name: str(getattr(task, name)) for name in AUDITED_FIELDS}
+    values["partners"] = ",".join(str(p.department_id) for p in sorted(task.partners, key=lambda p: p.department_id))
+    return values
 
 
 def save_task(actor: User, data: TaskInput, task: ReformTask | None = None) -> ReformTask:
@@ -118,7 +120,8 @@ def save_task(actor: User, data: TaskInput, task: ReformTask | None = None) -> R
     db.session.flush()
     after = _snapshot(task)
     changed = {k: [before.get(k, ""), v] for k, v in after.items() if before.get(k) != v}
-    audit.record(actor, "ledger.task_created" if creating else "ledger.task_updated", "reform_task", task.id, changed=changed)
+    if creating or changed:  # an unchanged re-import leaves no entry
+        audit.record(actor, "ledger.task_created" if creating else "ledger.task_updated", "reform_task", task.id, changed=changed)
     return task
 
 

@@ -1,7 +1,7 @@
 """转为改革任务: link the opinions of a digest cluster, or one opinion, to a reform task.
 
 From a cluster, the members answered 采纳 or 部分采纳 are linked; when none of them has such an
-answer yet, every approved member is linked (the office decided to act on the issue as a whole).
+answer yet, every published (or imported) member is linked (the office decided to act on the issue as a whole).
 Each author is told once, in their inbox, which task carries their opinion."""
 
 from __future__ import annotations
@@ -16,15 +16,17 @@ from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.extensions import db
 from consult.ledger.models import ReformTask, TaskOpinion
-from consult.plans.models import Comment, Plan
+from consult.plans.models import Comment, CommentStatus, Plan
 from consult.responses.models import Response
 
 ADOPTING = ("adopted", "partly")
+# Published opinions and imported letters can be carried out; pending or rejected ones cannot.
+CARRIABLE = (CommentStatus.PUBLISHED, CommentStatus.INTERNAL)
 
 
 def cluster_comments(plan: Plan, member_ids: Sequence[int]) -> list[Comment]:
     members = list(db.session.scalars(select(Comment).where(Comment.id.in_(list(member_ids)), Comment.plan_id == plan.id,
-                                                            Comment.status == "approved")))
+                                                            Comment.status.in_(CARRIABLE))))
     adopted = set(db.session.scalars(select(Response.comment_id).where(Response.comment_id.in_([c.id for c in members]),
                                                                        Response.status.in_(ADOPTING))))
     return [c for c in members if c.id in adopted] if adopted else members
@@ -33,7 +35,7 @@ def cluster_comments(plan: Plan, member_ids: Sequence[int]) -> list[Comment]:
 def link(actor: User, task: ReformTask, comments: Sequence[Comment], cluster_ref: str, link_url: str) -> int:
     """Add the TaskOpinion rows not there yet; returns how many were added."""
     if not comments:
-        raise ServiceError(_("没有可关联的意见（须为已通过审核的意见）。"), 400)
+        raise ServiceError(_("没有可关联的意见（须为已公开或导入的意见）。"), 400)
     have = set(db.session.scalars(select(TaskOpinion.comment_id).where(TaskOpinion.task_id == task.id)))
     new = [c for c in comments if c.id not in have]
     for comment in new:

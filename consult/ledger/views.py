@@ -17,16 +17,18 @@ from consult.core.errors import ServiceError
 from consult.core.forms import rerender
 from consult.core.models import Department, Role
 from consult.core.permissions import roles_required, staff_required
+from consult.core.spreadsheets import MAX_BYTES
 from consult.digests.models import Digest
 from consult.extensions import db
 from consult.ledger import flags as rules
+from consult.ledger import importing, opinions, queries
 from consult.ledger import operations as ledger
-from consult.ledger import opinions, queries
 from consult.ledger.forms import (
     KIND_LABELS,
     STATUS_LABELS,
     CloseForm,
     ConvertForm,
+    ImportForm,
     MilestoneForm,
     ReportForm,
     ReviewForm,
@@ -145,6 +147,32 @@ def new_task():  # type: ignore[no-untyped-def]
 def edit_task(task_id: int):  # type: ignore[no-untyped-def]
     task = queries.task_for(current_user, task_id)
     return _save(_task_form(task), task)
+
+
+@bp.route("/staff/ledger/import", methods=["GET", "POST"])
+@office_required
+def import_ledger():  # type: ignore[no-untyped-def]
+    form = ImportForm()
+    context = {"columns": importing.COLUMNS, "required": importing.REQUIRED, "rows": None}
+    if request.method == "GET":
+        return render_template("ledger/import.html", form=form, **context)
+    if not form.validate():
+        return rerender("ledger/import.html", form, **context)
+    upload = form.file.data
+    try:
+        rows = importing.parse(upload.filename or "", upload.read(MAX_BYTES + 1))
+        context["rows"] = rows
+        if form.action.data != "import" or any(r.errors for r in rows):
+            status = 400 if any(r.errors for r in rows) and form.action.data == "import" else 200
+            if status == 400:
+                raise ServiceError(_("有 %(n)s 行存在错误，未导入任何数据。", n=sum(1 for r in rows if r.errors)), 400, field="file")
+            return render_template("ledger/import.html", form=form, **context)
+        created, updated = importing.apply(current_user, rows)
+    except ServiceError as error:
+        return rerender("ledger/import.html", form, error, **context)
+    db.session.commit()
+    flash(_("已导入：新增 %(c)s 项，更新 %(u)s 项。", c=created, u=updated), "success")
+    return redirect(url_for("ledger.index"))
 
 
 def _task_page(task: ReformTask, status: int = 200, **forms: object) -> tuple[str, int]:
@@ -334,7 +362,7 @@ def from_comment(comment_id: int):  # type: ignore[no-untyped-def]
     if comment is None:
         abort(404)
     plan = managed_plan(comment.plan_id)
-    if comment.status != "approved":
+    if comment.status not in opinions.CARRIABLE:
         abort(400, description=_("只有已通过审核的意见可以转为改革任务。"))
     return _convert(plan, [comment], "", comment.body[:60])
 

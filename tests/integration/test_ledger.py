@@ -210,7 +210,7 @@ def _digest_with_issue(app: Flask, plan_id: int, citizen_id: int) -> tuple[int, 
 
     with app.app_context():
         plan = db.session.get(Plan, plan_id)
-        comments = [Comment(plan_id=plan_id, version_id=plan.current_version.id, body=f"建议{n}：办事材料再精简", status="approved",
+        comments = [Comment(plan_id=plan_id, version_id=plan.current_version.id, body=f"建议{n}：办事材料再精简", status="published",
                             user_id=citizen_id) for n in range(3)]
         db.session.add_all(comments)
         db.session.flush()
@@ -255,3 +255,53 @@ def test_adopted_cluster_becomes_a_task_and_its_authors_see_it(app: Flask, make_
     assert response.status_code == 302
     with app.app_context():
         assert db.session.query(TaskOpinion).count() == 3
+
+
+LEDGER_CSV = (
+    "编号,任务名称,上级编号,牵头单位,配合单位,责任领导,改革目标,开始时间,完成时限,年度,是否重大任务\n"
+    "2026-01,深化放管服改革,,市政务服务中心,市数据局、市财政局,王副市长,审批时限压缩一半,2026/1/1,2026年12月31日,2026,是\n"
+    "2026-01-1,推行告知承诺制,2026-01,市司法局,,李局长,事项清单公布,2026-02-01,2026-09-30,2026,否\n"
+)
+
+
+def _upload(client, content: bytes, name: str, action: str):  # type: ignore[no-untyped-def]
+    page = client.get("/staff/ledger/import").get_data(as_text=True)
+    return client.post("/staff/ledger/import", data={"csrf_token": csrf_from(page), "action": action, "file": (io.BytesIO(content), name)},
+                       content_type="multipart/form-data")
+
+
+def test_import_previews_then_imports_idempotently(any_app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.ledger.models import ReformTask
+
+    office = _office(any_app, make_user)
+    preview = _upload(office, LEDGER_CSV.encode(), "台账.csv", "preview")
+    assert preview.status_code == 200 and "推行告知承诺制" in preview.get_data(as_text=True) and "新增" in preview.get_data(as_text=True)
+    with any_app.app_context():
+        assert db.session.query(ReformTask).count() == 0  # a preview writes nothing
+    assert _upload(office, LEDGER_CSV.encode(), "台账.csv", "import").status_code == 302
+    assert _upload(office, LEDGER_CSV.encode(), "台账.csv", "import").status_code == 302
+    with any_app.app_context():
+        tasks = {t.code: t for t in db.session.query(ReformTask)}
+        assert len(tasks) == 2
+        child, parent = tasks["2026-01-1"], tasks["2026-01"]
+        assert child.parent_id == parent.id and parent.is_major and not child.is_major
+        assert parent.deadline == date(2026, 12, 31) and {p.department.name for p in parent.partners} == {"市数据局", "市财政局"}
+
+
+def test_import_refuses_bad_rows_and_hostile_files(app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.ledger.models import ReformTask
+
+    office = _office(app, make_user)
+    bad = LEDGER_CSV + "2026-02,,,市财政局,,,,2026-13-01,2026-01-01,二〇二六,也许\n" + "2026-03,孤儿任务,9999,市财政局,,,,,,2026,否\n"
+    response = _upload(office, bad.encode(), "台账.csv", "import")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and "未导入任何数据" in text
+    assert "缺少任务名称" in text and "不是有效日期" in text and "是否重大任务" in text and "9999" in text
+    with app.app_context():
+        assert db.session.query(ReformTask).count() == 0  # the good rows were not half-imported
+    assert _upload(office, b"PK\x03\x04 not really a workbook", "台账.xlsx", "preview").status_code == 400
+    assert _upload(office, b"MZ", "台账.exe", "preview").status_code == 400
+    assert _upload(office, "名称\n甲\n".encode(), "台账.csv", "preview").status_code == 400
+    assert "缺少必需的列" in _upload(office, "名称\n甲\n".encode(), "台账.csv", "preview").get_data(as_text=True)

@@ -47,7 +47,7 @@ ROLE_ONLY = {
     "staff.dictionary_page", "staff.dictionary_delete",
     "moderation.words", "moderation.delete_word",
     "admin.departments", "admin.rename_department", "admin.users", "admin.set_role", "admin.audit_log", "admin.audit_export",
-    "ledger.new_task",
+    "ledger.new_task", "ledger.import_ledger",
 }
 # Routes department users may use without an object id: the results are scoped to their department.
 DEPARTMENT_GENERAL = {
