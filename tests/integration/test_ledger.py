@@ -305,3 +305,21 @@ def test_import_refuses_bad_rows_and_hostile_files(app: Flask, make_user) -> Non
     assert _upload(office, b"MZ", "台账.exe", "preview").status_code == 400
     assert _upload(office, "名称\n甲\n".encode(), "台账.csv", "preview").status_code == 400
     assert "缺少必需的列" in _upload(office, "名称\n甲\n".encode(), "台账.csv", "preview").get_data(as_text=True)
+
+
+def test_demo_loads_a_ledger_once(app: Flask) -> None:
+    from consult.demo import loader as demo
+    from consult.extensions import db
+    from consult.ledger import flags
+    from consult.ledger.models import ProgressReport, ReformTask, SupervisionRecord, TaskOpinion
+
+    with app.app_context():
+        assert demo.load()["ledgers_created"] >= 1
+        db.session.commit()
+        assert demo.load()["ledgers_created"] == 0
+        db.session.commit()
+        tasks = db.session.query(ReformTask).all()
+        assert any(t.parent_id for t in tasks) and db.session.query(TaskOpinion).count() > 0
+        assert {r.review for r in db.session.query(ProgressReport)} == {"accepted", "pending"}
+        assert any(f.code == "overdue" for t in tasks for f in flags.flags_for(t, flags.today()))
+        assert db.session.query(SupervisionRecord).count() == 1
