@@ -11,8 +11,7 @@ from consult.core import audit, notifications, outbox, tasks
 from consult.digests import engine
 from consult.digests import operations as digests
 from consult.extensions import db
-from consult.ledger import flags as ledger_flags
-from consult.ledger import queries as ledger
+from consult.ledger import supervision
 from consult.plans import intake
 from consult.suggestions import digest_scope as _suggestion_scope  # noqa: F401 - registers its scope
 from consult.surveys import digest_scope as _survey_scope  # noqa: F401 - registers its scope
@@ -104,8 +103,8 @@ def prune_audit() -> int:
 
 
 @shared_task(name=tasks.LEDGER_FLAGS, acks_late=True)
-def ledger_flags_sweep() -> int:
-    """Daily: tell the lead department and the office about each new overdue / at-risk flag, once."""
-    sent = ledger.notify_new_flags(ledger_flags.today(), lambda task: f"/staff/ledger/{task.id}")
+def ledger_flags() -> int:
+    """Daily: notify each new supervision flag of a reform task once (docs/ledger.md)."""
+    notified = supervision.notify_new_flags()
     db.session.commit()
-    return sent
+    return notified

@@ -1,72 +1,89 @@
-"""Supervision flags (督察预警), computed from a task as it stands on a given day.
+"""Supervision flags (督察预警) of a reform task, by documented rules (docs/ledger.md).
 
-The rules (docs/ledger.md repeats them for the office):
-- overdue (逾期): the deadline has passed and the task is not completed or cancelled;
-- at risk (风险), any of:
-  - no accepted report within `report_every_days` of today (counting from the task's start, or
-    its creation, when it has never had one accepted);
-  - a milestone past its due date and not done;
-  - the deadline is within DEADLINE_WINDOW_DAYS days and progress is below PROGRESS_FLOOR percent.
-Completed, cancelled and suspended tasks carry no flags.
+- overdue (逾期): the deadline has passed and the task is not completed;
+- no_report (未按期报送): no accepted progress report within the task's reporting cadence
+  (`report_every_days`, counted from the task's start or creation when it never had one);
+- milestone_late (节点滞后): a milestone's date has passed and it is not done;
+- behind (进度滞后): the deadline is within AT_RISK_DAYS days and progress is below AT_RISK_PROGRESS.
+Completed, suspended and cancelled tasks carry no flag. A task with `overdue` is 逾期; one with
+any other flag is 有风险.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from typing import Protocol
 
-from consult.ledger.models import ReformTask, ReportReview, TaskStatus
-
-DEADLINE_WINDOW_DAYS = 30
-PROGRESS_FLOOR = 80  # percent: a task this close to its deadline should be nearly done
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-CLOSED = {TaskStatus.COMPLETED, TaskStatus.CANCELLED, TaskStatus.SUSPENDED}
-
-
-@dataclass(frozen=True)
-class Flag:
-    code: str  # overdue | no_report | milestone_late | deadline_near
-    label: str
-
-    @property
-    def severe(self) -> bool:
-        return self.code == "overdue"
-
+AT_RISK_DAYS = 30
+AT_RISK_PROGRESS = 70
+ACTIVE = ("planned", "in_progress")
 
 LABELS = {
-    "overdue": "逾期未完成",
+    "overdue": "已逾期",
     "no_report": "未按期报送进展",
     "milestone_late": "节点滞后",
-    "deadline_near": "临近时限进度不足",
+    "behind": "临近时限进度不足",
 }
 
 
-def _last_accepted(task: ReformTask) -> date | None:
-    dates = [r.reviewed_at.date() for r in task.reports if r.review == ReportReview.ACCEPTED and r.reviewed_at]
-    return max(dates) if dates else None
+class _Milestone(Protocol):
+    due_on: date
+    done_on: date | None
 
 
-def flags_for(task: ReformTask, today: date) -> list[Flag]:
-    if task.status in CLOSED:
+@dataclass(frozen=True)
+class TaskFacts:
+    """What the rules read of a task (plain values, so the rules are tested without a database)."""
+
+    status: str
+    deadline: date | None
+    progress: int
+    report_every_days: int
+    started: date  # starts_on, else the day the task was created
+    last_accepted_report: date | None
+    milestones: tuple[tuple[date, date | None], ...] = ()
+
+
+def flags(facts: TaskFacts, today: date) -> list[str]:
+    if facts.status not in ACTIVE:
         return []
     found: list[str] = []
-    if task.deadline and task.deadline < today:
+    if facts.deadline is not None and facts.deadline < today:
         found.append("overdue")
-    since = _last_accepted(task) or task.starts_on or (task.created_at.date() if task.created_at else today)
-    if since + timedelta(days=task.report_every_days or 30) < today:
+    since = facts.last_accepted_report or facts.started
+    if facts.report_every_days > 0 and since + timedelta(days=facts.report_every_days) < today:
         found.append("no_report")
-    if any(m.done_on is None and m.due_on < today for m in task.milestones):
+    if any(due < today and done is None for due, done in facts.milestones):
         found.append("milestone_late")
-    if task.deadline and today <= task.deadline <= today + timedelta(days=DEADLINE_WINDOW_DAYS) and task.progress < PROGRESS_FLOOR:
-        found.append("deadline_near")
-    return [Flag(code, LABELS[code]) for code in found]
+    if (
+        "overdue" not in found
+        and facts.deadline is not None
+        and facts.deadline - today <= timedelta(days=AT_RISK_DAYS)
+        and facts.progress < AT_RISK_PROGRESS
+    ):
+        found.append("behind")
+    return found
 
 
-def is_at_risk(flags: list[Flag]) -> bool:
-    return any(not f.severe for f in flags)
+def level(found: list[str]) -> str:
+    """"overdue", "at_risk" or "" for a task's flags."""
+    if "overdue" in found:
+        return "overdue"
+    return "at_risk" if found else ""
 
 
-def today() -> date:
-    """The office's calendar day (Asia/Shanghai), whatever the server's clock zone."""
-    return datetime.now(SHANGHAI).date()
+def facts_of(task: object, last_accepted: datetime | None, local_day: date | None = None) -> TaskFacts:
+    """TaskFacts of a ReformTask row (duck-typed: analysis-style code stays free of the ORM)."""
+    created = getattr(task, "created_at", None)
+    started = getattr(task, "starts_on", None) or (created.date() if created else local_day or date.today())
+    milestones: list[_Milestone] = list(getattr(task, "milestones", []) or [])
+    return TaskFacts(
+        status=str(getattr(task, "status", "")),
+        deadline=getattr(task, "deadline", None),
+        progress=int(getattr(task, "progress", 0) or 0),
+        report_every_days=int(getattr(task, "report_every_days", 0) or 0),
+        started=started,
+        last_accepted_report=last_accepted.date() if last_accepted else None,
+        milestones=tuple((m.due_on, m.done_on) for m in milestones),
+    )

@@ -1,17 +1,18 @@
-"""Changes to the ledger: tasks, milestones, progress reports and their review, supervision records.
-Each flushes and audits; the view commits."""
+"""Changes to the ledger: tasks, milestones, progress reports and their review, supervision records,
+opinions carried out. Operations flush; the request commits. Every change is audited."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.core import audit, notifications
 from consult.core.errors import ServiceError
-from consult.core.models import Department, Role, User, utcnow
+from consult.core.models import Department, Role, User
+from consult.core.text import clean_text
 from consult.extensions import db
 from consult.ledger.models import (
     Milestone,
@@ -20,223 +21,216 @@ from consult.ledger.models import (
     ReportAttachment,
     ReportReview,
     SupervisionRecord,
+    TaskOpinion,
     TaskPartner,
     TaskStatus,
 )
+from consult.ledger.queries import can_report, department_ids
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-}
-MAX_ATTACHMENTS = 5
-AUDITED_FIELDS = ("title", "code", "status", "progress", "deadline", "lead_department_id", "responsible_leader", "is_major", "public")
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+ATTACHMENT_MAX_FILES = 5
+ATTACHMENT_TYPES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".jpg": "image/jpeg",
+                    ".jpeg": "image/jpeg", ".png": "image/png", ".txt": "text/plain"}
 
 
 @dataclass
-class TaskInput:
+class TaskFields:
     title: str
-    code: str | None
     year: int
+    code: str = ""
     description: str = ""
-    target: str = ""
-    lead_department: str = ""
-    partners: tuple[str, ...] = ()
-    responsible_leader: str = ""
-    starts_on: date | None = None
-    deadline: date | None = None
-    report_every_days: int = 30
-    is_major: bool = False
-    public: bool = True
-    status: str = TaskStatus.PLANNED
     parent_id: int | None = None
     plan_id: int | None = None
+    is_major: bool = False
+    lead_department_id: int | None = None
+    partner_ids: tuple[int, ...] = ()
+    responsible_leader: str = ""
+    target: str = ""
+    starts_on: date | None = None
+    deadline: date | None = None
+    status: str = TaskStatus.PLANNED
+    report_every_days: int = 30
+    public: bool = True
+    milestones: str = ""  # one per line: "2026-12-31 完成试点"
 
 
-def department_named(name: str) -> Department | None:
-    name = name.strip()
-    if not name:
-        return None
-    found = db.session.scalar(select(Department).where(Department.name == name))
-    if found is None:
-        found = Department(name=name[:120])
-        db.session.add(found)
-        db.session.flush()
+def _check(fields: TaskFields, task: ReformTask | None) -> None:
+    if not 2000 <= fields.year <= 2100:
+        raise ServiceError(_("年度应在 2000 到 2100 之间。"), 400, field="year")
+    if fields.starts_on and fields.deadline and fields.deadline < fields.starts_on:
+        raise ServiceError(_("完成时限不能早于开始时间。"), 400, field="deadline")
+    if fields.status not in {s.value for s in TaskStatus}:
+        raise ServiceError(_("未知的任务状态。"), 400, field="status")
+    if not 0 <= fields.report_every_days <= 366:
+        raise ServiceError(_("报送周期应在 0 到 366 天之间。"), 400, field="report_every_days")
+    if fields.code:
+        other = db.session.scalar(select(ReformTask.id).where(ReformTask.code == fields.code))
+        if other is not None and (task is None or other != task.id):
+            raise ServiceError(_("编号“%(c)s”已被另一项任务使用。", c=fields.code), 409, field="code")
+    if fields.parent_id is not None:
+        parent = db.session.get(ReformTask, fields.parent_id)
+        if parent is None:
+            raise ServiceError(_("上级任务不存在。"), 400, field="parent_id")
+        while task is not None and parent is not None:
+            if parent.id == task.id:
+                raise ServiceError(_("上级任务不能是本任务或其下级任务。"), 400, field="parent_id")
+            parent = parent.parent
+    wanted = {d for d in (fields.lead_department_id, *fields.partner_ids) if d}
+    known = set(db.session.scalars(select(Department.id).where(Department.id.in_(wanted)))) if wanted else set()
+    if wanted - known:
+        raise ServiceError(_("所选部门不存在。"), 400, field="lead_department_id")
+
+
+def parse_milestones(text: str) -> list[tuple[date, str]]:
+    found = []
+    for number, line in enumerate((text or "").splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        day, _sep, title = line.partition(" ")
+        try:
+            due = date.fromisoformat(day.strip())
+        except ValueError:
+            raise ServiceError(_("第 %(n)s 行节点应以日期开头，如“2026-12-31 完成试点”。", n=number), 400, field="milestones") from None
+        if not title.strip():
+            raise ServiceError(_("第 %(n)s 行节点缺少内容。", n=number), 400, field="milestones")
+        found.append((due, title.strip()[:200]))
     return found
 
 
-def _check(data: TaskInput, task: ReformTask | None) -> None:
-    if not data.title.strip():
-        raise ServiceError(_("请填写任务名称。"), 400, field="title")
-    if data.starts_on and data.deadline and data.deadline < data.starts_on:
-        raise ServiceError(_("完成时限不能早于开始时间。"), 400, field="deadline")
-    if data.code:
-        clash = db.session.scalar(select(ReformTask).where(ReformTask.code == data.code))
-        if clash is not None and clash is not task:
-            raise ServiceError(_("编号 %(c)s 已被任务“%(t)s”使用。", c=data.code, t=clash.title), 409, field="code")
-    if data.parent_id is not None:
-        parent = db.session.get(ReformTask, data.parent_id)
-        if parent is None:
-            raise ServiceError(_("上级任务不存在。"), 400, field="parent_id")
-        node = parent
-        while node is not None:  # a task may not sit under itself or its own descendants
-            if task is not None and node.id == task.id:
-                raise ServiceError(_("上级任务不能是本任务或其下级任务。"), 400, field="parent_id")
-            node = node.parent
+def _apply(task: ReformTask, fields: TaskFields) -> None:
+    task.title = clean_text(fields.title, field=_("任务名称"), max_chars=200, key="title")
+    task.code = (fields.code or "").strip()[:40] or None
+    task.description = (fields.description or "").strip()[:5000]
+    task.parent_id, task.plan_id, task.year, task.is_major = fields.parent_id, fields.plan_id, fields.year, fields.is_major
+    task.lead_department_id = fields.lead_department_id
+    task.responsible_leader = (fields.responsible_leader or "").strip()[:80]
+    task.target = (fields.target or "").strip()[:5000]
+    task.starts_on, task.deadline, task.status = fields.starts_on, fields.deadline, fields.status
+    task.report_every_days, task.public = fields.report_every_days, fields.public
+    if task.status == TaskStatus.COMPLETED and task.completed_on is None:
+        task.completed_on = datetime.now(UTC).date()
+    partners = {d for d in fields.partner_ids if d and d != fields.lead_department_id}
+    task.partners = [p for p in task.partners if p.department_id in partners]
+    have = {p.department_id for p in task.partners}
+    task.partners.extend(TaskPartner(department_id=d) for d in sorted(partners - have))
 
 
-def _snapshot(task: ReformTask) -> dict[str, str]:
-    values = {name: str(getattr(task, name)) for name in AUDITED_FIELDS}
-    values["partners"] = ",".join(str(p.department_id) for p in sorted(task.partners, key=lambda p: p.department_id))
-    return values
+def _set_milestones(task: ReformTask, text: str) -> None:
+    wanted = parse_milestones(text)
+    done = {(m.due_on, m.title): m.done_on for m in task.milestones}
+    task.milestones = [Milestone(title=title, due_on=due, done_on=done.get((due, title))) for due, title in wanted]
 
 
-def save_task(actor: User, data: TaskInput, task: ReformTask | None = None) -> ReformTask:
-    """Create (task None) or update a task; the audit entry lists the fields that changed."""
-    _check(data, task)
-    creating = task is None
-    before = {} if task is None else _snapshot(task)
-    # Departments first: looking them up autoflushes, and a half-filled new task must not be flushed.
-    lead = department_named(data.lead_department)
-    partner_ids = {d.id for d in (department_named(n) for n in data.partners) if d is not None}
-    if task is None:
-        task = ReformTask(created_by_id=actor.id)
-        db.session.add(task)
-    task.title, task.code, task.year = data.title.strip()[:200], (data.code or None), data.year
-    task.description, task.target = data.description, data.target
-    task.lead_department_id = lead.id if lead else None
-    task.responsible_leader = data.responsible_leader.strip()[:80]
-    task.starts_on, task.deadline = data.starts_on, data.deadline
-    task.report_every_days = data.report_every_days
-    task.is_major, task.public, task.parent_id, task.plan_id = data.is_major, data.public, data.parent_id, data.plan_id
-    if data.status != task.status:
-        task.status = data.status
-        task.completed_on = date.today() if data.status == TaskStatus.COMPLETED else None
-    wanted = partner_ids - {task.lead_department_id}
-    task.partners = [p for p in task.partners if p.department_id in wanted]
-    task.partners += [TaskPartner(department_id=d) for d in sorted(wanted - {p.department_id for p in task.partners})]
+def create_task(actor: User, fields: TaskFields) -> ReformTask:
+    _check(fields, None)
+    task = ReformTask(created_by_id=actor.id, progress=0)
+    db.session.add(task)
+    _apply(task, fields)
+    _set_milestones(task, fields.milestones)
     db.session.flush()
-    after = _snapshot(task)
-    changed = {k: [before.get(k, ""), v] for k, v in after.items() if before.get(k) != v}
-    if creating or changed:  # an unchanged re-import leaves no entry
-        audit.record(actor, "ledger.task_created" if creating else "ledger.task_updated", "reform_task", task.id, changed=changed)
+    audit.record(actor, "ledger.task_create", "reform_task", task.id, title=task.title)
     return task
 
 
-def add_milestone(actor: User, task: ReformTask, title: str, due_on: date) -> Milestone:
-    if not title.strip():
-        raise ServiceError(_("请填写节点名称。"), 400, field="title")
-    milestone = Milestone(task_id=task.id, title=title.strip()[:200], due_on=due_on)
-    db.session.add(milestone)
+def update_task(actor: User, task: ReformTask, fields: TaskFields) -> ReformTask:
+    _check(fields, task)
+    before = {"status": task.status, "deadline": str(task.deadline or ""), "lead": task.lead_department_id}
+    _apply(task, fields)
+    _set_milestones(task, fields.milestones)
     db.session.flush()
-    audit.record(actor, "ledger.milestone_added", "reform_task", task.id, milestone=milestone.title, due_on=str(due_on))
-    return milestone
+    audit.record(actor, "ledger.task_update", "reform_task", task.id, before=before,
+                 after={"status": task.status, "deadline": str(task.deadline or ""), "lead": task.lead_department_id})
+    return task
 
 
-def complete_milestone(actor: User, milestone: Milestone, done_on: date | None = None) -> None:
-    milestone.done_on = done_on or date.today()
-    audit.record(actor, "ledger.milestone_done", "reform_task", milestone.task_id, milestone=milestone.title)
+def mark_milestone(actor: User, milestone: Milestone, done: bool) -> None:
+    milestone.done_on = datetime.now(UTC).date() if done else None
+    audit.record(actor, "ledger.milestone", "reform_task", milestone.task_id, milestone=milestone.title, done=done)
 
 
-def can_report(user: User, task: ReformTask) -> bool:
-    if user.role in (Role.STAFF, Role.ADMIN):
-        return True
-    return user.department_id is not None and user.department_id in task_departments(task)
-
-
-def task_departments(task: ReformTask) -> set[int]:
-    ids = {p.department_id for p in task.partners}
-    if task.lead_department_id:
-        ids.add(task.lead_department_id)
-    return ids
-
-
-def _attachments(files: list[tuple[str, str, bytes]]) -> list[ReportAttachment]:
-    if len(files) > MAX_ATTACHMENTS:
-        raise ServiceError(_("附件最多 %(n)s 个。", n=MAX_ATTACHMENTS), 400, field="attachments")
-    out = []
-    for filename, _mime, data in files:
-        suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-        if suffix not in ATTACHMENT_TYPES:
-            raise ServiceError(_("附件“%(f)s”的类型不支持，仅限 PDF、DOCX、XLSX、JPG、PNG。", f=filename[:60]), 415, field="attachments")
-        if len(data) > MAX_ATTACHMENT_BYTES:
-            raise ServiceError(_("附件“%(f)s”超过 10 MB。", f=filename[:60]), 413, field="attachments")
-        if not data:
-            raise ServiceError(_("附件“%(f)s”是空文件。", f=filename[:60]), 400, field="attachments")
-        out.append(ReportAttachment(filename=filename[:200], content_type=ATTACHMENT_TYPES[suffix], size=len(data), data=data))
-    return out
-
-
-def office_users() -> list[int]:
-    return list(db.session.scalars(select(User.id).where(User.role.in_([Role.STAFF, Role.ADMIN]))))
-
-
-def department_users(department_id: int | None) -> list[int]:
-    if department_id is None:
+def _department_users(department_ids_: set[int]) -> list[int]:
+    if not department_ids_:
         return []
-    return list(db.session.scalars(select(User.id).where(User.role == Role.DEPARTMENT, User.department_id == department_id)))
+    return list(db.session.scalars(select(User.id).where(User.department_id.in_(department_ids_), User.role == Role.DEPARTMENT)))
+
+
+def _office_users() -> list[int]:
+    return list(db.session.scalars(select(User.id).where(User.role.in_((Role.STAFF, Role.ADMIN)))))
 
 
 def submit_report(actor: User, task: ReformTask, *, period: str, body: str, progress: int,
-                  files: list[tuple[str, str, bytes]], link: str) -> ProgressReport:
+                  files: list[tuple[str, str, bytes]]) -> ProgressReport:
     if not can_report(actor, task):
-        raise ServiceError(_("您的单位不是该任务的牵头或配合单位。"), 403)
-    if not body.strip():
-        raise ServiceError(_("请填写进展情况。"), 400, field="body")
+        raise ServiceError(_("只有牵头或配合单位可以报送该任务的进展。"), 403)
+    text = clean_text(body, field=_("进展情况"), max_chars=10000, key="body")
     if not 0 <= progress <= 100:
-        raise ServiceError(_("进度应在 0 到 100 之间。"), 400, field="progress")
-    report = ProgressReport(task_id=task.id, department_id=actor.department_id, author_id=actor.id, period=period.strip()[:40],
-                            body=body.strip(), progress=progress, attachments=_attachments(files))
+        raise ServiceError(_("完成进度应在 0 到 100 之间。"), 400, field="progress")
+    if len(files) > ATTACHMENT_MAX_FILES:
+        raise ServiceError(_("附件最多 %(n)s 个。", n=ATTACHMENT_MAX_FILES), 400, field="attachments")
+    report = ProgressReport(task=task, department_id=actor.department_id, author_id=actor.id, period=(period or "").strip()[:40],
+                            body=text, progress=progress)
+    for name, _type, data in files:
+        suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+        if suffix not in ATTACHMENT_TYPES:
+            raise ServiceError(_("附件“%(f)s”的类型不支持（可上传 PDF、Word、Excel、图片或文本）。", f=name[:80]), 415, field="attachments")
+        if len(data) > ATTACHMENT_MAX_BYTES:
+            raise ServiceError(_("附件“%(f)s”超过 5 MB。", f=name[:80]), 413, field="attachments")
+        report.attachments.append(ReportAttachment(filename=name[-200:], content_type=ATTACHMENT_TYPES[suffix], size=len(data), data=data))
     db.session.add(report)
     db.session.flush()
-    audit.record(actor, "ledger.report_submitted", "reform_task", task.id, report=report.id, progress=progress)
-    notifications.notify_many(office_users(), "ledger", _("新的进展报送：%(t)s", t=task.title[:80]), period, link)
+    audit.record(actor, "ledger.report_submit", "reform_task", task.id, report=report.id, progress=progress)
+    notifications.notify_many(_office_users(), "ledger", _("任务进展待审核：%(t)s", t=task.title[:60]), report.period,
+                              f"/staff/ledger/{task.id}#report-{report.id}")
     return report
 
 
-def review_report(actor: User, report: ProgressReport, *, accept: bool, note: str, link: str) -> None:
+def review_report(actor: User, report: ProgressReport, *, accept: bool, note: str) -> None:
     if report.review != ReportReview.PENDING:
-        raise ServiceError(_("该报送已审核。"), 409)
-    if not accept and not note.strip():
-        raise ServiceError(_("退回时请写明退回理由。"), 400, field="note")
-    task = report.task
+        raise ServiceError(_("这份进展报告已审核过。"), 409)
+    note = (note or "").strip()[:2000]
+    if not accept and not note:
+        raise ServiceError(_("退回时请写明原因。"), 400, field="note")
     report.review = ReportReview.ACCEPTED if accept else ReportReview.RETURNED
-    report.review_note, report.reviewer_id, report.reviewed_at = note.strip(), actor.id, utcnow()
+    report.review_note, report.reviewer_id, report.reviewed_at = note, actor.id, datetime.now(UTC)
+    task = report.task
     if accept:
         task.progress = report.progress
-        if report.progress >= 100:
-            task.status, task.completed_on = TaskStatus.COMPLETED, date.today()
-        elif task.status == TaskStatus.PLANNED:
+        if task.status == TaskStatus.PLANNED:
             task.status = TaskStatus.IN_PROGRESS
-    audit.record(actor, "ledger.report_accepted" if accept else "ledger.report_returned", "reform_task", task.id,
-                 report=report.id, note=note[:200])
-    title = _("进展报送已采用：%(t)s", t=task.title[:80]) if accept else _("进展报送被退回：%(t)s", t=task.title[:80])
-    author = [report.author_id] if report.author_id else []
-    notifications.notify_many(set(author) | set(department_users(report.department_id)), "ledger", title, note, link)
+    audit.record(actor, "ledger.report_review", "reform_task", task.id, report=report.id, accepted=accept)
+    title = _("进展报告已通过：%(t)s", t=task.title[:60]) if accept else _("进展报告被退回：%(t)s", t=task.title[:60])
+    notifications.notify_many(_department_users(department_ids(task)), "ledger", title, note, f"/staff/ledger/{task.id}#report-{report.id}")
 
 
-def add_supervision(actor: User, task: ReformTask, *, kind: str, visited_on: date, findings: str, rectify_by: date | None,
-                    link: str) -> SupervisionRecord:
-    if not findings.strip():
-        raise ServiceError(_("请填写督察发现的问题。"), 400, field="findings")
-    if rectify_by and rectify_by < visited_on:
+def add_supervision(actor: User, task: ReformTask, *, visited_on: date, kind: str, findings: str, rectify_by: date | None) -> SupervisionRecord:
+    if kind not in ("visit", "review", "escalation"):
+        raise ServiceError(_("未知的督察方式。"), 400, field="kind")
+    text = clean_text(findings, field=_("督察发现"), max_chars=10000, key="findings")
+    if rectify_by is not None and rectify_by < visited_on:
         raise ServiceError(_("整改时限不能早于督察日期。"), 400, field="rectify_by")
-    record = SupervisionRecord(task_id=task.id, kind=kind, visited_on=visited_on, findings=findings.strip(), rectify_by=rectify_by,
-                               created_by_id=actor.id)
+    record = SupervisionRecord(task_id=task.id, visited_on=visited_on, kind=kind, findings=text, rectify_by=rectify_by, created_by_id=actor.id)
     db.session.add(record)
     db.session.flush()
-    audit.record(actor, "ledger.supervision_added", "reform_task", task.id, record=record.id, kind=kind)
-    notifications.notify_many(department_users(task.lead_department_id), "ledger", _("督察意见：%(t)s", t=task.title[:80]),
-                              findings[:200], link)
+    audit.record(actor, "ledger.supervision", "reform_task", task.id, record=record.id, kind=kind)
+    notifications.notify_many(_department_users(department_ids(task)), "ledger", _("督察意见：%(t)s", t=task.title[:60]),
+                              _("整改时限：%(d)s", d=str(rectify_by or "—")), f"/staff/ledger/{task.id}#supervision-{record.id}")
     return record
 
 
 def close_supervision(actor: User, record: SupervisionRecord, note: str) -> None:
     if record.closed_on is not None:
-        raise ServiceError(_("该督察记录已销号。"), 409)
-    if not note.strip():
-        raise ServiceError(_("请填写整改情况。"), 400, field="note")
-    record.closed_on, record.closing_note = date.today(), note.strip()
-    audit.record(actor, "ledger.supervision_closed", "reform_task", record.task_id, record=record.id)
+        raise ServiceError(_("该督察事项已办结。"), 409)
+    record.closed_on, record.closing_note = datetime.now(UTC).date(), (note or "").strip()[:2000]
+    audit.record(actor, "ledger.supervision_close", "reform_task", record.task_id, record=record.id)
+
+
+def link_opinions(actor: User, task: ReformTask, comment_ids: list[int], cluster_ref: str = "") -> int:
+    """Record that the task carries out these opinions; already linked ones are kept once."""
+    have = set(db.session.scalars(select(TaskOpinion.comment_id).where(TaskOpinion.task_id == task.id)))
+    new = [c for c in dict.fromkeys(comment_ids) if c not in have]
+    db.session.add_all(TaskOpinion(task_id=task.id, comment_id=c, cluster_ref=cluster_ref[:40], linked_by_id=actor.id) for c in new)
+    db.session.flush()
+    audit.record(actor, "ledger.link_opinions", "reform_task", task.id, cluster=cluster_ref, count=len(new))
+    return len(new)

@@ -1,111 +1,140 @@
-"""Reading the ledger: what a user may see, the filtered list, the tree, public reforms, and the
-daily supervision sweep that notifies new flags once."""
+"""Who sees which reform task, the office's filtered lists, the public reforms, and flags per task."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from flask import abort
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 
-from consult.core import audit, notifications
-from consult.core.models import AuditEntry, Role, User
+from consult.core.models import Role, User
 from consult.extensions import db
 from consult.ledger import flags as rules
-from consult.ledger.models import ReformTask, TaskPartner
-from consult.ledger.operations import department_users, office_users
+from consult.ledger.models import ProgressReport, ReformTask, ReportReview, TaskOpinion, TaskPartner
 from consult.plans.models import Plan
 
-
-@dataclass
-class Filters:
-    year: int | None = None
-    department_id: int | None = None
-    status: str = ""
-    major: bool = False
-    flag: str = ""  # "" | overdue | at_risk
-    extra: dict[str, str] = field(default_factory=dict)
+OFFICE_ROLES = (Role.STAFF, Role.ADMIN)
 
 
-def visible(user: User) -> Select:
+def is_office(user: User) -> bool:
+    return user.is_authenticated and user.role in OFFICE_ROLES
+
+
+def department_ids(task: ReformTask) -> set[int]:
+    ids = {p.department_id for p in task.partners}
+    if task.lead_department_id:
+        ids.add(task.lead_department_id)
+    return ids
+
+
+def can_see(user: User, task: ReformTask) -> bool:
+    if is_office(user):
+        return True
+    return user.is_authenticated and user.role == Role.DEPARTMENT and user.department_id in department_ids(task)
+
+
+def can_report(user: User, task: ReformTask) -> bool:
+    """The office, or a department that leads or co-operates on the task."""
+    return can_see(user, task)
+
+
+def _scoped(user: User) -> Select[tuple[ReformTask]]:
     query = select(ReformTask)
-    if user.role == Role.DEPARTMENT:
+    if not is_office(user):
         partner = select(TaskPartner.task_id).where(TaskPartner.department_id == user.department_id)
         query = query.where(or_(ReformTask.lead_department_id == user.department_id, ReformTask.id.in_(partner)))
     return query
 
 
-def task_for(user: User, task_id: int) -> ReformTask:
-    """The task, or 404 when it does not exist or is not the department's (ids are not revealed)."""
-    task = db.session.scalar(visible(user).where(ReformTask.id == task_id))
-    if task is None:
-        abort(404)
-    return task
+@dataclass(frozen=True)
+class Row:
+    task: ReformTask
+    flags: list[str]
+    level: str
 
 
-def listing(user: User, f: Filters, today: date) -> list[tuple[ReformTask, list[rules.Flag]]]:
-    query = visible(user)
-    if f.year:
-        query = query.where(ReformTask.year == f.year)
-    if f.department_id:
-        partner = select(TaskPartner.task_id).where(TaskPartner.department_id == f.department_id)
-        query = query.where(or_(ReformTask.lead_department_id == f.department_id, ReformTask.id.in_(partner)))
-    if f.status:
-        query = query.where(ReformTask.status == f.status)
-    if f.major:
-        query = query.where(ReformTask.is_major.is_(True))
-    rows = [(t, rules.flags_for(t, today)) for t in db.session.scalars(query.order_by(ReformTask.year.desc(), ReformTask.code, ReformTask.id))]
-    if f.flag == "overdue":
-        rows = [(t, fl) for t, fl in rows if any(x.code == "overdue" for x in fl)]
-    elif f.flag == "at_risk":
-        rows = [(t, fl) for t, fl in rows if rules.is_at_risk(fl)]
+def last_accepted(task_ids: list[int]) -> dict[int, datetime]:
+    if not task_ids:
+        return {}
+    rows = db.session.execute(
+        select(ProgressReport.task_id, func.max(ProgressReport.reviewed_at))
+        .where(ProgressReport.task_id.in_(task_ids), ProgressReport.review == ReportReview.ACCEPTED)
+        .group_by(ProgressReport.task_id)
+    )
+    return {task_id: at for task_id, at in rows if at is not None}
+
+
+def with_flags(tasks: list[ReformTask], today: date) -> list[Row]:
+    accepted = last_accepted([t.id for t in tasks])
+    rows = []
+    for task in tasks:
+        found = rules.flags(rules.facts_of(task, accepted.get(task.id), today), today)
+        rows.append(Row(task, found, rules.level(found)))
     return rows
 
 
+def task_list(user: User, today: date, *, year: int | None = None, department_id: int | None = None,
+              status: str = "", major: bool = False, flag: str = "") -> list[Row]:
+    query = _scoped(user)
+    if year:
+        query = query.where(ReformTask.year == year)
+    if department_id:
+        partner = select(TaskPartner.task_id).where(TaskPartner.department_id == department_id)
+        query = query.where(or_(ReformTask.lead_department_id == department_id, ReformTask.id.in_(partner)))
+    if status:
+        query = query.where(ReformTask.status == status)
+    if major:
+        query = query.where(ReformTask.is_major.is_(True))
+    tasks = list(db.session.scalars(query.order_by(ReformTask.year.desc(), ReformTask.code, ReformTask.id).limit(2000)))
+    rows = with_flags(tasks, today)
+    if flag in ("overdue", "at_risk"):
+        rows = [r for r in rows if r.level == flag]
+    elif flag == "flagged":
+        rows = [r for r in rows if r.level]
+    return rows
+
+
+def years() -> list[int]:
+    return [y for (y,) in db.session.execute(select(ReformTask.year).distinct().order_by(ReformTask.year.desc()))]
+
+
 def flag_counts(user: User, today: date) -> dict[str, int]:
-    rows = listing(user, Filters(), today)
-    return {
-        "overdue": sum(1 for _, fl in rows if any(x.code == "overdue" for x in fl)),
-        "at_risk": sum(1 for _, fl in rows if rules.is_at_risk(fl)),
-        "total": len(rows),
-    }
+    """For the dashboard: tasks overdue and at risk among those the user sees."""
+    rows = task_list(user, today)
+    return {"overdue": sum(r.level == "overdue" for r in rows), "at_risk": sum(r.level == "at_risk" for r in rows), "total": len(rows)}
 
 
-def public_reforms() -> list[tuple[Plan, list[ReformTask]]]:
-    tasks = db.session.scalars(select(ReformTask).where(ReformTask.public.is_(True), ReformTask.plan_id.is_not(None)).order_by(ReformTask.id))
-    grouped: dict[int, list[ReformTask]] = {}
-    for task in tasks:
-        grouped.setdefault(task.plan_id, []).append(task)  # type: ignore[arg-type]
-    plans = db.session.scalars(select(Plan).where(Plan.id.in_(grouped), Plan.published.is_(True)).order_by(Plan.id.desc()))
-    return [(p, grouped[p.id]) for p in plans]
+def public_reforms() -> list[tuple[Plan, int, int]]:
+    """Plans with public tasks: (plan, task count, mean progress)."""
+    rows = db.session.execute(
+        select(Plan, func.count(ReformTask.id), func.avg(ReformTask.progress))
+        .join(ReformTask, ReformTask.plan_id == Plan.id)
+        .where(ReformTask.public.is_(True), ReformTask.parent_id.is_(None), Plan.published.is_(True))
+        .group_by(Plan.id)
+        .order_by(Plan.id.desc())
+    )
+    return [(plan, count, round(avg or 0)) for plan, count, avg in rows]
 
 
 def public_tasks(plan_id: int) -> list[ReformTask]:
-    return list(db.session.scalars(select(ReformTask).where(ReformTask.plan_id == plan_id, ReformTask.public.is_(True))
-                                   .order_by(ReformTask.code, ReformTask.id)))
+    return list(db.session.scalars(
+        select(ReformTask).where(ReformTask.plan_id == plan_id, ReformTask.public.is_(True)).order_by(ReformTask.code, ReformTask.id)
+    ))
 
 
-def history(task: ReformTask) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.target_type == "reform_task", AuditEntry.target_id == task.id)
-                                   .order_by(AuditEntry.id.desc()).limit(200)))
+def tasks_for_comments(comment_ids: list[int]) -> dict[int, list[ReformTask]]:
+    """The tasks that carry out each of these opinions (a citizen's "my comments")."""
+    if not comment_ids:
+        return {}
+    found: dict[int, list[ReformTask]] = {}
+    rows = db.session.execute(
+        select(TaskOpinion.comment_id, ReformTask).join(ReformTask, ReformTask.id == TaskOpinion.task_id)
+        .where(TaskOpinion.comment_id.in_(comment_ids), ReformTask.public.is_(True))
+    )
+    for comment_id, task in rows:
+        found.setdefault(comment_id, []).append(task)
+    return found
 
 
-def notify_new_flags(today: date, link_for) -> int:  # type: ignore[no-untyped-def]
-    """Notify the lead department and the office once per (task, flag): the audit entry
-    `ledger.flag.<code>` marks a flag already told, so the daily run repeats nothing."""
-    sent = 0
-    office = office_users()
-    open_tasks = db.session.scalars(select(ReformTask).where(ReformTask.status.not_in(list(rules.CLOSED))))
-    for task in open_tasks:
-        for flag in rules.flags_for(task, today):
-            action = f"ledger.flag.{flag.code}"
-            told = db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == action, AuditEntry.target_type == "reform_task",
-                                                                 AuditEntry.target_id == task.id).limit(1))
-            if told:
-                continue
-            audit.record(None, action, "reform_task", task.id, department_id=task.lead_department_id)
-            people = set(office) | set(department_users(task.lead_department_id))
-            notifications.notify_many(people, "ledger", f"督察预警（{flag.label}）：{task.title[:80]}", "", link_for(task))
-            sent += 1
-    return sent
+def opinion_count(task_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(TaskOpinion).where(TaskOpinion.task_id == task_id)) or 0
