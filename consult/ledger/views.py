@@ -15,7 +15,7 @@ from consult.core.buttons import EmptyForm
 from consult.core.converters import query_int
 from consult.core.errors import ServiceError
 from consult.core.forms import rerender
-from consult.core.models import Department, Role
+from consult.core.models import AuditEntry, Department, Role
 from consult.core.permissions import roles_required
 from consult.core.templating import local_today
 from consult.extensions import db
@@ -178,6 +178,16 @@ def _task_page(task: ReformTask, *, report_form: ReportForm | None = None, super
 @roles_required(*LEDGER_ROLES)
 def task(task_id: int) -> str:
     return _task_page(_task(task_id))
+
+
+@bp.get("/staff/ledger/<int:task_id>/history")
+@roles_required(*LEDGER_ROLES)
+def history(task_id: int) -> str:
+    """The task's audited changes, newest first: who changed what, reported, reviewed or supervised."""
+    task = _task(task_id)
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.target_type == "reform_task", AuditEntry.target_id == task.id)
+                                 .order_by(AuditEntry.id.desc()).limit(300))
+    return render_template("ledger/history.html", task=task, entries=list(entries))
 
 
 @bp.post("/staff/ledger/<int:task_id>/reports")
