@@ -82,3 +82,28 @@ def test_one_opinion_from_the_workbench_becomes_a_task(app: Flask, make_user, ma
     citizen = app.test_client()
     login(citizen, citizen_login, citizen_password)
     assert "明确材料清单" in citizen.get("/account/comments").get_data(as_text=True)
+
+
+def test_task_history_lists_audited_changes_for_those_who_may_see_the_task(app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import Department
+    from consult.extensions import db
+    from consult.ledger.models import ReformTask
+
+    _, own_login, own_password = make_user(role="department", department="市数据局")
+    _, other_login, other_password = make_user(role="department", department="市财政局")
+    office = _office(app, make_user)
+    with app.app_context():
+        lead = db.session.scalar(select(Department.id).where(Department.name == "市数据局"))
+    data = {"title": "数据共享", "code": "H-1", "year": "2026", "plan_id": "0", "parent_id": "0", "lead_department_id": str(lead),
+            "status": "in_progress", "report_every_days": "30", "public": "y"}
+    assert _post(office, "/staff/ledger/new", "/staff/ledger/new", data).status_code == 302
+    with app.app_context():
+        task_id = db.session.scalar(select(ReformTask.id).where(ReformTask.code == "H-1"))
+    assert _post(office, f"/staff/ledger/{task_id}/edit", f"/staff/ledger/{task_id}/edit", {**data, "title": "数据共享与开放"}).status_code == 302
+    history = office.get(f"/staff/ledger/{task_id}/history").get_data(as_text=True)
+    assert "ledger.task_create" in history and "ledger.task_update" in history and "数据共享与开放" in history
+    own, other = app.test_client(), app.test_client()
+    login(own, own_login, own_password)
+    login(other, other_login, other_password)
+    assert own.get(f"/staff/ledger/{task_id}/history").status_code == 200
+    assert other.get(f"/staff/ledger/{task_id}/history").status_code == 404
