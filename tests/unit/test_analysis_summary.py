@@ -39,8 +39,12 @@ def test_phrase_label_must_occur_verbatim() -> None:
     # "任务后面列明" is three tokens glued; the texts never contain it.
     texts = ["任务在后面一并列明", "任务放到后面再列明"]
     assert key_phrase(tokens, scores, texts=texts) is None
+    # Verbatim, but glued around a locative: still no heading.
     texts = ["任务后面列明的事项", "任务后面列明了"]
-    assert key_phrase(tokens, scores, texts=texts) == "任务后面列明"
+    assert key_phrase(tokens, scores, texts=texts) is None
+    tokens = [["牵头", "单位", "时限"], ["牵头", "单位", "时限"]]
+    scores = {"牵头": 1.0, "单位": 1.0}
+    assert key_phrase(tokens, scores, texts=["明确牵头单位时限", "牵头单位时限要写清"]) == "牵头单位"
 
 
 def test_digest_groups_carry_summary_and_quotes_of_their_members() -> None:

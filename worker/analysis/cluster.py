@@ -77,7 +77,7 @@ class _Level:
 
 
 THEMES = _Level(max_micro=200, runs=20, k_low=4, k_high=20, min_clusters=2, max_clusters=12,
-                sample=3000, repeats=5, finer=0.5)  # fmt: skip
+                sample=3000, repeats=5, finer=0.7)  # fmt: skip
 ISSUES = _Level(max_micro=60, runs=10, k_low=2, k_high=12, min_clusters=1, max_clusters=10,
                 sample=2000)  # fmt: skip
 LSA_DIMS = 100
