@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g
+from flask import Flask, g
 
-from consult.core import channels
+from consult.core import channels, clock
 from worker.analysis.privacy import mask_text
 
 
-def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return value.astimezone(tz).strftime(fmt)
+def local_time(value: datetime | None, fmt: str = clock.MINUTE) -> str:
+    return clock.local(value, fmt)
 
 
 def masked(value: object) -> str:

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from consult.core import audit
+from consult.core import audit, clock
 from consult.core.buttons import EmptyForm
 from consult.core.converters import query_int
 from consult.core.errors import ServiceError, form_errors_text
@@ -189,7 +189,7 @@ def _links_file(survey: Survey, links: list[invites.IssuedLink]) -> Response:
     screen, cache), and for an anonymous survey the recipient list exists only in this file."""
     base = request.host_url.rstrip("/")
     rows = [[link.recipient, link.contact, base + url_for("survey_public.take", token=link.token)] for link in links]
-    name = f"survey-{survey.id}-links-{datetime.now().strftime('%Y%m%d%H%M%S')}.csv"
+    name = f"survey-{survey.id}-links-{clock.now_local().strftime('%Y%m%d%H%M%S')}.csv"
     return Response(write_csv([_("姓名"), _("联系方式"), _("链接")], rows), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
 
