@@ -15,6 +15,7 @@ from consult.core.permissions import safe_target
 from consult.extensions import db
 from consult.moderation import operations as moderation
 from consult.plans.models import Plan
+from consult.responses import operations as responses
 
 bp = Blueprint("inbox", __name__, template_folder="templates", url_prefix="/account")
 
@@ -77,9 +78,13 @@ def open_notification(notification_id: int) -> Response:
 @bp.get("/comments")
 @login_required
 def my_comments() -> str:
+    """Each of the viewer's comments with its plan, clause, moderation state and the official answer."""
     items, page, pages = moderation.my_comments(current_user, _page())
     plans = {p.id: p for p in db.session.scalars(select(Plan).where(Plan.id.in_({c.plan_id for c in items})))} if items else {}
-    return render_template("inbox/comments.html", items=items, page=page, pages=pages, plans=plans, status_text=moderation.author_status)
+    return render_template(
+        "inbox/comments.html", items=items, page=page, pages=pages, plans=plans, status_text=moderation.author_status,
+        answers=responses.for_comments([c.id for c in items]), answer_labels=responses.status_labels(),
+    )
 
 
 @bp.app_context_processor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
@@ -14,6 +15,11 @@ class CommentForm(PublicForm):
     body = TextAreaField(_l("您的意见"))
     show_pseudonym = BooleanField(_l("以我的昵称公开显示（不勾选则显示为“匿名网友”）"), default=True)
     submission_id = HiddenField()
+    parent_id = HiddenField()  # set when the comment is a reply to another
+
+
+class EditCommentForm(FlaskForm):
+    body = TextAreaField(_l("修改后的意见"))
 
 
 class VoteForm(PublicForm):

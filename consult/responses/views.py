@@ -16,6 +16,7 @@ from consult.core.permissions import safe_target, staff_required
 from consult.core.spreadsheets import write_xlsx
 from consult.digests import operations as digests
 from consult.extensions import db
+from consult.plans import editing
 from consult.plans.access import can_manage_plan, managed_plan
 from consult.plans.models import Comment, Plan
 from consult.responses import feedback, placement
@@ -77,6 +78,7 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
         form=form, template_form=TemplateForm(), import_form=import_form or ImportAnswersForm(), publish_form=PublishForm(),
         templates=answers.templates_for(current_user), action=EmptyForm(), mask=mask_personal,
         report=feedback.report_for(plan.id), import_errors=import_errors or [], source_labels=channels.labels(),
+        revisions=editing.revisions([c.id for c in items]),
     ), status
 
 

@@ -65,3 +65,9 @@ document.addEventListener("change", (event) => {
   const table = all.closest("table");
   table.querySelectorAll("input[name=ids]").forEach((box) => { box.checked = all.checked; });
 });
+
+// Forms that undo something (withdrawing one's comment) ask once before they are sent.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
