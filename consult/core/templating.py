@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Flask, g
 
-from consult.core import channels, clock
+from consult.core import audit_labels, channels, clock
 from worker.analysis.privacy import mask_text
 
 
@@ -24,6 +24,9 @@ def masked(value: object) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(masked, "masked")
+    app.add_template_filter(audit_labels.action_label, "audit_action")
+    app.add_template_filter(audit_labels.target_label, "audit_target")
+    app.add_template_filter(audit_labels.detail_parts, "audit_detail")
     app.add_template_filter(channels.label, "channel")  # "forum" → 论坛, from the channel registry
 
     @app.context_processor

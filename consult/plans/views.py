@@ -88,6 +88,14 @@ def _page(query, sort: str):  # type: ignore[no-untyped-def]
     return items, page, max(1, -(-total // PAGE_SIZE)), total
 
 
+def _comments_elsewhere(plan: Plan, version: PlanVersion) -> list[tuple[PlanVersion, int]]:
+    """Other versions' public comment counts: a revised version has none of its own, so say where they are."""
+    counts = dict(db.session.execute(
+        select(Comment.version_id, func.count()).where(Comment.plan_id == plan.id, Comment.status == CommentStatus.PUBLISHED, Comment.version_id != version.id).group_by(Comment.version_id)
+    ).all())
+    return [(v, counts[v.id]) for v in plan.versions if counts.get(v.id)]
+
+
 def _render_comments(template: str, plan: Plan, version: PlanVersion, clause: Clause | None, form: CommentForm | None = None, **extra: Any) -> str:
     """A plan or clause page: its visible comments, paginated and sorted, with the comment form
     (`form` when a refused submission is shown again)."""
@@ -101,6 +109,7 @@ def _render_comments(template: str, plan: Plan, version: PlanVersion, clause: Cl
     extra.setdefault("edit_errors", {})
     return render_template(
         template,
+        elsewhere=_comments_elsewhere(plan, version) if total == 0 else [],
         plan=plan,
         version=version,
         clause=clause,

@@ -190,7 +190,7 @@ def _links_file(survey: Survey, links: list[invites.IssuedLink]) -> Response:
     base = request.host_url.rstrip("/")
     rows = [[link.recipient, link.contact, base + url_for("survey_public.take", token=link.token)] for link in links]
     name = f"survey-{survey.id}-links-{clock.now_local().strftime('%Y%m%d%H%M%S')}.csv"
-    return Response(write_csv([_("姓名"), _("联系方式"), _("链接")], rows), mimetype="text/csv",
+    return Response(write_csv([_("姓名"), _("联系方式"), _("链接")], rows), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
 
 
@@ -270,7 +270,7 @@ def export(survey_id: int) -> Response:
     db.session.commit()
     name = f"survey-{survey.id}-v{version.number}-{kind}.{fmt}"
     mimetype = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
+    return Response(data, content_type=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 @bp.get("/scorecard")
