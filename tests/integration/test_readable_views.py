@@ -61,3 +61,9 @@ def test_a_revised_version_points_to_the_comments_of_the_first(app, make_user, m
     assert "建议延长公示期" in first
     with app.app_context():
         assert db.session.scalar(select(Plan.id).where(Plan.id == plan_id))
+
+
+def test_the_lottery_check_is_a_public_page_with_the_method(app) -> None:  # type: ignore[no-untyped-def]
+    html = app.test_client().get("/hearings/lottery-check").get_data(as_text=True)
+    assert "如何复核抽签结果" in html and "承诺值" in html and "seed_commitment" in html
+    assert "docs/hearings.md" not in html
