@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, g
 
@@ -12,6 +12,11 @@ from worker.analysis.privacy import mask_text
 
 def local_time(value: datetime | None, fmt: str = clock.MINUTE) -> str:
     return clock.local(value, fmt)
+
+
+def local_today() -> date:
+    """Today in the site's time zone (deadlines are dates people read on a Shanghai calendar)."""
+    return clock.today()
 
 
 def masked(value: object) -> str:

@@ -13,6 +13,7 @@ from consult.core.buttons import EmptyForm
 from consult.core.models import Notification
 from consult.core.permissions import safe_target
 from consult.extensions import db
+from consult.ledger import queries as ledger_queries
 from consult.moderation import operations as moderation
 from consult.plans.models import Plan
 from consult.responses import operations as responses
@@ -81,8 +82,9 @@ def my_comments() -> str:
     """Each of the viewer's comments with its plan, clause, moderation state and the official answer."""
     items, page, pages = moderation.my_comments(current_user, _page())
     plans = {p.id: p for p in db.session.scalars(select(Plan).where(Plan.id.in_({c.plan_id for c in items})))} if items else {}
+    tasks = ledger_queries.tasks_for_comments([c.id for c in items])
     return render_template(
-        "inbox/comments.html", items=items, page=page, pages=pages, plans=plans, status_text=moderation.author_status,
+        "inbox/comments.html", items=items, page=page, pages=pages, plans=plans, status_text=moderation.author_status, tasks=tasks,
         answers=responses.for_comments([c.id for c in items]), answer_labels=responses.status_labels(),
     )
 

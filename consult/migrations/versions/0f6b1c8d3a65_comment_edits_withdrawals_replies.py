@@ -1,7 +1,7 @@
 """comments: edits kept as revisions, withdrawal, one level of replies
 
 Revision ID: 0f6b1c8d3a65
-Revises: 3f1a6c2e8b10
+Revises: 4a2b7d3f9c11
 Create Date: 2026-12-02 04:40:00
 
 Nullable columns and a new table: existing comments stay as they are (top-level, never edited).
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0f6b1c8d3a65'
-down_revision = '3f1a6c2e8b10'
+down_revision = '4a2b7d3f9c11'
 branch_labels = None
 depends_on = None
 
