@@ -36,6 +36,8 @@ KEYS = {
     "reason": _l("理由"), "plan_id": _l("方案编号"), "title": _l("标题"), "filename": _l("文件"), "rows": _l("行数"), "format": _l("格式"),
     "kind": _l("类型"), "words": _l("词语"), "word": _l("词语"), "old_role": _l("原角色"), "new_role": _l("新角色"),
     "old_department_id": _l("原部门"), "new_department_id": _l("新部门"), "filters": _l("筛选条件"), "name": _l("名称"),
+    "applicants": _l("报名人数"), "seed": _l("抽签种子"), "selected": _l("入选"), "batch": _l("批次"), "commitment": _l("承诺值"),
+    "seats": _l("座位"), "waiting": _l("候补"), "public_value": _l("公开数值"),
 }
 VALUES = {
     "adopted": _l("采纳"), "partly": _l("部分采纳"), "not_adopted": _l("未采纳"), "covered": _l("现行规定已有"),
