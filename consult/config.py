@@ -235,6 +235,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # confidence; below it an opinion stays under 整个方案 (docs/feedback.md).
         "CLAUSE_MAP_MIN_CONFIDENCE": float(env("CONSULT_CLAUSE_MAP_MIN_CONFIDENCE", "0.5")),
         "CELERY": _celery_settings(redis_url, instance / "broker"),
+        # PDF reports embed (a subset of) this CJK font: a .ttc/.otf/.ttf file, Debian's fonts-noto-cjk
+        # by default; the bold face defaults to the sibling "Bold" file (docs/stats.md).
+        "PDF_FONT": env("CONSULT_PDF_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+        "PDF_BOLD_FONT": env("CONSULT_PDF_BOLD_FONT", ""),
     }
     config.update(_security_settings(bool(overrides.get("TESTING"))))
     config.update(overrides)

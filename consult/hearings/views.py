@@ -19,6 +19,7 @@ from consult.core.forms import rerender
 from consult.core.permissions import staff_required
 from consult.extensions import db, limiter
 from consult.hearings import operations as service
+from consult.hearings import participants_pdf as participant_list
 from consult.hearings.draws import draw_result
 from consult.hearings.forms import ApplyForm, DrawForm, HearingForm, MinutesForm
 from consult.hearings.models import Hearing, HearingApplication, HearingMinutesPart
@@ -169,6 +170,16 @@ def result(hearing_id: int) -> str:
 def lottery_check() -> str:
     """How anyone re-runs a public draw from its published data (the same method as docs/hearings.md)."""
     return render_template("hearings/lottery_check.html")
+
+
+@bp.get("/hearings/<int:hearing_id>/participants.pdf")
+def participants_pdf(hearing_id: int) -> Response:
+    hearing = _hearing_or_404(hearing_id)
+    if not service.participants_public(hearing, _now()):
+        abort(404, description=_("参加人名单尚未公布。"))
+    response = Response(participant_list.participants_pdf(hearing), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"attachment; filename=hearing-{hearing.id}-participants.pdf"
+    return response
 
 
 @bp.get("/hearings/<int:hearing_id>/draw.json")

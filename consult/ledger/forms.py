@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -70,3 +70,8 @@ class LinkForm(FlaskForm):
     task_id = SelectField(_l("并入已有任务"), coerce=int, choices=[], validate_choice=False)
     title = StringField(_l("或新建任务，名称"), validators=[Length(max=200)])
     cluster = StringField(_l("问题编号"), validators=[Length(max=40)])
+
+
+class ImportForm(FlaskForm):
+    upload = FileField(_l("台帐文件（XLSX 或 CSV）"), validators=[FileRequired(_l("请选择文件。"))])
+    check_only = BooleanField(_l("只检查，不导入"))

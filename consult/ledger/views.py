@@ -20,11 +20,13 @@ from consult.core.permissions import roles_required
 from consult.core.templating import local_today
 from consult.extensions import db
 from consult.ledger import flags as rules
+from consult.ledger import imports as ledger_imports
 from consult.ledger import operations as ledger
 from consult.ledger import queries
 from consult.ledger.forms import (
     STATUS_CHOICES,
     CloseForm,
+    ImportForm,
     LinkForm,
     ReportForm,
     ReviewForm,
@@ -129,6 +131,21 @@ def new() -> str | Response | tuple[str, int]:
         return rerender("ledger/edit.html", form, error, default="title", task=None)
     flash(_("任务已建立。"), "success")
     return redirect(url_for("ledger.task", task_id=task.id))
+
+
+@bp.route("/staff/ledger/import", methods=["GET", "POST"])
+@roles_required(*OFFICE)
+def import_sheet() -> str | tuple[str, int]:
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("ledger/import.html", form=form, outcome=None, columns=ledger_imports.COLUMNS), (400 if form.is_submitted() else 200)
+    upload = form.upload.data
+    outcome = ledger_imports.import_ledger(current_user, upload.filename or "", upload.read(), check_only=bool(form.check_only.data))
+    if outcome.errors:
+        db.session.rollback()
+        return render_template("ledger/import.html", form=form, outcome=outcome, columns=ledger_imports.COLUMNS), 400
+    db.session.commit()
+    return render_template("ledger/import.html", form=ImportForm(), outcome=outcome, columns=ledger_imports.COLUMNS)
 
 
 @bp.route("/staff/ledger/<int:task_id>/edit", methods=["GET", "POST"])

@@ -27,15 +27,17 @@ from flask import current_app
 
 from consult.core import channels
 from consult.digests import operations as digests
+from consult.digests import readable
 from consult.digests.reports import STANCE_LABELS, local
 from consult.extensions import db
 from consult.hearings import operations as hearing_ops
 from consult.plans.models import Plan
-from consult.responses import feedback, placement
+from consult.responses import feedback
 from consult.responses.models import ResponseStatus
 from consult.responses.operations import status_labels
 from consult.stats import queries
 from consult.surveys.satisfaction import scorecard
+from worker.analysis.privacy import mask_text
 from worker.analysis.results import DigestResult
 
 WHOLE_PLAN = "整个方案（未能确定条款）"
@@ -72,10 +74,17 @@ def plan_figures(plan_id: int) -> dict[str, Any] | None:
     if plan is None or not plan.published:
         return None
     reported = feedback.report_for(plan.id) is not None
-    digest = digests.latest(plan.id) if reported else None
-    result = DigestResult.from_dict(digest.result) if digest is not None and digest.result else None
-    links = placement.mapped_links(plan)
+    # The digest is read (and its JSON decoded) once: its clause mapping places opinions, and once
+    # the feedback is published its clusters and stances are figures too.
+    digest = digests.latest(plan.id)
+    # Only the parts read here: the per-opinion assignments of a large digest take as long to rebuild as the rest.
+    raw = digest.result if digest is not None and digest.result else None
+    result = DigestResult.from_dict({"themes": raw.get("themes", []), "clause_links": raw.get("clause_links", {})}) if raw else None
+    threshold = readable.min_confidence()
+    links = {doc: link for doc, link in (result.clause_links if result else {}).items() if link[1] >= threshold}
     placed = queries.placed_statuses(plan.id, links)
+    if not reported:
+        digest = result = None
     days = queries.per_day(plan.id)
     channel_counts = queries.per_channel(plan.id)
     figures = [
@@ -115,10 +124,10 @@ def _channels(counts: dict[str, int]) -> dict[str, Any]:
     total = sum(counts.values())
     rows = [
         {"channel": str(c.label), "source": c.source, "count": counts.get(c.source, 0), "share": round(counts.get(c.source, 0) / total, 4) if total else 0.0}
-        for c in channels.all_channels()
+        for c in channels.all_channels() if c.tallied
     ]
     return _figure(
-        "per_channel", "各渠道意见数", [("channel", "渠道"), ("count", "意见数"), ("share", "占比"), ("source", "代码")], rows,
+        "per_channel", "各渠道意见数", [("channel", "渠道"), ("count", "意见数"), ("share", "占比")], rows,
         chart="bar", series=["count"], source="comment.source",
         description="网站留言、来信、电子邮件、热线、论坛、听证会、问卷等渠道各自的意见条数。",
     )
@@ -200,10 +209,14 @@ def _adoption_per_cluster(plan_id: int, digest: Any, result: DigestResult | None
     rows = []
     if result is not None:
         answers = queries.answer_statuses(plan_id)
+        kept_out = queries.untallied_ids(plan_id)  # clustered with the rest, never counted in public
         for t, theme in enumerate(result.themes):
             for i, issue in enumerate(theme.issues):
-                counts: Counter[str | None] = Counter(answers.get(m) for m in issue.member_ids)
-                row = _status_row("cluster", f"{theme.label} › {issue.label}", counts)
+                counts: Counter[str | None] = Counter(answers.get(m) for m in issue.member_ids if m not in kept_out)
+                if not counts:
+                    continue
+                # Labels are citizens' words (digest keywords): masked, though the digest masks its texts already.
+                row = _status_row("cluster", mask_text(f"{theme.label} › {issue.label}"), counts)
                 row["ref"] = f"D{digest.number}-T{t + 1}-I{i + 1}"
                 rows.append(row)
     return _figure(

@@ -2,7 +2,8 @@
 
 What counts as a public figure: comments of published plans that are published or analysed
 (``ANSWERABLE``: published web comments plus imported letters and mirrored forum, hearing and survey
-copies, the same set the published feedback report counts), from a registered channel.
+copies, the same set the published feedback report counts), from a registered channel that is
+``tallied`` (experts' opinions are not).
 Pending, rejected and withdrawn opinions are never counted.
 """
 
@@ -49,9 +50,14 @@ def local_day(column: ColumnElement) -> ColumnElement:
     return func.date(column, f"{minutes:+d} minutes")
 
 
+def tallied_sources() -> tuple[str, ...]:
+    """Channels counted in public figures (experts' opinions are answered, never tallied in public)."""
+    return tuple(c.source for c in channels.all_channels() if c.tallied)
+
+
 def counted(query: Select, plan_id: int | None = None) -> Select:
     """Restrict a query over Comment to the publicly countable opinions (of one plan, or of every published plan)."""
-    query = query.where(Comment.status.in_(ANSWERABLE), Comment.source.in_(channels.sources()))
+    query = query.where(Comment.status.in_(ANSWERABLE), Comment.source.in_(tallied_sources()))
     if plan_id is not None:
         return query.where(Comment.plan_id == plan_id)
     return query.where(Comment.plan_id.in_(select(Plan.id).where(Plan.published.is_(True))))
@@ -104,6 +110,14 @@ def placed_statuses(plan_id: int, links: dict[int, tuple[int, float]]) -> dict[i
         link = links.get(comment_id)
         result[link[0] if link else None][status] += 1
     return dict(result)
+
+
+def untallied_ids(plan_id: int) -> set[int]:
+    """Ids of a plan's opinions from channels never tallied in public (few: experts' opinions)."""
+    kept_out = tuple(c.source for c in channels.all_channels() if not c.tallied)
+    if not kept_out:
+        return set()
+    return set(db.session.scalars(select(Comment.id).where(Comment.plan_id == plan_id, Comment.source.in_(kept_out))))
 
 
 def answer_statuses(plan_id: int) -> dict[int, str]:

@@ -22,6 +22,7 @@ OPINIONS = [
     ("web", 2, "pending", DAY9, None),  # never counted: not published
     ("web", 2, "rejected", DAY9, None),  # never counted
     ("import", 2, "internal", DAY9, None),  # never counted: no channel of the site
+    ("expert", 0, "internal", DAY1, "adopted"),  # never counted: experts' opinions are not tallied in public
 ]
 
 

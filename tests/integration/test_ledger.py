@@ -197,3 +197,51 @@ def test_a_digest_issue_becomes_a_task_the_citizen_and_the_public_follow(app, ma
     reform = public.get(f"/reforms/{plan_id}").get_data(as_text=True)
     assert "企业开办全程网办" in reform and "完成进度 0%" in reform
     assert public.get("/reforms/999999").status_code == 404
+
+
+def _sheet(rows):  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["编号", "任务名称", "上级编号", "牵头单位", "配合单位", "责任领导", "改革目标", "开始时间", "完成时限", "年度", "是否重大任务"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_ledger_sheet_imports_whole_or_not_at_all_and_again_updates(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.ledger.models import ReformTask
+
+    make_user(role="department", department="市人社局")
+    make_user(role="department", department="市医保局")
+    office, _ = _client(app, make_user)
+    good = [["2026-01", "推进社保一卡通", "", "市人社局", "市医保局", "副市长", "全市通用", "2026-03-01", "2026年12月31日", 2026, "是"],
+            ["2026-01-1", "医保结算接入", "2026-01", "市医保局", "", "", "", "", "2026/10/31", 2026, "否"]]
+    bad = [*good, ["2026-02", "缺单位的任务", "", "市不存在局", "", "", "", "", "明年", 2026, ""], ["", "没编号", "", "", "", "", "", "", "", 2026, ""]]
+
+    def upload(data, name="台帐.xlsx", **extra):  # type: ignore[no-untyped-def]
+        return _form(office, "/staff/ledger/import", "/staff/ledger/import", {"upload": (io.BytesIO(data), name), **extra}, content_type="multipart/form-data")
+
+    refused = upload(_sheet(bad))
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "第 4 行" in html and "第 5 行：缺少编号" in html and "没有导入" in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReformTask)) == 0
+    assert upload(b"MZ\x90\x00", name="台帐.exe").status_code == 400
+    assert upload(b"PK\x03\x04broken", name="台帐.xlsx").status_code == 400
+    checked = upload(_sheet(good), check_only="y")
+    assert checked.status_code == 200 and "将新建 2 项" in checked.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReformTask)) == 0
+    done = upload(_sheet(good))
+    assert done.status_code == 200 and "新建 2 项" in done.get_data(as_text=True)
+    again = upload(_sheet([[*good[0][:1], "推进社保卡“一卡通”", *good[0][2:]]]))
+    assert "更新 1 项" in again.get_data(as_text=True)
+    with app.app_context():
+        parent = db.session.scalar(select(ReformTask).where(ReformTask.code == "2026-01"))
+        assert parent.title == "推进社保卡“一卡通”" and parent.is_major and parent.deadline == date(2026, 12, 31)
+        assert [c.code for c in parent.children] == ["2026-01-1"] and [p.department.name for p in parent.partners] == ["市医保局"]

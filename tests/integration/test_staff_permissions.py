@@ -58,7 +58,7 @@ ROLE_ONLY = {
     # The expert pool is the office's: departments never choose or see the experts reviewing them.
     "expert_pool.index", "expert_pool.create", "expert_pool.profile", "expert_pool.add_conflict", "expert_pool.remove_conflict",
     "expert_pool.resend_welcome", "expert_pool.withdraw", "expert_pool.evaluations", "expert_pool.invite_to_task",
-    "ledger.new",  # the office keeps the ledger; departments report on their tasks
+    "ledger.new", "ledger.import_sheet",  # the office keeps the ledger; departments report on their tasks
 }
 # Routes department users may use without an object id: the results are scoped to their department.
 DEPARTMENT_GENERAL = {

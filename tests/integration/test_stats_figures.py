@@ -17,13 +17,13 @@ def test_plan_counts_per_day_week_channel_and_clause(any_app) -> None:  # type: 
     with any_app.app_context():
         data = plan_figures(ids["plan"])
     figures = data["figures"]
-    assert data["summary"]["opinions"] == 6  # pending, rejected and file-imported opinions are not counted
+    assert data["summary"]["opinions"] == 6  # pending, rejected, file-imported and experts' opinions are not counted
     # 17:30 UTC on 2 November is 01:30 on 3 November in Beijing.
     assert [(r["day"], r["count"]) for r in figures["participation_daily"]["rows"]] == [("2026-11-02", 2), ("2026-11-03", 2), ("2026-11-10", 2)]
     assert [(r["week"], r["count"]) for r in figures["participation_weekly"]["rows"]] == [("2026-11-02", 4), ("2026-11-09", 2)]
     channels = _rows(figures["per_channel"], "channel")
     assert (channels["网站留言"]["count"], channels["来信"]["count"], channels["热线"]["count"], channels["论坛"]["count"], channels["电子邮件"]["count"]) == (3, 1, 1, 1, 0)
-    assert "import" not in {r["source"] for r in figures["per_channel"]["rows"]}
+    assert not {"import", "expert"} & {r["source"] for r in figures["per_channel"]["rows"]}
     clauses = figures["per_clause"]["rows"]
     assert [r["count"] for r in clauses] == [2, 2, 0, 2] and clauses[-1]["clause"] == WHOLE_PLAN
     assert clauses[0]["clause"].startswith("第一条")
@@ -109,3 +109,32 @@ def test_satisfaction_groups_below_the_floor_are_not_shown(app) -> None:  # type
     # overall 4, 4, 1 and speed 5, 5, 5: six ratings from three answer sheets
     assert (row["responses"], row["answers"], row["v1"], row["v4"], row["v5"]) == (3, 6, 1, 2, 3)
     assert satisfaction["hidden_groups"] == 1 and "少于 3 份" in satisfaction["note"]
+
+
+def test_digest_mapping_places_opinions_and_clusters_carry_adoption(any_app) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from consult.digests.models import Digest
+    from consult.extensions import db
+    from consult.plans.models import Comment
+    from consult.stats.figures import WHOLE_PLAN, plan_figures
+    from worker.analysis.pipeline import DigestResult, Issue, Theme
+
+    ids = seed(any_app)
+    with any_app.app_context():
+        comments = {c.source: c.id for c in db.session.scalars(select(Comment).where(Comment.plan_id == ids["plan"], Comment.clause_id.is_(None)))}
+        members = sorted(db.session.scalars(select(Comment.id).where(Comment.plan_id == ids["plan"], Comment.status.in_(["published", "internal"]), Comment.source != "import")))
+        group = {"label": "夜间停车", "keywords": [], "size": len(members), "share": 1.0, "representative_ids": [], "representative_texts": [],
+                 "stance_counts": {"support": 4, "suggestion": 2}, "clause_counts": {}, "member_ids": members}
+        # The hotline record maps confidently onto 第三条; the forum post only as a guess (stays 整个方案).
+        links = {comments["hotline"]: (ids["clause2"], 0.9), comments["forum"]: (ids["clause2"], 0.2)}
+        result = DigestResult(themes=[Theme(**group, issues=[Issue(**group)])], clause_links=links).to_dict()
+        db.session.add(Digest(plan_id=ids["plan"], number=1, status="done", last_comment_id=max(members), comment_count=len(members), result=result))
+        db.session.commit()
+        figures = plan_figures(ids["plan"])["figures"]
+    clauses = {r["clause"][:3] if r["clause"] != WHOLE_PLAN else WHOLE_PLAN: r["count"] for r in figures["per_clause"]["rows"]}
+    assert clauses == {"第一条": 2, "第二条": 2, "第三条": 1, WHOLE_PLAN: 1}
+    (cluster,) = figures["adoption_per_cluster"]["rows"]
+    assert (cluster["ref"], cluster["total"], cluster["adopted"], cluster["unanswered"]) == ("D1-T1-I1", 6, 2, 1)
+    stance = {r["stance"]: r["count"] for r in figures["stance"]["rows"]}
+    assert (stance["支持"], stance["建议"], stance["反对"]) == (4, 2, 0)
