@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 
 from consult.core.converters import query_page
 from consult.search.passages import passage
-from consult.search.queries import search
+from consult.search.site import search
 
 bp = Blueprint("search", __name__, template_folder="templates")
 
