@@ -21,6 +21,7 @@ from consult.search.queries import _contains, _match, query_terms
 from consult.suggestions.models import Suggestion, SuggestionStatus
 
 PAGE_SIZE = 20
+COUNT_CAP = 10_000  # matches counted exactly; more is shown as “10000+”
 KINDS = ("comments", "plans", "posts", "suggestions", "answers")
 
 
@@ -38,12 +39,19 @@ class Results:
     clause_labels: dict[int, str] = field(default_factory=dict)
 
     @property
+    def capped(self) -> bool:
+        return self.comment_total >= COUNT_CAP
+
+    @property
     def pages(self) -> int:
         return max(1, -(-self.comment_total // PAGE_SIZE))
 
 
 def comments(terms: list[str], page: int = 1) -> tuple[list[Comment], int]:
-    """Published comments holding every term, best ranked first, one page; and how many there are."""
+    """Published comments holding every term, one page; and how many there are (counted up to COUNT_CAP).
+
+    Up to COUNT_CAP matches they are ranked by relevance; past it (a common word), newest first:
+    ranking every one of hundreds of thousands of matches would cost seconds for a page of 20."""
     hits = index.matching(db.engine.dialect.name, terms).subquery()
     visible = (
         select(Comment.id, hits.c.rank)
@@ -51,9 +59,10 @@ def comments(terms: list[str], page: int = 1) -> tuple[list[Comment], int]:
         .join(Plan, Plan.id == Comment.plan_id)
         .where(Comment.status == CommentStatus.PUBLISHED, Plan.published.is_(True))
     )
-    total = db.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
-    ranked = visible.order_by(hits.c.rank, Comment.created_at.desc(), Comment.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ids = [row.id for row in db.session.execute(ranked)]
+    total = db.session.scalar(select(func.count()).select_from(visible.with_only_columns(Comment.id).limit(COUNT_CAP).subquery())) or 0
+    order = (Comment.created_at.desc(), Comment.id.desc()) if total >= COUNT_CAP else (hits.c.rank, Comment.created_at.desc(), Comment.id.desc())
+    ranked = visible.with_only_columns(Comment.id).order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ids = list(db.session.scalars(ranked))
     found = {c.id: c for c in db.session.scalars(select(Comment).options(defer(Comment.tokens)).where(Comment.id.in_(ids)))} if ids else {}
     return [found[i] for i in ids if i in found], total
 
