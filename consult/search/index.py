@@ -43,11 +43,16 @@ def fts5_query(terms: list[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
+def pg_match(terms: list[str]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """PostgreSQL: the condition on ``comment`` (answered from the GIN index) and its rank (ascending = best)."""
+    query = _pg_query(terms)
+    return _pg_vector().op("@@")(query), -func.ts_rank(_pg_vector(), query)
+
+
 def matching(dialect: str, terms: list[str]):  # type: ignore[no-untyped-def]
     """A select of (comment id, rank) for comments holding every term, best first (rank ascending)."""
     if dialect == "postgresql":
-        query = _pg_query(terms)
-        rank = (-func.ts_rank(_pg_vector(), query)).label("rank")
-        return select(Comment.id.label("id"), rank).where(_pg_vector().op("@@")(query))
+        condition, rank = pg_match(terms)
+        return select(Comment.id.label("id"), rank.label("rank")).where(condition)
     return select(literal_column("rowid").label("id"), literal_column("rank").label("rank")).select_from(
         text(FTS_TABLE)).where(literal_column(FTS_TABLE).op("MATCH")(fts5_query(terms)))

@@ -52,16 +52,16 @@ def comments(terms: list[str], page: int = 1) -> tuple[list[Comment], int]:
 
     Up to COUNT_CAP matches they are ranked by relevance; past it (a common word), newest first:
     ranking every one of hundreds of thousands of matches would cost seconds for a page of 20."""
-    hits = index.matching(db.engine.dialect.name, terms).subquery()
-    visible = (
-        select(Comment.id, hits.c.rank)
-        .join(hits, hits.c.id == Comment.id)
-        .join(Plan, Plan.id == Comment.plan_id)
-        .where(Comment.status == CommentStatus.PUBLISHED, Plan.published.is_(True))
-    )
-    total = db.session.scalar(select(func.count()).select_from(visible.with_only_columns(Comment.id).limit(COUNT_CAP).subquery())) or 0
-    order = (Comment.created_at.desc(), Comment.id.desc()) if total >= COUNT_CAP else (hits.c.rank, Comment.created_at.desc(), Comment.id.desc())
-    ranked = visible.with_only_columns(Comment.id).order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    visible = select(Comment.id).join(Plan, Plan.id == Comment.plan_id).where(Comment.status == CommentStatus.PUBLISHED, Plan.published.is_(True))
+    if db.engine.dialect.name == "postgresql":
+        condition, rank = index.pg_match(terms)  # on the comment row itself: no self-join
+        visible = visible.where(condition)
+    else:
+        hits = index.matching(db.engine.dialect.name, terms).subquery()
+        visible, rank = visible.join(hits, hits.c.id == Comment.id), hits.c.rank
+    total = db.session.scalar(select(func.count()).select_from(visible.limit(COUNT_CAP).subquery())) or 0
+    order = (Comment.created_at.desc(), Comment.id.desc()) if total >= COUNT_CAP else (rank, Comment.created_at.desc(), Comment.id.desc())
+    ranked = visible.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ids = list(db.session.scalars(ranked))
     found = {c.id: c for c in db.session.scalars(select(Comment).options(defer(Comment.tokens)).where(Comment.id.in_(ids)))} if ids else {}
     return [found[i] for i in ids if i in found], total
