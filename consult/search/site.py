@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from consult.extensions import db
@@ -97,10 +97,12 @@ def search(q: str, *, page: int = 1, limit: int = PAGE_SIZE) -> Results:
 
 def answers(terms: list[str], limit: int) -> list[tuple[Response, Plan]]:
     """Answers in published feedback reports whose text holds every term; one per distinct text and plan."""
-    published = exists().where(FeedbackReport.plan_id == Response.plan_id)
+    plans = list(db.session.scalars(select(FeedbackReport.plan_id)))
+    if not plans:  # nothing published: no scan of the answers at all
+        return []
     first = (
         select(func.min(Response.id))
-        .where(published, _contains(Response.text + " " + Response.reason, terms))
+        .where(Response.plan_id.in_(plans), _contains(Response.text + " " + Response.reason, terms))
         .group_by(Response.plan_id, Response.text).limit(limit)
     )
     rows = db.session.execute(
