@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
-from consult.core import audit, notifications
+from consult.core import audit, channels, notifications
 from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text
@@ -29,6 +29,21 @@ PAGE_SIZE = 200  # opinions listed per page of the report (a big plan has tens o
 MAX_DIFF_CHARS = 20_000  # a clause longer than this is shown whole, not diffed character by character
 
 
+def tallied(plan_id: int) -> list:  # type: ignore[type-arg]
+    """Conditions for the opinions the public report counts: answerable, of a channel counted in public
+    figures (experts' opinions are answered on the workbench and reported to staff, never tallied here)."""
+    conditions = [Comment.plan_id == plan_id, Comment.status.in_(ANSWERABLE)]
+    if channels.untallied():
+        conditions.append(Comment.source.not_in(channels.untallied()))
+    return conditions
+
+
+def _untallied_ids(plan_id: int) -> set[int]:
+    if not channels.untallied():
+        return set()
+    return set(db.session.scalars(select(Comment.id).where(Comment.plan_id == plan_id, Comment.source.in_(channels.untallied()))))
+
+
 def report_for(plan_id: int) -> FeedbackReport | None:
     return db.session.scalar(select(FeedbackReport).where(FeedbackReport.plan_id == plan_id))
 
@@ -37,7 +52,7 @@ def consulted_version(plan: Plan) -> PlanVersion:
     """The newest version that received opinions (what people commented on); else the first."""
     # One indexed EXISTS per version (a plan has a few), not a sort of every opinion.
     for version in sorted(plan.versions, key=lambda v: v.id, reverse=True):
-        if db.session.scalar(select(Comment.id).where(Comment.version_id == version.id, Comment.status.in_(ANSWERABLE)).limit(1)) is not None:
+        if db.session.scalar(select(Comment.id).where(*tallied(plan.id), Comment.version_id == version.id).limit(1)) is not None:
             return version
     return plan.versions[0]
 
@@ -71,7 +86,7 @@ def publish(actor: User, plan: Plan, summary: str = "") -> FeedbackReport:
         raise ServiceError(_("该方案的采纳情况反馈已经发布过了。"), 409) from None
     first_comment = db.session.execute(
         select(Comment.user_id, func.min(Comment.id), func.count(Comment.id))
-        .where(Comment.plan_id == plan.id, Comment.user_id.is_not(None), Comment.status.in_(ANSWERABLE))
+        .where(*tallied(plan.id), Comment.user_id.is_not(None))
         .group_by(Comment.user_id)
     ).all()
     title = _("《%(t)s》的意见采纳情况已公布", t=plan.title)[:200]
@@ -153,7 +168,7 @@ def _fingerprint(plan: Plan) -> tuple[object, ...]:
     """Changes whenever an opinion, an answer, a staff clause correction or the latest digest changes."""
     comments = db.session.execute(
         select(func.count(), func.max(Comment.id), func.sum(func.coalesce(Comment.clause_override_id, 0)), func.max(Comment.status))
-        .where(Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE))
+        .where(*tallied(plan.id))
     ).one()
     answers = db.session.execute(select(func.count(), func.max(Response.updated_at)).where(Response.plan_id == plan.id)).one()
     digest = digests.latest(plan.id)
@@ -162,16 +177,17 @@ def _fingerprint(plan: Plan) -> tuple[object, ...]:
 
 def _aggregate(plan: Plan) -> _Aggregate:
     """Counts per clause and cluster from column loads (no Comment objects: 100k of them took 18 s)."""
+    kept_out = _untallied_ids(plan.id)
     answers = {r.comment_id: r for r in db.session.execute(
-        select(Response.comment_id, Response.status, Response.text, Response.reason).where(Response.plan_id == plan.id).order_by(Response.id))}
+        select(Response.comment_id, Response.status, Response.text, Response.reason).where(Response.plan_id == plan.id).order_by(Response.id))
+        if r.comment_id not in kept_out}
     clauses = {c.id: c for v in plan.versions for c in v.clauses}
     rows: dict[int | None, Row] = {}
     published: dict[int | None, list[int]] = {}
     totals: Counter[str] = Counter()
     total = 0
     links = placement.mapped_links(plan)
-    query = select(Comment.id, Comment.clause_id, Comment.clause_override_id, Comment.status).where(
-        Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE)).order_by(Comment.id)
+    query = select(Comment.id, Comment.clause_id, Comment.clause_override_id, Comment.status).where(*tallied(plan.id)).order_by(Comment.id)
     for cid, clause_id, override, status in db.session.execute(query):
         total += 1
         clause_id = placement.place_ids(cid, clause_id, override, links).clause_id
@@ -226,13 +242,17 @@ def _cluster_rows(plan: Plan, responses: dict[int, Any]) -> list[Row]:
     result = page_data.parsed(digest) if digest is not None else None
     if result is None:
         return []
+    kept_out = _untallied_ids(plan.id)  # experts' opinions are clustered with the rest, counted apart
     rows = []
     for t, theme in enumerate(result.themes):
         for i, issue in enumerate(theme.issues):
-            answers = [responses[m] for m in issue.member_ids if m in responses]
+            members = [m for m in issue.member_ids if m not in kept_out]
+            if not members:
+                continue
+            answers = [responses[m] for m in members if m in responses]
             ref = cluster_ref(digest.number, t, i)
             rows.append(Row(
-                label=f"{theme.label} › {issue.label}", anchor=ref, total=len(issue.member_ids),
+                label=f"{theme.label} › {issue.label}", anchor=ref, total=len(members),
                 statuses=Counter(r.status for r in answers), replies=_distinct_replies(answers),
             ))
     return rows
@@ -242,7 +262,10 @@ def mine(plan: Plan, user: User | None) -> list[tuple[Comment, Response | None]]
     """'What happened to my opinion': the viewer's own comments on the plan, whatever their state."""
     if user is None or not getattr(user, "id", None):
         return []
-    own = list(db.session.scalars(select(Comment).where(Comment.plan_id == plan.id, Comment.user_id == user.id).order_by(Comment.id)))
+    query = select(Comment).where(Comment.plan_id == plan.id, Comment.user_id == user.id)
+    if channels.untallied():  # an expert's opinions live in their own space, not on the public page
+        query = query.where(Comment.source.not_in(channels.untallied()))
+    own = list(db.session.scalars(query.order_by(Comment.id)))
     responses = {r.comment_id: r for r in db.session.scalars(select(Response).where(Response.comment_id.in_([c.id for c in own])))} if own else {}
     return [(c, responses.get(c.id)) for c in own]
 

@@ -37,20 +37,34 @@ OBJECTS: dict[str, Callable[[dict], object]] = {
     "template_id": lambda o: o["template"],
     "survey_id": lambda o: o["survey"],
     "ticket_id": lambda o: o["ticket"],
+    "expert_id": lambda o: o["expert"],
+    "conflict_id": lambda o: o["conflict"],
+    "invitation_id": lambda o: o["invitation"],
+    "document_id": lambda o: o["decision_document"],  # a decision-step document of department A's plan
+    "task_id": lambda o: o["task"],  # a reform task department A leads
+    "report_id": lambda o: o["report"],
+    "record_id": lambda o: o["supervision"],
+    "milestone_id": lambda o: o["milestone"],
+    "attachment_id": lambda o: o["attachment"],
 }
 # Variables that are not department objects (the route is refused by role, or they select a format).
-NOT_OBJECTS = {"word_id", "user_id", "department_id", "theme", "issue", "kind"}
+NOT_OBJECTS = {"word_id", "user_id", "department_id", "theme", "issue", "kind", "expert_id", "conflict_id", "invitation_id"}
 
 # Routes only office staff and/or admins may use: department users get 403 whatever the ids.
 ROLE_ONLY = {
     "staff.dictionary_page", "staff.dictionary_delete",
     "moderation.words", "moderation.delete_word",
     "admin.departments", "admin.rename_department", "admin.users", "admin.set_role", "admin.audit_log", "admin.audit_export",
+    # The expert pool is the office's: departments never choose or see the experts reviewing them.
+    "expert_pool.index", "expert_pool.create", "expert_pool.profile", "expert_pool.add_conflict", "expert_pool.remove_conflict",
+    "expert_pool.resend_welcome", "expert_pool.withdraw", "expert_pool.evaluations", "expert_pool.invite_to_task",
+    "ledger.new", "ledger.import_sheet",  # the office keeps the ledger; departments report on their tasks
 }
 # Routes department users may use without an object id: the results are scoped to their department.
 DEPARTMENT_GENERAL = {
     "staff.index", "staff.new_plan", "moderation.queue",
     "surveys.index", "surveys.new", "surveys.scorecard", "surveys.ticket_list", "responses.create_template",
+    "ledger.index", "ledger.major",  # lists scoped to the tasks the department leads or co-operates on
 }
 # POST forms that carry department objects in their body rather than the URL.
 FORM_OBJECTS: dict[str, Callable[[dict], dict]] = {
@@ -79,12 +93,59 @@ def _objects(app: Flask, make_plan: Callable[..., int]) -> dict:
         db.session.commit()
         user = db.session.query(User).filter(User.role == "staff").first()
         survey, ticket = _survey_with_ticket(user, plan.department.name)
-        return {
+        experts = _expert_objects(plan, user)
+        ledger = _ledger_objects(plan)
+        return {**experts, **ledger,
             "plan": plan.id, "clause": version.clauses[0].id, "digest": digest.id, "comment": comment.id,
             "word": word.id, "sensitive": sensitive.id, "template": template.id, "user": user.id, "department": plan.department_id,
             "department_count": db.session.query(Department).count(),
             "survey": survey, "ticket": ticket,
         }
+
+
+def _expert_objects(plan, staff) -> dict:  # type: ignore[no-untyped-def]
+    """An expert with a conflict, invited to department A's plan, and a decision-step document of that plan."""
+    from datetime import date
+
+    from consult.experts import pool
+    from consult.experts.models import ExpertConflict, ExpertInvitation
+    from consult.extensions import db
+    from consult.plans.models import DecisionDocument, DecisionStep
+
+    expert = pool.create_expert(staff, "walk-expert@example.com", pool.Profile(name="巡检专家", fields=("law",)))
+    conflict = ExpertConflict(expert_id=expert.id, department_id=plan.department_id, note="")
+    invitation = ExpertInvitation(expert_id=expert.id, plan_id=plan.id, deadline=date(2099, 1, 1), conflict_override="测试")
+    step = DecisionStep(plan_id=plan.id, kind="legality_review", outcome="甲部门的审查")
+    step.documents.append(DecisionDocument(filename="a.pdf", content_type="application/pdf", size=4, data=b"%PDF"))
+    db.session.add_all([conflict, invitation, step])
+    db.session.commit()
+    return {"expert": expert.id, "conflict": conflict.id, "invitation": invitation.id, "decision_document": step.documents[0].id}
+
+
+def _ledger_objects(plan) -> dict:  # type: ignore[no-untyped-def]
+    """A reform task department A leads, with a milestone, a report with an attachment and a supervision record."""
+    from datetime import date
+
+    from consult.extensions import db
+    from consult.ledger.models import (
+        Milestone,
+        ProgressReport,
+        ReformTask,
+        ReportAttachment,
+        SupervisionRecord,
+    )
+
+    task = ReformTask(title="甲部门的改革任务", year=2026, plan_id=plan.id, lead_department_id=plan.department_id)
+    task.milestones.append(Milestone(title="节点", due_on=date(2026, 6, 1)))
+    report = ProgressReport(department_id=plan.department_id, body="甲部门的进展", progress=10)
+    report.attachments.append(ReportAttachment(filename="a.txt", content_type="text/plain", size=1, data=b"a"))
+    task.reports.append(report)
+    db.session.add(task)
+    db.session.flush()
+    record = SupervisionRecord(task_id=task.id, visited_on=date(2026, 5, 1), findings="甲部门的督察")
+    db.session.add(record)
+    db.session.commit()
+    return {"task": task.id, "report": report.id, "supervision": record.id, "milestone": task.milestones[0].id, "attachment": report.attachments[0].id}
 
 
 def _survey_with_ticket(author, department: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -234,3 +295,18 @@ def test_office_staff_cannot_use_admin_pages(app: Flask, make_user, make_plan) -
             if response.status_code != 403:
                 failures.append(f"{method} {url} → {response.status_code}")
     assert not failures, failures
+
+
+def test_experts_and_evaluators_get_403_everywhere(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    """Outside accounts (Role.EXPERT, Role.EVALUATOR) have their own spaces; no staff route opens for them."""
+    objects = _objects(app, make_plan)
+    for role in ("expert", "evaluator"):
+        client = app.test_client()
+        _, email, password = make_user(role=role)
+        login(client, email, password)
+        failures = []
+        for rule, method, url in _requests(app, objects):
+            response = _send(client, method, url, FORM_OBJECTS.get(rule.endpoint, lambda o: {})(objects))
+            if response.status_code != 403:
+                failures.append(f"{role} {method} {url} → {response.status_code}")
+        assert not failures, failures

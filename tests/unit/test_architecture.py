@@ -51,9 +51,13 @@ LAZY_IMPORTS: dict[tuple[str, str, str], str] = {
     ("consult/digests/reports.py", "docx_report", "docx"): "python-docx + lxml, only for a report download",
     ("consult/digests/reports.py", "_a4", "docx.oxml.ns"): "python-docx + lxml, only for a report download",
     ("consult/digests/reports.py", "_a4", "docx.shared"): "python-docx + lxml, only for a report download",
+    ("consult/experts/report.py", "docx", "docx"): "python-docx + lxml, only for a report download",
     ("consult/core/spreadsheets.py", "_xlsx_rows", "openpyxl"): "openpyxl, only for .xlsx uploads",
     ("consult/core/spreadsheets.py", "write_xlsx", "openpyxl"): "openpyxl, only for .xlsx exports",
     ("consult/demo/comments.py", "_s2t", "opencc"): "OpenCC dictionaries, only while generating demo data",
+    ("consult/core/pdf.py", "OfficePdf.__init__", "fpdf"): "fpdf2 + Pillow + fontTools (~1 s), only for a PDF download",
+    ("consult/core/pdf.py", "_char_wrap", "fpdf.enums"): "fpdf2, only for a PDF download",
+    ("consult/core/pdf.py", "face_index", "fontTools.ttLib"): "fontTools, only to pick a face of a font collection for a PDF",
     # The pipeline itself pulls in numpy/scikit-learn: only the build imports it (result types come
     # from worker.analysis.results at module level).
     ("consult/digests/engine.py", "build", "worker.analysis.pipeline"): "numpy/scikit-learn, only where a worker builds a digest",

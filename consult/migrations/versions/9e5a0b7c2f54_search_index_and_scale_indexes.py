@@ -1,7 +1,7 @@
 """full-text search index over comment terms; indexes for the plan page and the outbox at scale
 
 Revision ID: 9e5a0b7c2f54
-Revises: 3f1a6c2e8b10
+Revises: 4a2b7d3f9c11
 Create Date: 2026-12-02 05:05:00
 
 A database holding comments upgrades in place: the PostgreSQL GIN index is built from the stored
@@ -11,7 +11,7 @@ written out here (not imported) so this revision stays as it was when later code
 from alembic import op
 
 revision = '9e5a0b7c2f54'
-down_revision = '3f1a6c2e8b10'
+down_revision = '4a2b7d3f9c11'
 branch_labels = None
 depends_on = None
 
