@@ -123,6 +123,8 @@ class Comment(db.Model):
         UniqueConstraint("user_id", "submission_id"),
         Index("ix_comment_plan_status", "plan_id", "status"),
         Index("ix_comment_origin", "origin_type", "origin_id"),
+        # Plan and clause pages: counts per clause and the newest page of one clause, from the index.
+        Index("ix_comment_version_status_clause", "version_id", "status", "clause_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -69,11 +69,15 @@ def _visible(query, version_id: int):  # type: ignore[no-untyped-def]
     return query.where(Comment.version_id == version_id, Comment.parent_id.is_(None), condition)
 
 
-def _comment_form(plan: Plan, version: PlanVersion, clause: Clause | None = None) -> CommentForm:
-    form = CommentForm()
+def _choices(form: CommentForm, version: PlanVersion) -> CommentForm:
     form.clause_id.choices = [("", _("整个方案"))] + [
         (str(c.id), c.label[:40]) for c in version.clauses
     ]
+    return form
+
+
+def _comment_form(plan: Plan, version: PlanVersion, clause: Clause | None = None) -> CommentForm:
+    form = _choices(CommentForm(), version)
     if clause is not None and not form.is_submitted():
         form.clause_id.data = str(clause.id)
     if not form.submission_id.data:
@@ -153,8 +157,8 @@ def clause(plan_id: int, clause_id: int) -> str:
 @public_write_limits(per_account="COMMENT_RATE_LIMIT", per_ip="COMMENT_IP_RATE_LIMIT")
 def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
     plan = _plan_or_404(plan_id)
-    version = plan.current_version
-    form = _comment_form(plan, version)
+    # The clause list is only needed to show the form again (choices are not validated): not loaded on success.
+    form = CommentForm()
     form.guard()
     clause_value = (form.clause_id.data or "").strip()
     parent_value = (form.parent_id.data or "").strip()
@@ -172,26 +176,29 @@ def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
             submission_id=form.submission_id.data,
             parent_id=int(parent_value) if parent_value else None,
         )
+        # Read before the commit expires them: reading after it would re-select the comment and the plan.
+        shown = (comment.id, comment.status, comment.clause_id, plan.id)
         db.session.commit()
     except ServiceError as error:
         if error.status == 403:
             raise  # not allowed to comment at all: the error page says why (no form to show)
         return rerender(_comment_page(plan, clause_value), form, error, default="body")
+    comment_id, status, comment_clause, plan_id = shown
     if not created:
         message = _("这条意见已经提交过了，不会重复保存。")
         if wants_json():
-            return jsonify(id=comment.id, duplicate=True, message=message), 409
+            return jsonify(id=comment_id, duplicate=True, message=message), 409
         flash(message, "info")
-    elif comment.status == CommentStatus.PENDING:
+    elif status == CommentStatus.PENDING:
         flash(_("意见已提交，将在审核通过后公开显示。"), "success")
     else:
         flash(_("意见已发表，感谢您的参与！"), "success")
     if wants_json() and created:
-        return jsonify(id=comment.id, status=comment.status), 201
+        return jsonify(id=comment_id, status=status), 201
     target = (
-        url_for("plans.clause", plan_id=plan.id, clause_id=comment.clause_id, _anchor=f"comment-{comment.id}")
-        if comment.clause_id
-        else url_for("plans.detail", plan_id=plan.id, _anchor=f"comment-{comment.id}")
+        url_for("plans.clause", plan_id=plan_id, clause_id=comment_clause, _anchor=f"comment-{comment_id}")
+        if comment_clause
+        else url_for("plans.detail", plan_id=plan_id, _anchor=f"comment-{comment_id}")
     )
     return redirect(target)
 
@@ -208,6 +215,7 @@ def _comment_page(plan: Plan, clause_value: str):  # type: ignore[no-untyped-def
         clause = None
 
     def render(form: CommentForm) -> str:
+        _choices(form, plan.current_version)
         if clause is not None:
             return _render_comments("plans/clause.html", plan, clause.version, clause, form=form)
         version = plan.current_version
