@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -70,6 +71,7 @@ class LinkForm(FlaskForm):
     task_id = SelectField(_l("并入已有任务"), coerce=int, choices=[], validate_choice=False)
     title = StringField(_l("或新建任务，名称"), validators=[Length(max=200)])
     cluster = StringField(_l("问题编号"), validators=[Length(max=40)])
+    comment = HiddenField()  # one opinion from the answer workbench instead of a whole issue
 
 
 class ImportForm(FlaskForm):

@@ -26,6 +26,7 @@ from consult.ledger.models import (
     TaskStatus,
 )
 from consult.ledger.queries import can_report, department_ids
+from consult.responses.models import Response
 
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 ATTACHMENT_MAX_FILES = 5
@@ -224,6 +225,14 @@ def close_supervision(actor: User, record: SupervisionRecord, note: str) -> None
         raise ServiceError(_("该督察事项已办结。"), 409)
     record.closed_on, record.closing_note = datetime.now(UTC).date(), (note or "").strip()[:2000]
     audit.record(actor, "ledger.supervision_close", "reform_task", record.task_id, record=record.id)
+
+
+def carried_members(member_ids: list[int]) -> list[int]:
+    """Of an issue's members, those answered 采纳 or 部分采纳 when there are any; else all of them
+    (the office acts on an issue before answering it)."""
+    adopted = set(db.session.scalars(select(Response.comment_id).where(Response.comment_id.in_(member_ids),
+                                                                       Response.status.in_(("adopted", "partly")))))
+    return [m for m in member_ids if m in adopted] if adopted else list(member_ids)
 
 
 def link_opinions(actor: User, task: ReformTask, comment_ids: list[int], cluster_ref: str = "") -> int:

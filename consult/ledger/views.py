@@ -15,7 +15,7 @@ from consult.core.buttons import EmptyForm
 from consult.core.converters import query_int
 from consult.core.errors import ServiceError
 from consult.core.forms import rerender
-from consult.core.models import Department, Role
+from consult.core.models import AuditEntry, Department, Role
 from consult.core.permissions import roles_required
 from consult.core.templating import local_today
 from consult.extensions import db
@@ -40,7 +40,7 @@ from consult.ledger.models import (
     ReportAttachment,
     SupervisionRecord,
 )
-from consult.plans.models import Plan
+from consult.plans.models import Comment, CommentStatus, Plan
 from consult.responses import operations as responses
 
 bp = Blueprint("ledger", __name__, template_folder="templates")
@@ -180,6 +180,16 @@ def task(task_id: int) -> str:
     return _task_page(_task(task_id))
 
 
+@bp.get("/staff/ledger/<int:task_id>/history")
+@roles_required(*LEDGER_ROLES)
+def history(task_id: int) -> str:
+    """The task's audited changes, newest first: who changed what, reported, reviewed or supervised."""
+    task = _task(task_id)
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.target_type == "reform_task", AuditEntry.target_id == task.id)
+                                 .order_by(AuditEntry.id.desc()).limit(300))
+    return render_template("ledger/history.html", task=task, entries=list(entries))
+
+
 @bp.post("/staff/ledger/<int:task_id>/reports")
 @roles_required(*LEDGER_ROLES)
 def report(task_id: int) -> Response | tuple[str, int]:
@@ -269,6 +279,13 @@ def close(record_id: int) -> Response:
     return redirect(url_for("ledger.task", task_id=record.task_id))
 
 
+def _single(plan: Plan, comment_id: str) -> list[int]:
+    comment = db.session.get(Comment, int(comment_id)) if comment_id.isdigit() else None
+    if comment is None or comment.plan_id != plan.id or comment.status not in (CommentStatus.PUBLISHED, CommentStatus.INTERNAL):
+        raise ServiceError(_("该意见不属于本方案，或尚未公开，不能转为改革任务。"), 404)
+    return [comment.id]
+
+
 @bp.route("/staff/plans/<int:plan_id>/to-task", methods=["GET", "POST"])
 @roles_required(*OFFICE)
 def from_cluster(plan_id: int) -> str | Response | tuple[str, int]:
@@ -277,12 +294,13 @@ def from_cluster(plan_id: int) -> str | Response | tuple[str, int]:
     form = LinkForm()
     if request.method == "GET":
         form.cluster.data = request.args.get("cluster", "")[:40]
+        form.comment.data = request.args.get("comment", "")[:12]
     form.task_id.choices = [(0, _("（新建任务）")), *((t.id, f"{t.code or t.id} {t.title}") for t in db.session.scalars(
         select(ReformTask).order_by(ReformTask.year.desc(), ReformTask.id.desc()).limit(500)))]
     if not form.validate_on_submit():
         return render_template("ledger/to_task.html", form=form, plan=plan), (400 if form.is_submitted() else 200)
     try:
-        members = responses.cluster_members(plan, form.cluster.data or "")
+        members = _single(plan, form.comment.data) if form.comment.data else ledger.carried_members(responses.cluster_members(plan, form.cluster.data or ""))
         if form.task_id.data:
             target = _task(form.task_id.data)
         else:

@@ -93,6 +93,10 @@ def test_office_department_public_follow_one_task(live_server, browser_page: Pag
     page.get_by_role("link", name="不动产登记改革实施方案（征求意见稿）").click()
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(page.get_by_text("完成进度 45%")).to_be_visible()
+    # The bar is drawn at its value: an inline style width would be dropped by the CSP and fill the bar.
+    share = page.evaluate("(() => { const bar = document.querySelector('.reform-task .progress');"
+                          " return bar.querySelector('rect').getBoundingClientRect().width / bar.getBoundingClientRect().width; })()")
+    assert 0.40 < share < 0.50, share
     expect(page.get_by_text("试点窗口开通")).to_be_visible()
     _shots(page, shots, "ledger-public")
     assert page.url.endswith(f"/reforms/{plan_id}")
