@@ -23,9 +23,10 @@ from consult.core import (
     templating,
 )
 from consult.digests.views import bp as digests_bp
-from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
 from consult.evaluation.staff_views import bp as evaluation_bp
 from consult.evaluation.views import bp as evaluator_bp
+from consult.experts.views import bp as experts_bp
+from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
 from consult.forums.views import bp as forums_bp
 from consult.hearings.views import bp as hearings_bp
 from consult.inbox.views import bp as inbox_bp
@@ -44,7 +45,7 @@ from consult.surveys.staff_views import bp as surveys_bp
 PACKAGE = Path(__file__).resolve().parent
 
 # Every feature's blueprint, in the order their routes are matched.
-BLUEPRINTS = (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp, responses_bp, ledger_bp, evaluation_bp, evaluator_bp)
+BLUEPRINTS = (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp, responses_bp, ledger_bp, experts_bp, evaluation_bp, evaluator_bp)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

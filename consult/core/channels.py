@@ -29,6 +29,8 @@ class Channel:
     hiding: Hiding
     origins: tuple[str, ...] = ()  # origin_type of mirrored items (Comment.origin_type)
     imported: bool = False  # staff upload records of it (letters, e-mails, hotline notes)
+    # Counted in public figures (feedback report tallies, public counts); experts' opinions are not.
+    tallied: bool = True
 
 
 _REGISTRY: dict[str, Channel] = {}
@@ -79,6 +81,11 @@ def imported() -> list[Channel]:
 def moderated() -> list[Channel]:
     """Channels whose comments go through the moderation queue."""
     return [c for c in all_channels() if c.hiding is Hiding.MODERATION]
+
+
+def untallied() -> tuple[str, ...]:
+    """Sources kept out of every public count and tally (answered and digested all the same)."""
+    return tuple(c.source for c in all_channels() if not c.tallied)
 
 
 def for_origin(origin_type: str) -> Channel | None:

@@ -8,12 +8,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func, select
 
+from consult.core import channels
 from consult.core.models import Department
 from consult.evaluation.models import EvaluationStatus, Indicator, ManualScore, ThirdPartyEvaluation
+from consult.experts.scoring import task_expert_scores
 from consult.extensions import db
 from consult.ledger.models import Milestone, ProgressReport, ReformTask, ReportReview, TaskStatus
 from consult.plans.models import Comment
@@ -22,13 +23,10 @@ from consult.surveys import satisfaction as satisfaction_index
 from consult.surveys.building import local_day
 from consult.surveys.models import ServiceTicket
 
-try:  # the expert pool arrives on its own branch; until it is merged no task has expert scores
-    from consult.experts.scoring import task_expert_scores
-except ImportError:  # pragma: no cover - removed once consult.experts is on main
-    task_expert_scores = None
 
-# Expert opinions are their own channel and never count as public opinions (issue 16, item 3).
-EXPERT_SOURCE = "expert"
+def untallied_sources() -> list[str]:
+    """Channels kept out of public figures (experts' opinions): never counted as public opinions."""
+    return [c.source for c in channels.all_channels() if not c.tallied]
 
 
 @dataclass
@@ -68,7 +66,7 @@ def load(year: int, tasks: Sequence[ReformTask], today: date | None = None) -> E
     if plans:
         for plan_id, status, n in db.session.execute(
             select(Response.plan_id, Response.status, func.count()).join(Comment, Comment.id == Response.comment_id)
-            .where(Response.plan_id.in_(plans), Comment.source != EXPERT_SOURCE).group_by(Response.plan_id, Response.status)):
+            .where(Response.plan_id.in_(plans), Comment.source.not_in(untallied_sources())).group_by(Response.plan_id, Response.status)):
             evidence.adoption.setdefault(plan_id, {})[status] = n
     evidence.ratings = _ratings(year)
     evidence.tickets = _tickets(year)
@@ -103,13 +101,5 @@ def _tickets(year: int) -> dict[int, list[tuple[date, date | None]]]:
 
 
 def _expert_scores(task_ids: list[int]) -> dict[int, tuple[list[float], float]]:
-    if task_expert_scores is None:
-        return {}
-    return {tid: _read_summary(s) for tid, s in task_expert_scores(task_ids).items()}
-
-
-def _read_summary(summary: Any) -> tuple[list[float], float]:
-    """(the individual scores, the scale maximum) from the experts' per-task summary."""
-    get = summary.get if isinstance(summary, dict) else lambda k, d=None: getattr(summary, k, d)
-    scores = get("scores") or ([get("mean")] * int(get("count") or 0) if get("mean") is not None else [])
-    return [float(s) for s in scores], float(get("scale_max") or get("max_score") or 100)
+    """Each expert's weighted total (0-100) per task that has expert scoring sheets."""
+    return {tid: (list(s.totals), 100.0) for tid, s in task_expert_scores(task_ids).items() if s.count}

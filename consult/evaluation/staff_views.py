@@ -22,7 +22,13 @@ from consult.core.forms import form_view, rerender
 from consult.core.models import Department, Role, User
 from consult.core.permissions import roles_required, staff_required
 from consult.evaluation import annual, downloads, imports, operations, public, scorecard
-from consult.evaluation.forms import AssignForm, ImportForm, IndicatorForm, ManualScoreForm, ReviewForm
+from consult.evaluation.forms import (
+    AssignForm,
+    ImportForm,
+    IndicatorForm,
+    ManualScoreForm,
+    ReviewForm,
+)
 from consult.evaluation.models import KIND_LABELS, Indicator, ThirdPartyEvaluation
 from consult.extensions import db
 from consult.ledger.models import ReformTask

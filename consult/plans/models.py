@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import UTCDateTime, utcnow
@@ -189,3 +189,45 @@ class ImportBatch(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     meta: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DecisionKind(enum.StrEnum):
+    """The steps of the procedure for a major decision (重大行政决策程序), in their usual order."""
+
+    PUBLIC_PARTICIPATION = "public_participation"  # 公众参与
+    EXPERT_REVIEW = "expert_review"  # 专家论证
+    RISK_ASSESSMENT = "risk_assessment"  # 风险评估
+    LEGALITY_REVIEW = "legality_review"  # 合法性审查
+    COLLECTIVE_DECISION = "collective_decision"  # 集体讨论决定
+
+
+class DecisionStep(db.Model):
+    """One step a plan went through, with its date, outcome and documents (one row per kind)."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    held_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    # Who wrote the outcome: "staff", or "experts" while it is filled from the expert review.
+    filled_by: Mapped[str] = mapped_column(String(20), default="staff")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    documents: Mapped[list[DecisionDocument]] = relationship(
+        back_populates="step", order_by="DecisionDocument.id", cascade="all, delete-orphan"
+    )
+
+
+class DecisionDocument(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("decision_step.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    step: Mapped[DecisionStep] = relationship(back_populates="documents")

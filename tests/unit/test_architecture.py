@@ -54,6 +54,8 @@ LAZY_IMPORTS: dict[tuple[str, str, str], str] = {
     ("consult/core/spreadsheets.py", "_xlsx_rows", "openpyxl"): "openpyxl, only for .xlsx uploads",
     ("consult/core/spreadsheets.py", "write_xlsx", "openpyxl"): "openpyxl, only for .xlsx exports",
     ("consult/demo/comments.py", "_s2t", "opencc"): "OpenCC dictionaries, only while generating demo data",
+    ("consult/evaluation/annual.py", "xlsx", "openpyxl"): "openpyxl, only for the 年报 download",
+    ("consult/evaluation/annual.py", "docx", "docx"): "python-docx + lxml, only for the 年报 download",
     # The pipeline itself pulls in numpy/scikit-learn: only the build imports it (result types come
     # from worker.analysis.results at module level).
     ("consult/digests/engine.py", "build", "worker.analysis.pipeline"): "numpy/scikit-learn, only where a worker builds a digest",
