@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from consult.evaluation.models import KIND_LABELS
 
@@ -26,7 +26,7 @@ class IndicatorForm(FlaskForm):
     year = IntegerField(_l("年度"), validators=[DataRequired(_l("请填写年度。")), NumberRange(2000, 2100, _l("年度应在 2000-2100 之间。"))])
     name = StringField(_l("指标名称"), validators=[DataRequired(_l("请填写指标名称。")), Length(max=80)])
     kind = SelectField(_l("指标类型（决定计算公式）"), choices=list(KIND_LABELS.items()))
-    weight = FloatField(_l("权重"), validators=[DataRequired(_l("请填写权重。")), NumberRange(0.01, 100, _l("权重应为大于 0、不超过 100 的数字。"))])
+    weight = FloatField(_l("权重"), validators=[InputRequired(_l("请填写权重。")), NumberRange(0.01, 100, _l("权重应为大于 0、不超过 100 的数字。"))])
     direction = SelectField(_l("方向"), choices=DIRECTIONS, default="higher")
     description = TextAreaField(_l("说明"), validators=[Length(max=2000)])
 
@@ -34,7 +34,7 @@ class IndicatorForm(FlaskForm):
 class ManualScoreForm(FlaskForm):
     task_code = StringField(_l("任务编号"), validators=[Length(max=40)])
     department = StringField(_l("或部门名称"), validators=[Length(max=120)])
-    value = FloatField(_l("分数（0-100）"), validators=[DataRequired(_l("请填写分数。")), NumberRange(0, 100, _l("分数应为 0-100 的数字。"))])
+    value = FloatField(_l("分数（0-100）"), validators=[InputRequired(_l("请填写分数。")), NumberRange(0, 100, _l("分数应为 0-100 的数字。"))])
     note = StringField(_l("依据"), validators=[Length(max=2000)])
 
 
