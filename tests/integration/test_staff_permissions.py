@@ -37,20 +37,29 @@ OBJECTS: dict[str, Callable[[dict], object]] = {
     "template_id": lambda o: o["template"],
     "survey_id": lambda o: o["survey"],
     "ticket_id": lambda o: o["ticket"],
+    "dept_id": lambda o: o["department"],  # evaluation: a department's scorecard
+    "task_id": lambda o: o["task"],
+    "indicator_id": lambda o: o["indicator"],
+    "evaluation_id": lambda o: o["evaluation"],
 }
 # Variables that are not department objects (the route is refused by role, or they select a format).
-NOT_OBJECTS = {"word_id", "user_id", "department_id", "theme", "issue", "kind"}
+NOT_OBJECTS = {"word_id", "user_id", "department_id", "theme", "issue", "kind", "indicator_id", "evaluation_id"}
 
 # Routes only office staff and/or admins may use: department users get 403 whatever the ids.
 ROLE_ONLY = {
     "staff.dictionary_page", "staff.dictionary_delete",
     "moderation.words", "moderation.delete_word",
     "admin.departments", "admin.rename_department", "admin.users", "admin.set_role", "admin.audit_log", "admin.audit_export",
+    # evaluation: the office's ranking, indicators, third-party evaluations, publishing and the 年报
+    "evaluation.overview", "evaluation.indicators", "evaluation.edit_indicator", "evaluation.delete_indicator", "evaluation.add_score",
+    "evaluation.publish", "evaluation.annual_export", "evaluation.third_party", "evaluation.assign", "evaluation.import_evaluations",
+    "evaluation.review", "evaluation.office_report",
 }
 # Routes department users may use without an object id: the results are scoped to their department.
 DEPARTMENT_GENERAL = {
     "staff.index", "staff.new_plan", "moderation.queue",
     "surveys.index", "surveys.new", "surveys.scorecard", "surveys.ticket_list", "responses.create_template",
+    "evaluation.mine",  # redirects a department account to its own scorecard
 }
 # POST forms that carry department objects in their body rather than the URL.
 FORM_OBJECTS: dict[str, Callable[[dict], dict]] = {
@@ -79,7 +88,9 @@ def _objects(app: Flask, make_plan: Callable[..., int]) -> dict:
         db.session.commit()
         user = db.session.query(User).filter(User.role == "staff").first()
         survey, ticket = _survey_with_ticket(user, plan.department.name)
+        task, indicator, evaluation = _evaluation_objects(plan)
         return {
+            "task": task, "indicator": indicator, "evaluation": evaluation,
             "plan": plan.id, "clause": version.clauses[0].id, "digest": digest.id, "comment": comment.id,
             "word": word.id, "sensitive": sensitive.id, "template": template.id, "user": user.id, "department": plan.department_id,
             "department_count": db.session.query(Department).count(),
@@ -111,6 +122,22 @@ def _survey_with_ticket(author, department: str) -> tuple[int, int]:  # type: ig
     db.session.add(ticket)
     db.session.commit()
     return survey.id, ticket.id
+
+
+def _evaluation_objects(plan) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    """A reform task led by department A, an indicator and a third-party evaluation of that task."""
+    from consult.evaluation.models import Indicator, ThirdPartyEvaluation
+    from consult.extensions import db
+    from consult.ledger.models import ReformTask
+
+    task = ReformTask(code="A-1", title="甲部门改革任务", year=2026, lead_department_id=plan.department_id, plan_id=plan.id)
+    indicator = Indicator(year=2026, name="人工评分", kind="manual", weight=10, direction="higher", description="")
+    db.session.add_all([task, indicator])
+    db.session.flush()
+    evaluation = ThirdPartyEvaluation(year=2026, organisation="第三方", scope="task", task_id=task.id, status="submitted", score=80, distribution={})
+    db.session.add(evaluation)
+    db.session.commit()
+    return task.id, indicator.id, evaluation.id
 
 
 # Blueprints whose staff routes have their own walk, with their own objects.
@@ -180,6 +207,20 @@ def test_citizens_get_403_everywhere(app: Flask, make_user, make_plan) -> None: 
     objects = _objects(app, make_plan)
     client = app.test_client()
     _, email, password = make_user()
+    login(client, email, password)
+    failures = []
+    for rule, method, url in _requests(app, objects):
+        response = _send(client, method, url, FORM_OBJECTS.get(rule.endpoint, lambda o: {})(objects))
+        if response.status_code != 403:
+            failures.append(f"{method} {url} → {response.status_code}")
+    assert not failures, failures
+
+
+def test_evaluator_accounts_get_403_everywhere(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    """A third-party evaluator's account opens its own space (/evaluator) and nothing under /staff or /admin."""
+    objects = _objects(app, make_plan)
+    client = app.test_client()
+    _, email, password = make_user(role="evaluator")
     login(client, email, password)
     failures = []
     for rule, method, url in _requests(app, objects):
