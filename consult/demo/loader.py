@@ -13,6 +13,7 @@ from consult.core import outbox, tasks
 from consult.core.models import User
 from consult.core.text import search_terms
 from consult.demo import channels as demo_channels
+from consult.demo import evaluation as evaluation_demo
 from consult.demo import surveys as surveys_demo
 from consult.demo.comments import generate_comments
 from consult.demo.forums import THREADS
@@ -114,7 +115,8 @@ def load(now: datetime | None = None) -> dict[str, int]:
 
     survey_responses = surveys_demo.load(now)
     feedback_published = _demo_feedback(now)
-    return {"plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "survey_responses_created": survey_responses, **channels, "feedback_published": feedback_published}
+    evaluation = evaluation_demo.load(now)
+    return {"plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "survey_responses_created": survey_responses, **channels, "feedback_published": feedback_published, **evaluation}
 
 
 def _demo_forums(users: list[User], now: datetime) -> int:

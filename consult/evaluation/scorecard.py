@@ -116,7 +116,8 @@ def ranking(year: int) -> tuple[list[Card], list[Card]]:
     tasks = evidence_mod.scored_tasks(year)
     ev = evidence_mod.load(year, tasks)
     inds = indicators(year)
-    dept_ids = {t.lead_department_id for t in tasks if t.lead_department_id} | set(ev.ratings) | set(ev.tickets)
+    dept_ids = ({t.lead_department_id for t in tasks if t.lead_department_id} | set(ev.ratings) | set(ev.tickets)
+                | {e.department_id for e in ev.third_party if e.department_id} | {m.department_id for m in ev.manual if m.department_id})
     departments = list(db.session.scalars(select(Department).where(Department.id.in_(dept_ids)))) if dept_ids else []
     dept_cards = sorted((department_card(d, year, ev, inds) for d in departments), key=_rank_key)
     task_cards = sorted((task_card(t, year, ev, inds) for t in tasks), key=_rank_key)
