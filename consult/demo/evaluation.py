@@ -13,7 +13,12 @@ from werkzeug.security import generate_password_hash
 
 from consult.core.models import Role, User
 from consult.evaluation import imports, operations
-from consult.evaluation.models import EvaluationStatus, Indicator, PublishedYear, ThirdPartyEvaluation
+from consult.evaluation.models import (
+    EvaluationStatus,
+    Indicator,
+    PublishedYear,
+    ThirdPartyEvaluation,
+)
 from consult.extensions import db
 from consult.ledger.models import ReformTask
 from consult.surveys.building import local_day
