@@ -25,6 +25,7 @@ from consult.core import (
 from consult.digests.views import bp as digests_bp
 from consult.evaluation.staff_views import bp as evaluation_bp
 from consult.evaluation.views import bp as evaluator_bp
+from consult.experts.staff_views import bp as expert_pool_bp
 from consult.experts.views import bp as experts_bp
 from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
 from consult.forums.views import bp as forums_bp
@@ -34,6 +35,7 @@ from consult.ledger.views import bp as ledger_bp
 from consult.main.views import bp as main_bp
 from consult.moderation.views import bp as moderation_bp
 from consult.moderation.views import public as flags_bp
+from consult.plans.staff_views import bp as decisions_bp
 from consult.plans.views import bp as plans_bp
 from consult.responses.views import bp as responses_bp
 from consult.search.views import bp as search_bp
@@ -45,7 +47,7 @@ from consult.surveys.staff_views import bp as surveys_bp
 PACKAGE = Path(__file__).resolve().parent
 
 # Every feature's blueprint, in the order their routes are matched.
-BLUEPRINTS = (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp, responses_bp, ledger_bp, experts_bp, evaluation_bp, evaluator_bp)
+BLUEPRINTS = (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp, responses_bp, ledger_bp, experts_bp, expert_pool_bp, decisions_bp, evaluation_bp, evaluator_bp)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

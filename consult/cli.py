@@ -33,17 +33,31 @@ def _worker_args(concurrency: int, beat: bool) -> list[str]:
     instance = Path(current_app.instance_path)
     args = [
         sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker",
-        "--loglevel", "INFO", "-Q", "celery,digests", "--concurrency", str(concurrency),
+        # WARNING by default: at INFO every segmented comment logs two lines and buries the
+        # verification codes (CONSULT_WORKER_LOGLEVEL=INFO brings them back).
+        "--loglevel", os.environ.get("CONSULT_WORKER_LOGLEVEL", "WARNING"), "-Q", "celery,digests", "--concurrency", str(concurrency),
     ]
     if beat:
         args += ["-B", "--schedule", str(instance / "celerybeat-schedule")]
     return args
 
 
-def _worker_env() -> dict[str, str]:
+def _worker_env(site_url: str = "") -> dict[str, str]:
     # One BLAS/OpenMP thread per worker process: Celery already runs a process per core, and
     # nested thread pools made clustering several times slower under load (docs/performance.md).
-    return {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
+    env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
+    if site_url:
+        env["CONSULT_SITE_URL"] = site_url  # links in the worker's e-mails name the port served
+    return env
+
+
+def _site_url(host: str, port: int) -> str:
+    """The address links in e-mails use: CONSULT_SITE_URL when set, else where `consult run` serves."""
+    configured = os.environ.get("CONSULT_SITE_URL", "").strip()
+    if configured:
+        return configured.rstrip("/")
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104  # a bind-all address is no link
+    return f"http://{shown}:{port}"
 
 
 @main.command("run")
@@ -55,11 +69,13 @@ def run_command(host: str, port: int, no_worker: bool) -> None:
     """Serve the site and start a Celery worker (with beat) beside it."""
     from werkzeug.serving import run_simple
 
+    site_url = _site_url(host, port)
+    current_app.config["SITE_URL"] = site_url
     supervisor = None
     if not no_worker:
         # Supervised: a worker that dies is started again (with back-off), and /healthz says
         # 503 until the replacement beats (docs/reliability.md).
-        supervisor = WorkerSupervisor(_worker_args(1, beat=True), _worker_env(), echo=click.echo)
+        supervisor = WorkerSupervisor(_worker_args(1, beat=True), _worker_env(site_url), echo=click.echo)
         current_app.extensions["worker_supervisor"] = supervisor
         supervisor.start()
         click.echo(f"broker: {_broker_label()}")

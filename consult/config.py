@@ -125,7 +125,7 @@ def _mail_settings() -> dict[str, Any]:
     """Notification e-mails: SMTP when MAIL_SERVER is set, else printed to the log."""
     env = os.environ.get
     return {
-        "SITE_URL": env("CONSULT_SITE_URL", "http://127.0.0.1:5000"),
+        "SITE_URL": env("CONSULT_SITE_URL", ""),  # consult.core.links
         "MAIL_SERVER": env("MAIL_SERVER", ""),
         "MAIL_PORT": int(env("MAIL_PORT", "25")),
         "MAIL_USE_TLS": env("MAIL_USE_TLS", "0") == "1",

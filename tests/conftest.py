@@ -35,6 +35,9 @@ def _make_app(tmp: Path, database_url: str, **extra: object) -> Flask:
                 "SECRET_KEY": "test-secret",
                 "SQLALCHEMY_DATABASE_URI": database_url,
                 "RATELIMIT_ENABLED": False,
+                # A cheap hash for the suite's thousands of logins; production keeps scrypt
+                # (test_security_review checks the default).
+                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                 **extra,
             }
         )

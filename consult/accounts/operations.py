@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, select, update
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult.accounts.passwords import password_problem
 from consult.core.errors import ServiceError
+from consult.core.hashing import check_secret, dummy_hash, hash_secret
 from consult.core.logins import parse_login
 from consult.core.models import Department, LoginSession, Role, User, VerificationCode
 from consult.core.senders import get_sender
@@ -24,7 +24,6 @@ MAX_CODE_ATTEMPTS = 5
 
 # Checked against when the account does not exist, so a wrong login costs the same time as a
 # wrong password (otherwise the response time tells which accounts exist).
-_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
 def find_user(login: str) -> User | None:
@@ -49,7 +48,7 @@ def register(login: str, password: str, pseudonym: str, *, role: str = Role.CITI
     if find_user(value) is not None:
         raise ServiceError(_("该账号已注册，请直接登录。"), 409)
     pseudonym = (pseudonym or "").strip() or _("网友%(n)s", n=secrets.randbelow(900000) + 100000)
-    user = User(password_hash=generate_password_hash(password), pseudonym=pseudonym[:40], role=role)
+    user = User(password_hash=hash_secret(password), pseudonym=pseudonym[:40], role=role)
     setattr(user, kind, value)
     db.session.add(user)
     db.session.flush()
@@ -65,7 +64,7 @@ def send_code(user: User, purpose: str = "verify") -> None:
         raise ServiceError(_("验证码发送过于频繁，请 60 秒后再试。"), 429)
     code = f"{secrets.randbelow(1_000_000):06d}"
     db.session.add(
-        VerificationCode(user_id=user.id, code_hash=generate_password_hash(code), expires_at=now + CODE_TTL, purpose=purpose)
+        VerificationCode(user_id=user.id, code_hash=hash_secret(code), expires_at=now + CODE_TTL, purpose=purpose)
     )
     db.session.flush()
     get_sender().send(user.login_name, code)
@@ -84,7 +83,7 @@ def use_code(user: User, code: str, purpose: str = "verify") -> None:
     if pending.attempts >= MAX_CODE_ATTEMPTS:
         raise ServiceError(_("验证码错误次数过多，请重新获取。"), 429)
     pending.attempts += 1
-    if not check_password_hash(pending.code_hash, (code or "").strip()):
+    if not check_secret(pending.code_hash, (code or "").strip()):
         db.session.flush()
         raise ServiceError(_("验证码不正确。"))
     pending.used_at = now
@@ -100,9 +99,9 @@ def verify(user: User, code: str) -> None:
 def authenticate(login: str, password: str) -> User:
     user = find_user(login)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")  # same cost as a real account
+        check_secret(dummy_hash(), password or "")  # same cost as a real account
         raise ServiceError(_("账号或密码不正确。"), 401)
-    if not check_password_hash(user.password_hash, password or ""):
+    if not check_secret(user.password_hash, password or ""):
         raise ServiceError(_("账号或密码不正确。"), 401)
     return user
 
@@ -119,7 +118,7 @@ def create_staff(login: str, password: str, role: str, *, name: str = "", depart
         user = register(login, password, department or _("工作人员"), role=role)
     else:
         _check_password(password)
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_secret(password)
         user.role = role
     user.real_name = name or user.real_name
     user.verified_at = user.verified_at or datetime.now(UTC)
@@ -140,7 +139,7 @@ DELETED_LABEL = "已注销用户"
 def delete_account(user: User, password: str) -> int:
     """Delete a citizen's account. Their comments stay (they are part of the public record)
     but lose every link to the person: no user id, no pseudonym. Returns how many were kept."""
-    if not check_password_hash(user.password_hash, password or ""):
+    if not check_secret(user.password_hash, password or ""):
         raise ServiceError(_("密码不正确，账号未注销。"), 401)
     if user.is_staff:
         raise ServiceError(_("工作人员账号由管理员停用，不能自行注销。"), 403)

@@ -10,12 +10,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 
-from consult.accounts.operations import _DUMMY_HASH, find_user, register, send_code, use_code
+from consult.accounts.operations import find_user, register, send_code, use_code
 from consult.accounts.passwords import password_problem
 from consult.core import sessions
 from consult.core.errors import ServiceError
+from consult.core.hashing import check_secret, dummy_hash, hash_secret
 from consult.core.logins import parse_login
 from consult.core.models import LoginSession, Role, User, VerificationCode
 from consult.core.senders import get_sender
@@ -67,7 +67,7 @@ def start_registration(login: str, password: str, pseudonym: str) -> User | None
     if existing is None:
         user = register(value, password, pseudonym)
     elif existing.is_verified:
-        generate_password_hash(password)  # the same work as a real registration
+        hash_secret(password)  # the same work as a real registration
         notify = getattr(get_sender(), "notify", None)
         if notify is not None:
             notify(existing.login_name, _("有人尝试用您的账号重新注册。如果是您本人，请直接登录；忘记密码可在登录页重设。"))
@@ -76,7 +76,7 @@ def start_registration(login: str, password: str, pseudonym: str) -> User | None
         # Never verified: holding the number proved nothing, so whoever verifies it now owns it.
         user = existing
         _forget_credentials(user)
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_secret(password)
         user.pseudonym = ((pseudonym or "").strip() or user.pseudonym)[:PSEUDONYM_MAX]
         db.session.flush()
     send_code(user)
@@ -98,25 +98,25 @@ def reset_password(login: str, code: str, password: str) -> User:
     """Set a new password with a reset code; every session of the account ends."""
     user = find_user(login)
     if user is None:
-        check_password_hash(_DUMMY_HASH, code or "")
+        check_secret(dummy_hash(), code or "")
         raise ServiceError(_("验证码不正确。"))
     check_new_password(password, user.login_name)
     use_code(user, code, "reset")
     if not user.is_verified:
         user.verified_at = datetime.now(UTC)  # the code reached them: they hold the number
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_secret(password)
     sessions.log_out_everywhere(user)
     return user
 
 
 def change_password(user: User, current: str, new: str) -> int:
     """Change the password (the current one is required); other browsers are logged out. Returns how many."""
-    if not check_password_hash(user.password_hash, current or ""):
+    if not check_secret(user.password_hash, current or ""):
         raise ServiceError(_("当前密码不正确。"), 401)
-    if check_password_hash(user.password_hash, new or ""):
+    if check_secret(user.password_hash, new or ""):
         raise ServiceError(_("新密码不能与当前密码相同。"))
     check_new_password(new, user.login_name)
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_secret(new)
     ended = sessions.end_other_sessions(user)
     db.session.flush()
     return ended

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from flask import current_app
 from sqlalchemy import func, select, update
 
-from consult.core import outbox, tasks
+from consult.core import links, outbox, tasks
 from consult.core.mail import send_mail
 from consult.core.models import Notification, User
 from consult.extensions import db
@@ -45,9 +44,7 @@ def send_email(notification_id: int) -> bool:
     if entry is None or entry.emailed_at is not None or user is None or not user.email:
         outbox.mark_done(tasks.SEND_NOTIFICATION_EMAIL, notification_id)
         return False
-    link = entry.link
-    if link.startswith("/"):
-        link = current_app.config.get("SITE_URL", "").rstrip("/") + link
+    link = links.absolute(entry.link) if entry.link.startswith("/") else entry.link
     send_mail(user.email, entry.title, f"{entry.body}\n\n{link}".strip())
     entry.emailed_at = datetime.now(UTC)
     entry.email_error = ""

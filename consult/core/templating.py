@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g
@@ -16,6 +16,11 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return ""
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return value.astimezone(tz).strftime(fmt)
+
+
+def local_today() -> date:
+    """Today in the site's time zone (deadlines are dates people read on a Shanghai calendar)."""
+    return datetime.now(UTC).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def masked(value: object) -> str:

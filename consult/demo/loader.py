@@ -14,6 +14,7 @@ from consult.core.models import User
 from consult.core.text import search_terms
 from consult.demo import channels as demo_channels
 from consult.demo import evaluation as evaluation_demo
+from consult.demo import experts as experts_demo
 from consult.demo import surveys as surveys_demo
 from consult.demo.comments import generate_comments
 from consult.demo.forums import THREADS
@@ -115,8 +116,9 @@ def load(now: datetime | None = None) -> dict[str, int]:
 
     survey_responses = surveys_demo.load(now)
     feedback_published = _demo_feedback(now)
-    evaluation = evaluation_demo.load(now)
-    return {"plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "survey_responses_created": survey_responses, **channels, "feedback_published": feedback_published, **evaluation}
+    expert_review = experts_demo.load(now)
+    evaluation = evaluation_demo.load(now)  # after the experts: their scores are the expert indicator's evidence
+    return {**expert_review, "plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "survey_responses_created": survey_responses, **channels, "feedback_published": feedback_published, **evaluation}
 
 
 def _demo_forums(users: list[User], now: datetime) -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from consult.core.abuse import PublicForm
@@ -20,3 +22,11 @@ class VoteForm(PublicForm):
     min_fill_seconds = 0.0  # one click; the honeypot and the rate limits still apply
 
     value = HiddenField()
+
+
+class DecisionStepForm(FlaskForm):
+    """One step of the decision procedure (staff); the date and the upload are checked by the service."""
+
+    held_on = StringField(_l("日期（YYYY-MM-DD）"))
+    outcome = TextAreaField(_l("结果"))
+    document = FileField(_l("文件（PDF、Word、Excel、OFD、图片，5 MB 以内）"))

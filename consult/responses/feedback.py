@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import audit, notifications
+from consult.core import audit, channels, notifications
 from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text
@@ -27,6 +27,21 @@ PAGE_SIZE = 200  # opinions listed per page of the report (a big plan has tens o
 MAX_DIFF_CHARS = 20_000  # a clause longer than this is shown whole, not diffed character by character
 
 
+def tallied(plan_id: int) -> list:  # type: ignore[type-arg]
+    """Conditions for the opinions the public report counts: answerable, of a channel counted in public
+    figures (experts' opinions are answered on the workbench and reported to staff, never tallied here)."""
+    conditions = [Comment.plan_id == plan_id, Comment.status.in_(ANSWERABLE)]
+    if channels.untallied():
+        conditions.append(Comment.source.not_in(channels.untallied()))
+    return conditions
+
+
+def _untallied_ids(plan_id: int) -> set[int]:
+    if not channels.untallied():
+        return set()
+    return set(db.session.scalars(select(Comment.id).where(Comment.plan_id == plan_id, Comment.source.in_(channels.untallied()))))
+
+
 def report_for(plan_id: int) -> FeedbackReport | None:
     return db.session.scalar(select(FeedbackReport).where(FeedbackReport.plan_id == plan_id))
 
@@ -34,7 +49,7 @@ def report_for(plan_id: int) -> FeedbackReport | None:
 def consulted_version(plan: Plan) -> PlanVersion:
     """The newest version that received opinions (what people commented on); else the first."""
     version_id = db.session.scalar(
-        select(Comment.version_id).where(Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE)).order_by(Comment.version_id.desc()).limit(1)
+        select(Comment.version_id).where(*tallied(plan.id)).order_by(Comment.version_id.desc()).limit(1)
     )
     return next((v for v in plan.versions if v.id == version_id), plan.versions[0])
 
@@ -68,7 +83,7 @@ def publish(actor: User, plan: Plan, summary: str = "") -> FeedbackReport:
         raise ServiceError(_("该方案的采纳情况反馈已经发布过了。"), 409) from None
     first_comment = db.session.execute(
         select(Comment.user_id, func.min(Comment.id), func.count(Comment.id))
-        .where(Comment.plan_id == plan.id, Comment.user_id.is_not(None), Comment.status.in_(ANSWERABLE))
+        .where(*tallied(plan.id), Comment.user_id.is_not(None))
         .group_by(Comment.user_id)
     ).all()
     title = _("《%(t)s》的意见采纳情况已公布", t=plan.title)[:200]
@@ -141,8 +156,9 @@ def view(plan: Plan, page: int = 1, focus: int | None = None) -> FeedbackView:
     report = report_for(plan.id)
     base = next((v for v in plan.versions if report and v.id == report.from_version_id), None) or consulted_version(plan)
     revised = revised_version(plan, report)
-    comments = list(db.session.scalars(select(Comment).where(Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE)).order_by(Comment.id)))
-    responses = {r.comment_id: r for r in db.session.scalars(select(Response).where(Response.plan_id == plan.id))}
+    comments = list(db.session.scalars(select(Comment).where(*tallied(plan.id)).order_by(Comment.id)))
+    kept_out = _untallied_ids(plan.id)
+    responses = {r.comment_id: r for r in db.session.scalars(select(Response).where(Response.plan_id == plan.id)) if r.comment_id not in kept_out}
     clauses = {c.id: c for v in plan.versions for c in v.clauses}
     rows: dict[int | None, Row] = {}
     totals: Counter[str] = Counter()
@@ -184,13 +200,17 @@ def _cluster_rows(plan: Plan, responses: dict[int, Response]) -> list[Row]:
     if digest is None or not digest.result:
         return []
     result = DigestResult.from_dict(digest.result)
+    kept_out = _untallied_ids(plan.id)  # experts' opinions are clustered with the rest, counted apart
     rows = []
     for t, theme in enumerate(result.themes):
         for i, issue in enumerate(theme.issues):
-            answers = [responses[m] for m in issue.member_ids if m in responses]
+            members = [m for m in issue.member_ids if m not in kept_out]
+            if not members:
+                continue
+            answers = [responses[m] for m in members if m in responses]
             ref = cluster_ref(digest.number, t, i)
             rows.append(Row(
-                label=f"{theme.label} › {issue.label}", anchor=ref, total=len(issue.member_ids),
+                label=f"{theme.label} › {issue.label}", anchor=ref, total=len(members),
                 statuses=Counter(r.status for r in answers), replies=_distinct_replies(answers),
             ))
     return rows

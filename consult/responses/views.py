@@ -41,6 +41,10 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
     shown = shown if shown in FILTERS else "unanswered"
     cluster = (request.args.get("cluster") or request.form.get("cluster") or "").strip()
     query = select(Comment).where(Comment.plan_id == plan.id, Comment.status.in_(answers.ANSWERABLE))
+    source = request.args.get("source", "")
+    source = source if channels.get(source) is not None else ""
+    if source:  # one channel only, e.g. the experts' opinions (专家意见)
+        query = query.where(Comment.source == source)
     cluster_error = ""
     if cluster:
         try:
@@ -76,6 +80,7 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
         form=form, template_form=TemplateForm(), import_form=import_form or ImportAnswersForm(), publish_form=PublishForm(),
         templates=answers.templates_for(current_user), action=EmptyForm(), mask=mask_personal,
         report=feedback.report_for(plan.id), import_errors=import_errors or [], source_labels=channels.labels(),
+        source=source,
     ), status
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from consult.core import channels
 from consult.core.models import User
 from consult.digests.models import Digest, DigestStatus
 from consult.digests.operations import ANALYSED
@@ -49,17 +50,22 @@ def _counts(plan_ids: list[int], *conditions: Any) -> dict[int, int]:
     return {plan_id: n for plan_id, n in rows}
 
 
+def _public_channels() -> list[Any]:
+    """Experts' opinions are not public opinions: the figures of opinions received leave them out."""
+    return [Comment.source.not_in(channels.untallied())] if channels.untallied() else []
+
+
 def plan_rows(plans: list[Plan]) -> list[PlanRow]:
     ids = [p.id for p in plans]
-    totals = _counts(ids)
+    totals = _counts(ids, *_public_channels())
     pending = _counts(ids, Comment.status == CommentStatus.PENDING)
-    analysed = _counts(ids, Comment.status.in_(ANALYSED))
     unanswered = responses.unanswered_counts(ids)
     latest: dict[int, Digest] = {}
     if ids:
         for digest in db.session.scalars(select(Digest).where(Digest.plan_id.in_(ids), Digest.status == DigestStatus.DONE, Digest.sources_key == "all").order_by(Digest.last_comment_id)):
             latest[digest.plan_id] = digest  # ordered ascending: the last one wins
-    newer = dict(analysed)  # no digest yet: every analysed comment is new
+    # No digest yet: every analysed comment is new (experts' ones too: the digest covers them).
+    newer = _counts(ids, Comment.status.in_(ANALYSED))
     for plan_id, digest in latest.items():
         newer[plan_id] = db.session.scalar(
             select(func.count(Comment.id)).where(Comment.plan_id == plan_id, Comment.status.in_(ANALYSED), Comment.id > digest.last_comment_id)
@@ -79,7 +85,7 @@ def comments_per_day(plan_ids: list[int], days: int = 30, today: date | None = N
         day = func.date(Comment.created_at)
         rows = db.session.execute(
             select(day, func.count(Comment.id))
-            .where(Comment.plan_id.in_(plan_ids), Comment.created_at >= datetime(start.year, start.month, start.day, tzinfo=UTC))
+            .where(Comment.plan_id.in_(plan_ids), Comment.created_at >= datetime(start.year, start.month, start.day, tzinfo=UTC), *_public_channels())
             .group_by(day)
         )
         counts = {str(d)[:10]: n for d, n in rows}

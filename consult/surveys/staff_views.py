@@ -19,6 +19,7 @@ from consult.core import audit
 from consult.core.buttons import EmptyForm
 from consult.core.converters import query_int
 from consult.core.errors import ServiceError, form_errors_text
+from consult.core.links import absolute
 from consult.core.models import Department
 from consult.core.permissions import roles_required, staff_required
 from consult.core.spreadsheets import write_csv
@@ -187,8 +188,7 @@ def invite(survey_id: int) -> str | Response | tuple[str, int]:
 def _links_file(survey: Survey, links: list[invites.IssuedLink]) -> Response:
     """The new links as a file, once: never a page listing names beside tokens (browser history,
     screen, cache), and for an anonymous survey the recipient list exists only in this file."""
-    base = request.host_url.rstrip("/")
-    rows = [[link.recipient, link.contact, base + url_for("survey_public.take", token=link.token)] for link in links]
+    rows = [[link.recipient, link.contact, absolute(url_for("survey_public.take", token=link.token))] for link in links]
     name = f"survey-{survey.id}-links-{datetime.now().strftime('%Y%m%d%H%M%S')}.csv"
     return Response(write_csv([_("姓名"), _("联系方式"), _("链接")], rows), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
@@ -345,6 +345,6 @@ def close_ticket(ticket_id: int) -> str | Response:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("surveys.ticket", ticket_id=item.id))
-    link = request.host_url.rstrip("/") + url_for("survey_public.take", token=token) if token else None
+    link = absolute(url_for("survey_public.take", token=token)) if token else None
     flash(_("工单已办结。"), "success")
     return render_template("surveys/ticket.html", ticket=item, form=CallbackForm(), action=EmptyForm(), today=building.local_day(), link=link)

@@ -177,8 +177,8 @@ def test_registration_refuses_common_passwords_and_keeps_the_input(client) -> No
 def test_login_runs_one_password_hash_whether_or_not_the_account_exists(app, client, make_user, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _, email, _ = make_user()
     calls: list[str] = []
-    real = accounts.check_password_hash
-    monkeypatch.setattr(accounts, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
+    real = accounts.check_secret
+    monkeypatch.setattr(accounts, "check_secret", lambda h, p: calls.append(h) or real(h, p))
     page = client.get("/account/login").get_data(as_text=True)
     for who in (email, "nobody-here@example.com"):
         response = client.post("/account/login", data={"csrf_token": csrf_from(page), "login": who, "password": "wrong-password"})

@@ -117,6 +117,20 @@ def test_production_cookies_are_secure_and_hsts_is_sent(tmp_path: Path, make_use
         assert "Secure" in cookies[name] and "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name], cookies[name]
 
 
+def test_passwords_are_stored_with_scrypt_unless_configured(tmp_path: Path) -> None:
+    from consult.accounts import operations as accounts
+    from consult.core.models import User
+    from consult.extensions import db
+
+    app = _make_app(tmp_path, f"sqlite:///{tmp_path / 'hash.sqlite'}", PASSWORD_HASH_METHOD=None)
+    with app.app_context():
+        accounts.register("hash@example.com", "a-long-pass-7", "测")
+        db.session.commit()
+        stored = db.session.scalar(db.select(User.password_hash).where(User.email == "hash@example.com"))
+        assert stored.startswith("scrypt:") and "a-long-pass-7" not in stored
+        assert accounts.authenticate("hash@example.com", "a-long-pass-7") is not None
+
+
 def test_no_phone_or_id_number_in_logs_digests_or_exports(app, make_user, make_plan, caplog) -> None:  # type: ignore[no-untyped-def]
     from consult.core.models import User
     from consult.digests import operations as digests

@@ -37,19 +37,26 @@ OBJECTS: dict[str, Callable[[dict], object]] = {
     "template_id": lambda o: o["template"],
     "survey_id": lambda o: o["survey"],
     "ticket_id": lambda o: o["ticket"],
+    "expert_id": lambda o: o["expert"],
+    "conflict_id": lambda o: o["conflict"],
+    "invitation_id": lambda o: o["invitation"],
+    "document_id": lambda o: o["decision_document"],  # a decision-step document of department A's plan
     "dept_id": lambda o: o["department"],  # evaluation: a department's scorecard
     "task_id": lambda o: o["task"],
     "indicator_id": lambda o: o["indicator"],
     "evaluation_id": lambda o: o["evaluation"],
 }
 # Variables that are not department objects (the route is refused by role, or they select a format).
-NOT_OBJECTS = {"word_id", "user_id", "department_id", "theme", "issue", "kind", "indicator_id", "evaluation_id"}
+NOT_OBJECTS = {"word_id", "user_id", "department_id", "theme", "issue", "kind", "expert_id", "conflict_id", "invitation_id", "indicator_id", "evaluation_id"}
 
 # Routes only office staff and/or admins may use: department users get 403 whatever the ids.
 ROLE_ONLY = {
     "staff.dictionary_page", "staff.dictionary_delete",
     "moderation.words", "moderation.delete_word",
     "admin.departments", "admin.rename_department", "admin.users", "admin.set_role", "admin.audit_log", "admin.audit_export",
+    # The expert pool is the office's: departments never choose or see the experts reviewing them.
+    "expert_pool.index", "expert_pool.create", "expert_pool.profile", "expert_pool.add_conflict", "expert_pool.remove_conflict",
+    "expert_pool.resend_welcome", "expert_pool.withdraw", "expert_pool.evaluations", "expert_pool.invite_to_task",
     # evaluation: the office's ranking, indicators, third-party evaluations, publishing and the 年报
     "evaluation.overview", "evaluation.indicators", "evaluation.edit_indicator", "evaluation.delete_indicator", "evaluation.add_score",
     "evaluation.publish", "evaluation.annual_export", "evaluation.third_party", "evaluation.assign", "evaluation.import_evaluations",
@@ -88,14 +95,34 @@ def _objects(app: Flask, make_plan: Callable[..., int]) -> dict:
         db.session.commit()
         user = db.session.query(User).filter(User.role == "staff").first()
         survey, ticket = _survey_with_ticket(user, plan.department.name)
+        experts = _expert_objects(plan, user)
         task, indicator, evaluation = _evaluation_objects(plan)
-        return {
+        return {**experts,
             "task": task, "indicator": indicator, "evaluation": evaluation,
             "plan": plan.id, "clause": version.clauses[0].id, "digest": digest.id, "comment": comment.id,
             "word": word.id, "sensitive": sensitive.id, "template": template.id, "user": user.id, "department": plan.department_id,
             "department_count": db.session.query(Department).count(),
             "survey": survey, "ticket": ticket,
         }
+
+
+def _expert_objects(plan, staff) -> dict:  # type: ignore[no-untyped-def]
+    """An expert with a conflict, invited to department A's plan, and a decision-step document of that plan."""
+    from datetime import date
+
+    from consult.experts import pool
+    from consult.experts.models import ExpertConflict, ExpertInvitation
+    from consult.extensions import db
+    from consult.plans.models import DecisionDocument, DecisionStep
+
+    expert = pool.create_expert(staff, "walk-expert@example.com", pool.Profile(name="巡检专家", fields=("law",)))
+    conflict = ExpertConflict(expert_id=expert.id, department_id=plan.department_id, note="")
+    invitation = ExpertInvitation(expert_id=expert.id, plan_id=plan.id, deadline=date(2099, 1, 1), conflict_override="测试")
+    step = DecisionStep(plan_id=plan.id, kind="legality_review", outcome="甲部门的审查")
+    step.documents.append(DecisionDocument(filename="a.pdf", content_type="application/pdf", size=4, data=b"%PDF"))
+    db.session.add_all([conflict, invitation, step])
+    db.session.commit()
+    return {"expert": expert.id, "conflict": conflict.id, "invitation": invitation.id, "decision_document": step.documents[0].id}
 
 
 def _survey_with_ticket(author, department: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -216,20 +243,6 @@ def test_citizens_get_403_everywhere(app: Flask, make_user, make_plan) -> None: 
     assert not failures, failures
 
 
-def test_evaluator_accounts_get_403_everywhere(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
-    """A third-party evaluator's account opens its own space (/evaluator) and nothing under /staff or /admin."""
-    objects = _objects(app, make_plan)
-    client = app.test_client()
-    _, email, password = make_user(role="evaluator")
-    login(client, email, password)
-    failures = []
-    for rule, method, url in _requests(app, objects):
-        response = _send(client, method, url, FORM_OBJECTS.get(rule.endpoint, lambda o: {})(objects))
-        if response.status_code != 403:
-            failures.append(f"{method} {url} → {response.status_code}")
-    assert not failures, failures
-
-
 def test_department_users_cannot_reach_another_departments_items(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     from consult.extensions import db
     from consult.plans.models import Comment, Plan
@@ -275,3 +288,18 @@ def test_office_staff_cannot_use_admin_pages(app: Flask, make_user, make_plan) -
             if response.status_code != 403:
                 failures.append(f"{method} {url} → {response.status_code}")
     assert not failures, failures
+
+
+def test_experts_and_evaluators_get_403_everywhere(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    """Outside accounts (Role.EXPERT, Role.EVALUATOR) have their own spaces; no staff route opens for them."""
+    objects = _objects(app, make_plan)
+    for role in ("expert", "evaluator"):
+        client = app.test_client()
+        _, email, password = make_user(role=role)
+        login(client, email, password)
+        failures = []
+        for rule, method, url in _requests(app, objects):
+            response = _send(client, method, url, FORM_OBJECTS.get(rule.endpoint, lambda o: {})(objects))
+            if response.status_code != 403:
+                failures.append(f"{role} {method} {url} → {response.status_code}")
+        assert not failures, failures

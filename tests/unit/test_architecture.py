@@ -51,6 +51,7 @@ LAZY_IMPORTS: dict[tuple[str, str, str], str] = {
     ("consult/digests/reports.py", "docx_report", "docx"): "python-docx + lxml, only for a report download",
     ("consult/digests/reports.py", "_a4", "docx.oxml.ns"): "python-docx + lxml, only for a report download",
     ("consult/digests/reports.py", "_a4", "docx.shared"): "python-docx + lxml, only for a report download",
+    ("consult/experts/report.py", "docx", "docx"): "python-docx + lxml, only for a report download",
     ("consult/core/spreadsheets.py", "_xlsx_rows", "openpyxl"): "openpyxl, only for .xlsx uploads",
     ("consult/core/spreadsheets.py", "write_xlsx", "openpyxl"): "openpyxl, only for .xlsx exports",
     ("consult/demo/comments.py", "_s2t", "opencc"): "OpenCC dictionaries, only while generating demo data",

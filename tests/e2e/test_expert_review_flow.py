@@ -1,0 +1,116 @@
+"""The expert review in a browser: the office invites an expert → the expert sets a password from the welcome
+link, accepts and comments on a clause → the office answers on the workbench and downloads the 专家论证 report
+→ the public page shows the decision step, never the opinion. Screenshots at 1366 and 375 px."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+OPINION = "第二条的适用范围过宽，建议列明不适用本规定的情形。"
+PASSWORD = "Zhuanjia-2026-mima"
+
+
+def _seed(app) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from consult.accounts import operations as accounts
+    from consult.core.models import Notification
+    from consult.experts import pool
+    from consult.extensions import db
+    from consult.plans import operations as plans
+
+    with app.app_context():
+        staff = accounts.register("expert-office@example.gov.cn", "password123", "改革办", role="staff")
+        body = "第一条 为了规范行政执法，制定本规定。\n第二条 本规定适用于全市各级行政机关。\n第三条 本规定自发布之日起施行。"
+        plan = plans.create_plan(author=staff, title="行政执法规范若干规定（征求意见稿）", department="市司法局", summary="", body=body, window_days=30)
+        plans.publish(plan)
+        expert = pool.create_expert(staff, "expert-chen@example.com", pool.Profile(name="陈静", organisation="律师协会", title="律师", fields=("law",)))
+        db.session.commit()
+        link = db.session.scalar(select(Notification.link).where(Notification.user_id == expert.user_id))
+        return plan.id, plan.current_version.clauses[1].id, link
+
+
+def _login(page: Page, url: str, login: str, password: str) -> None:
+    page.goto(f"{url}/account/login")
+    page.get_by_label("手机号或电子邮箱").fill(login)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def _logout(page: Page) -> None:
+    page.get_by_role("button", name="退出").click()
+
+
+def _shots(page: Page, folder: str, name: str) -> None:
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+        # Nothing may stick out sideways on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (name, width)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def test_invite_comment_answer_report(live_server, browser_page: Page) -> None:  # type: ignore[no-untyped-def]
+    from docx import Document
+
+    plan_id, clause_id, link = _seed(live_server.app)
+    page, url, shots = browser_page, live_server.url, str(live_server.app.instance_path)
+
+    _login(page, url, "expert-office@example.gov.cn", "password123")
+    page.goto(f"{url}/staff/plans/{plan_id}/experts")
+    page.get_by_label("专家", exact=True).select_option(label="陈静（律师协会）")
+    page.get_by_label("截止日期（YYYY-MM-DD）").fill((date.today() + timedelta(days=10)).isoformat())
+    page.get_by_label("邀请说明").fill("请重点论证第二条的适用范围。")
+    page.get_by_role("button", name="发送邀请").click()
+    expect(page.get_by_text("已邀请 陈静 论证本方案")).to_be_visible()
+    _shots(page, shots, "expert-invite")
+    _logout(page)
+
+    page.goto(url + link)
+    page.get_by_label("设置登录密码").fill(PASSWORD)
+    page.get_by_label("再次输入密码").fill(PASSWORD)
+    page.get_by_role("button", name="设置密码").click()
+    expect(page.get_by_text("密码已设置，请登录")).to_be_visible()
+    _login(page, url, "expert-chen@example.com", PASSWORD)
+    page.get_by_role("link", name="专家工作室").click()
+    page.get_by_role("link", name="方案论证：行政执法规范若干规定（征求意见稿）").click()
+    page.get_by_role("button", name="接受邀请").click()
+    expect(page.get_by_text("已接受邀请")).to_be_visible()
+    clause = page.locator(f"#clause-{clause_id}")
+    clause.get_by_text("对此条提出意见").click()
+    clause.get_by_label("论证意见").fill(OPINION)
+    clause.get_by_role("button", name="提交意见").click()
+    expect(page.get_by_text("意见已提交")).to_be_visible()
+    expect(page.locator(f"#clause-{clause_id} .my-opinion")).to_contain_text(OPINION)
+    page.get_by_label("总体论证结论").fill("修改第二条后同意提交审议。")
+    page.get_by_role("button", name="保存结论").click()
+    expect(page.get_by_text("论证结论已保存")).to_be_visible()
+    _shots(page, shots, "expert-space")
+    _logout(page)
+
+    _login(page, url, "expert-office@example.gov.cn", "password123")
+    page.goto(f"{url}/staff/plans/{plan_id}/responses?filter=unanswered&source=expert")
+    row = page.locator("tr", has_text=OPINION)
+    expect(row).to_contain_text("专家意见")
+    row.locator("input[name=comment_ids]").check()
+    page.get_by_label("处理结果").select_option(label="采纳")
+    page.get_by_label("答复内容").fill("已采纳，修订稿第二条列明除外情形。")
+    page.get_by_role("button", name="提交答复").click()
+    page.goto(f"{url}/staff/plans/{plan_id}/experts")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载专家论证报告（Word）").click()
+    report = Document(io.BytesIO(open(download.value.path(), "rb").read()))
+    cells = "\n".join(c.text for t in report.tables for r in t.rows for c in r.cells)
+    assert OPINION in cells and "已采纳，修订稿第二条列明除外情形。" in cells and "陈静" in cells
+    assert "修改第二条后同意提交审议。" in "\n".join(p.text for p in report.paragraphs)
+
+    page.goto(f"{url}/plans/{plan_id}")
+    step = page.locator('.decision-step[data-kind="expert_review"]')
+    expect(step).to_contain_text("邀请 1 位专家（法律）论证，提出论证意见 1 条")
+    expect(page.get_by_text(OPINION)).to_have_count(0)
+    _shots(page, shots, "expert-public-plan")
