@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from importlib import resources
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
+from consult.core.hashing import hash_secret
 from consult.core.models import Role, User
 from consult.evaluation import imports, operations
 from consult.evaluation.models import (
@@ -39,7 +39,7 @@ INDICATORS = [
 def _evaluator() -> User:
     user = db.session.scalar(select(User).where(User.email == EVALUATOR_LOGIN))
     if user is None:
-        user = User(email=EVALUATOR_LOGIN, password_hash=generate_password_hash("demo-password-not-for-login"), pseudonym="某大学社会调查中心",
+        user = User(email=EVALUATOR_LOGIN, password_hash=hash_secret("demo-password-not-for-login"), pseudonym="某大学社会调查中心",
                     real_name="某大学社会调查中心（示例）", role=Role.EVALUATOR, verified_at=datetime.now(UTC))
         db.session.add(user)
         db.session.flush()

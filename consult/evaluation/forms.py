@@ -43,8 +43,8 @@ class AssignForm(FlaskForm):
     evaluator_id = SelectField(_l("评估方账号"), coerce=int, validate_choice=False)
     year = IntegerField(_l("年度"), validators=[DataRequired(_l("请填写年度。")), NumberRange(2000, 2100, _l("年度应在 2000-2100 之间。"))])
     scope = RadioField(_l("评估对象"), choices=[("task", _l("改革任务")), ("department", _l("部门"))], default="task")
-    task_id = SelectField(_l("改革任务"), coerce=int, validate_choice=False)
-    department_id = SelectField(_l("部门"), coerce=int, validate_choice=False)
+    task_id = SelectField(_l("要评估的改革任务"), coerce=int, validate_choice=False)
+    department_id = SelectField(_l("要评估的部门"), coerce=int, validate_choice=False)
 
 
 class ImportForm(FlaskForm):
