@@ -172,5 +172,14 @@ def test_office_department_expert_evaluator_public(live_server, browser_page: Pa
 
 
 def _public(page: Page, url: str, ids: dict, shots: str) -> None:
+    """Anonymous: the plan's public page carries the published evaluation of its tasks (the partial)."""
     page.goto(f"{url}/plans/{ids['plan']}")
+    results = page.locator(".public-evaluation")
+    expect(results).to_contain_text(TASK)
+    expect(results.locator(".public-scores li", has_text="任务进度")).to_contain_text("70.0")
+    expect(results.locator(".public-scores li", has_text="按期完成")).to_contain_text("无数据")
+    expect(results).to_contain_text("第三方评估：某大学社会调查中心")
+    expect(results).not_to_contain_text("市统计调查队")  # a department's evaluation is not this task's
+    expect(page.get_by_text("企业开办时间明显压缩")).to_have_count(0)  # the expert's sheet stays with the office
+    results.scroll_into_view_if_needed()
     _shots(page, shots, "loop-public")

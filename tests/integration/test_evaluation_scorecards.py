@@ -124,9 +124,11 @@ def test_public_partial_shows_published_years_and_accepted_evaluations_only(app:
     assert "一网通办全覆盖" in by_plan and "证照分离改革" in by_plan
 
 
-def test_annual_xlsx_keeps_numbers_as_numbers(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+def test_annual_xlsx_keeps_numbers_as_numbers(any_app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite and PostgreSQL: every query behind the scorecards runs on both."""
     from openpyxl import load_workbook
 
+    app = any_app
     world = world_mod.build(app, make_user, make_plan)
     world_mod.evaluation(app, world, status="accepted", score=88.0)
     response = _office(app, world).get(f"/staff/evaluation/annual.xlsx?year={world['year']}")
