@@ -83,9 +83,10 @@ def department_card(dept_id: int) -> str:
     if current_user.role == Role.DEPARTMENT and current_user.department_id != department.id:
         abort(403, description=_("您只能查看本部门的考核结果。"))
     year = _year()
-    card = scorecard.department_card(department, year)
-    tasks = [scorecard.task_card(t, year) for t in scorecard.evidence_mod.scored_tasks(year, department.id)]
-    return render_template("evaluation/card.html", card=card, year=year, task_cards=tasks)
+    tasks = scorecard.evidence_mod.scored_tasks(year, department.id)
+    ev, inds = scorecard.evidence_mod.load(year, tasks), scorecard.indicators(year)  # once for the card and every task's line
+    card = scorecard.department_card(department, year, ev, inds)
+    return render_template("evaluation/card.html", card=card, year=year, task_cards=[scorecard.task_card(t, year, ev, inds) for t in tasks])
 
 
 @bp.get("/tasks/<int:task_id>")
