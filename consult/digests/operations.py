@@ -14,7 +14,6 @@ from consult.digests.models import Digest, DigestStatus
 from consult.digests.plan_scope import (
     ALL_SOURCES,
     ANALYSED,
-    SOURCES,
     PlanScope,
     analysed,
     sources_key,
@@ -22,7 +21,7 @@ from consult.digests.plan_scope import (
 from consult.extensions import db
 from consult.plans.models import Comment, Plan
 
-__all__ = ["ALL_SOURCES", "ANALYSED", "BUILD_TASK", "SOURCES", "analysed", "build", "clause_labels", "comments_by_id", "latest",
+__all__ = ["ALL_SOURCES", "ANALYSED", "BUILD_TASK", "analysed", "build", "clause_labels", "comments_by_id", "latest",
            "request_digest", "schedule_open_plans", "sources_key"]
 _analysed = analysed  # the name the forum and channel tests use
 

@@ -9,6 +9,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import select
 
+from consult.core import channels
 from consult.digests.models import Digest
 from consult.digests.scopes import Scope
 from consult.extensions import db
@@ -17,12 +18,13 @@ from worker.analysis.results import ClauseRef, DigestDoc, intern_all
 
 ANALYSED = (CommentStatus.PUBLISHED, CommentStatus.INTERNAL)
 ALL_SOURCES = "all"
-SOURCES = ("web", "letter", "email", "hotline", "forum", "hearing", "survey")
 
 
 def sources_key(sources: list[str] | None) -> str:
-    chosen = sorted({s for s in (sources or []) if s in SOURCES})
-    return ",".join(chosen) if chosen and len(chosen) < len(SOURCES) else ALL_SOURCES
+    """Read from the channel registry when called, so a channel registered later (专家意见) is a source too."""
+    known = channels.sources()
+    chosen = sorted({s for s in (sources or []) if s in known})
+    return ",".join(chosen) if chosen and len(chosen) < len(known) else ALL_SOURCES
 
 
 def analysed(plan_id: int, key: str):  # type: ignore[no-untyped-def]

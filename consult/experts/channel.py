@@ -13,5 +13,5 @@ from consult.core.channels import Channel, Hiding, register
 ORIGIN = "expert_opinion"  # Comment.origin_type; origin_id is the invitation the opinion answers
 
 EXPERT = register(
-    Channel("expert", _l("专家意见"), order=70, public=False, hiding=Hiding.ORIGIN, origins=(ORIGIN,), tallied=False)
+    Channel("expert", _l("专家意见"), order=80, public=False, hiding=Hiding.ORIGIN, origins=(ORIGIN,), tallied=False)
 )

@@ -48,7 +48,7 @@ class ConflictForm(FlaskForm):
 class InviteForm(FlaskForm):
     expert_id = SelectField(_l("专家"), coerce=str, validate_choice=False)
     task_id = SelectField(_l("改革任务"), coerce=str, validate_choice=False)  # only on the evaluation page
-    deadline = StringField(_l("截止日期（YYYY-MM-DD）"))
+    deadline = StringField(_l("截止日期（YYYY-MM-DD）"), render_kw={"type": "date"})
     message = TextAreaField(_l("邀请说明"))
     override_reason = TextAreaField(_l("回避例外理由（仅当专家申报了利益冲突而确需邀请时填写）"))
 

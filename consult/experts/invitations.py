@@ -114,6 +114,12 @@ def respond(user: User, invitation: ExpertInvitation, *, accept: bool, note: str
     invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     invitation.responded_at = datetime.now(UTC)
     db.session.flush()
+    if invitation.invited_by_id is not None:  # the office hears at once, not at the deadline
+        subject = invitation.plan.title if invitation.plan is not None else invitation.task.title
+        verb = _("接受") if accept else _("谢绝")
+        link = f"/staff/plans/{invitation.plan_id}/experts" if invitation.plan_id is not None else "/staff/experts/evaluations"
+        notifications.notify(invitation.invited_by_id, "expert_response", _("%(n)s %(v)s了邀请：%(t)s", n=invitation.expert.name, v=verb, t=subject)[:200],
+                             invitation.response_note, link)
     audit.record(user, "expert.accept" if accept else "expert.decline", "expert_invitation", invitation.id)
 
 

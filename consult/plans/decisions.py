@@ -133,6 +133,7 @@ class Entry:
     when: str = ""
     outcome: str = ""
     documents: list[DecisionDocument] = field(default_factory=list)
+    ongoing: bool = False  # under way (the comment window is open)
 
 
 def _participation(plan: Plan, step: DecisionStep | None) -> Entry:
@@ -144,7 +145,7 @@ def _participation(plan: Plan, step: DecisionStep | None) -> Entry:
             conditions.append(Comment.source.not_in(channels.untallied()))
         count = db.session.scalar(select(func.count(Comment.id)).where(*conditions)) or 0
         entry.when = f"{local_time(plan.opens_at, '%Y-%m-%d')} 至 {local_time(plan.closes_at, '%Y-%m-%d')}"
-        entry.done = not plan.is_open
+        entry.done, entry.ongoing = not plan.is_open, plan.is_open
         entry.outcome = _("公开征求意见，收到意见 %(n)s 条。", n=count) + ("" if entry.done else _("（正在征求意见）"))
     if step is not None:
         entry.outcome = step.outcome or entry.outcome

@@ -27,6 +27,6 @@ class VoteForm(PublicForm):
 class DecisionStepForm(FlaskForm):
     """One step of the decision procedure (staff); the date and the upload are checked by the service."""
 
-    held_on = StringField(_l("日期（YYYY-MM-DD）"))
+    held_on = StringField(_l("日期（YYYY-MM-DD）"), render_kw={"type": "date"})
     outcome = TextAreaField(_l("结果"))
     document = FileField(_l("文件（PDF、Word、Excel、OFD、图片，5 MB 以内）"))

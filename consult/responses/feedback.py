@@ -220,7 +220,10 @@ def mine(plan: Plan, user: User | None) -> list[tuple[Comment, Response | None]]
     """'What happened to my opinion': the viewer's own comments on the plan, whatever their state."""
     if user is None or not getattr(user, "id", None):
         return []
-    own = list(db.session.scalars(select(Comment).where(Comment.plan_id == plan.id, Comment.user_id == user.id).order_by(Comment.id)))
+    query = select(Comment).where(Comment.plan_id == plan.id, Comment.user_id == user.id)
+    if channels.untallied():  # an expert's opinions live in their own space, not on the public page
+        query = query.where(Comment.source.not_in(channels.untallied()))
+    own = list(db.session.scalars(query.order_by(Comment.id)))
     responses = {r.comment_id: r for r in db.session.scalars(select(Response).where(Response.comment_id.in_([c.id for c in own])))} if own else {}
     return [(c, responses.get(c.id)) for c in own]
 

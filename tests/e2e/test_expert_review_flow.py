@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -69,6 +70,8 @@ def test_invite_comment_answer_report(live_server, browser_page: Page) -> None: 
     page.get_by_role("button", name="发送邀请").click()
     expect(page.get_by_text("已邀请 陈静 论证本方案")).to_be_visible()
     _shots(page, shots, "expert-invite")
+    page.goto(f"{url}/staff/experts/")
+    _shots(page, shots, "expert-pool")
     _logout(page)
 
     page.goto(url + link)
@@ -104,7 +107,7 @@ def test_invite_comment_answer_report(live_server, browser_page: Page) -> None: 
     page.goto(f"{url}/staff/plans/{plan_id}/experts")
     with page.expect_download() as download:
         page.get_by_role("link", name="下载专家论证报告（Word）").click()
-    report = Document(io.BytesIO(open(download.value.path(), "rb").read()))
+    report = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
     cells = "\n".join(c.text for t in report.tables for r in t.rows for c in r.cells)
     assert OPINION in cells and "已采纳，修订稿第二条列明除外情形。" in cells and "陈静" in cells
     assert "修改第二条后同意提交审议。" in "\n".join(p.text for p in report.paragraphs)
@@ -114,3 +117,51 @@ def test_invite_comment_answer_report(live_server, browser_page: Page) -> None: 
     expect(step).to_contain_text("邀请 1 位专家（法律）论证，提出论证意见 1 条")
     expect(page.get_by_text(OPINION)).to_have_count(0)
     _shots(page, shots, "expert-public-plan")
+
+
+def test_an_expert_scores_a_reform_task_on_a_phone(live_server, browser_page: Page) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from consult.accounts import operations as accounts
+    from consult.core.models import Department
+    from consult.experts import invitations, pool
+    from consult.experts.models import ExpertScore, InvitationStatus
+    from consult.extensions import db
+    from consult.ledger.models import ReformTask
+
+    app, url, shots = live_server.app, live_server.url, str(live_server.app.instance_path)
+    with app.app_context():
+        staff = accounts.register("score-office@example.gov.cn", "password123", "改革办", role="staff")
+        department = Department(name="市场监管局（评估）")
+        db.session.add(department)
+        db.session.flush()
+        task = ReformTask(title="企业开办一日办结", year=2026, lead_department_id=department.id, target="全流程 1 个工作日", progress=90)
+        db.session.add(task)
+        db.session.flush()
+        expert = pool.create_expert(staff, "scorer@example.com", pool.Profile(name="刘洋", fields=("society",)))
+        invitation = invitations.invite(staff, expert, task=task, message="请会诊评估", deadline=date.today() + timedelta(days=5))
+        invitation.status = InvitationStatus.ACCEPTED
+        db.session.commit()
+        invitation_id = invitation.id
+        link = pool.welcome_link(expert.user)
+        db.session.commit()
+    page = browser_page
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(url + link)
+    page.get_by_label("设置登录密码").fill(PASSWORD)
+    page.get_by_label("再次输入密码").fill(PASSWORD)
+    page.get_by_role("button", name="设置密码").click()
+    _login(page, url, "scorer@example.com", PASSWORD)
+    page.goto(f"{url}/expert/invitations/{invitation_id}")
+    for label, value in (("目标达成度", "80"), ("改革实效", "70"), ("群众获得感", "90"), ("制度创新", "60"), ("可复制推广", "150")):
+        page.get_by_label(label).fill(value)
+    page.get_by_label("评估意见").fill("成效明显。")
+    page.get_by_role("button", name="提交评分").click()
+    expect(page.get_by_text("“可复制推广”的分数应为 0 到 100 的整数")).to_be_visible()
+    expect(page.get_by_label("评估意见")).to_have_value("成效明显。")
+    page.get_by_label("可复制推广").fill("50")
+    page.get_by_role("button", name="提交评分").click()
+    expect(page.get_by_text("已提交，总分 73.5")).to_be_visible()
+    _shots(page, shots, "expert-score")
+    with app.app_context():
+        assert db.session.scalar(select(ExpertScore.total).where(ExpertScore.invitation_id == invitation_id)) == 73.5

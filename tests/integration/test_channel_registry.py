@@ -21,7 +21,7 @@ def wechat(app):  # type: ignore[no-untyped-def]
 def test_every_feature_registers_its_channel(app) -> None:  # type: ignore[no-untyped-def]
     from consult.core import channels
 
-    assert channels.sources() == ("web", "letter", "email", "hotline", "forum", "hearing", "survey")
+    assert channels.sources() == ("web", "letter", "email", "hotline", "forum", "hearing", "survey", "expert")
     assert channels.for_origin("hearing_minutes").source == "hearing"
     assert channels.for_origin("forum_post").hiding is channels.Hiding.ORIGIN
     assert [c.source for c in channels.moderated()] == ["web", "letter", "email", "hotline"]

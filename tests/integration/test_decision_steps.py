@@ -28,7 +28,7 @@ def test_recorded_steps_and_their_documents_show_on_the_public_page(app, make_us
     public = app.test_client()
     before = public.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "决策程序" in before and "公开征求意见，收到意见 0 条" in before and "正在征求意见" in before
-    assert before.count('class="decision-step pending"') == 5  # participation still open, the rest not held
+    assert before.count('class="decision-step ongoing"') == 1 and before.count('class="decision-step pending"') == 4
     response = _save(staff, plan_id, "legality_review", {"held_on": "2026-11-20", "outcome": "经司法局审查，未发现违法情形。",
                                                          "document": (io.BytesIO(PDF), "合法性审查意见书.pdf")})
     assert response.status_code == 302

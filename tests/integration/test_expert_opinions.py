@@ -107,6 +107,7 @@ def test_expert_opinions_stay_out_of_every_public_count_and_page(app, make_user,
     plan_page = public.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert OPINION not in plan_page and f'data-clause-count="{clause_id}">0<' in plan_page
     assert OPINION not in public.get(f"/plans/{plan_id}/clauses/{clause_id}").get_data(as_text=True)
+    assert OPINION not in expert.get(f"/plans/{plan_id}").get_data(as_text=True)  # not even in the author's "my opinions"
     found = public.get("/search?q=上位法").get_data(as_text=True)
     assert "意见（0）" in found and OPINION not in found
     # A citizen's comment is counted; the expert's is not, wherever opinions are counted.
@@ -162,3 +163,30 @@ def test_the_expert_review_report_lists_experts_opinions_answers_and_conclusions
     other = app.test_client()
     login(other, email, password)
     assert other.get(f"/staff/plans/{plan_id}/experts/report.docx").status_code == 403
+
+
+def test_the_digest_counts_expert_opinions_as_their_own_channel(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.models import User
+    from consult.digests import operations as digests
+    from consult.digests.models import Digest
+    from consult.extensions import db
+    from consult.plans import comments
+    from consult.plans.models import Plan
+
+    staff, expert, plan_id, invitation_id, clause_id = _setup(app, make_user, make_plan)
+    _accept(expert, invitation_id)
+    page = f"/expert/invitations/{invitation_id}"
+    for text in (OPINION, "第二条与上位法的衔接需要说明。"):
+        assert post_form(expert, page, f"{page}/opinions", {"clause_id": str(clause_id), "body": text}).status_code == 302
+    citizen_id, _e, _p = make_user()
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        for text in ("第二条适用范围太宽，建议缩小。", "支持第二条。", "第三条施行时间太早。"):
+            comments.post_comment(user=db.session.get(User, citizen_id), plan=plan, body=text)
+        digests.request_digest(plan)
+        db.session.commit()
+        digest_id = db.session.scalar(select(Digest.id).where(Digest.status == "queued"))
+        assert digests.build(digest_id) == "done"
+    html = staff.get(f"/staff/plans/{plan_id}/digest").get_data(as_text=True)
+    assert '<tr><td>专家意见</td><td class="num">2</td>' in html and '<tr><td>网站留言</td><td class="num">3</td>' in html
+    assert 'value="expert"' in html  # the digest's source filter offers the channel

@@ -140,6 +140,10 @@ def test_experts_see_only_what_they_are_invited_to(app, make_user, make_plan) ->
     assert "受邀方案" in invited.get("/expert/").get_data(as_text=True)
     assert "未受邀方案" not in invited.get("/expert/").get_data(as_text=True)
     assert invited.get(f"/expert/invitations/{invitation_id}").status_code == 200
+    declined = post_form(invited, "/expert/", f"/expert/invitations/{invitation_id}/respond", {"answer": "maybe"})
+    assert declined.status_code == 400 and "请选择接受或谢绝" in declined.get_data(as_text=True)
+    assert post_form(invited, "/expert/", f"/expert/invitations/{invitation_id}/respond", {"answer": "accept"}).status_code == 302
+    assert "受邀专家 接受了邀请" in staff.get("/account/notifications").get_data(as_text=True)
     other = expert_client(app, other_email, other_password)
     assert "受邀方案" not in other.get("/expert/").get_data(as_text=True)
     assert other.get(f"/expert/invitations/{invitation_id}").status_code == 404
