@@ -20,6 +20,12 @@ RUN groupadd --system --gid 10001 consult \
 
 WORKDIR /app
 
+# PDF reports embed a subset of Noto Sans CJK (CONSULT_PDF_FONT); poppler-utils (pdftotext, pdftoppm)
+# lets an operator check a generated PDF inside the container.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk poppler-utils \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, from pyproject.toml alone, so that code changes reuse this layer.
 COPY pyproject.toml /tmp/deps/
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('/tmp/deps/pyproject.toml', 'rb'))['project']['dependencies']))" \

@@ -10,6 +10,10 @@ from flask import Flask
 
 from consult.accounts.views import bp as accounts_bp
 from consult.admin.views import bp as admin_bp
+from consult.api.public_views import bp as api_data_bp
+from consult.api.staff_views import bp as api_staff_bp
+from consult.api.staff_views import pages as api_tokens_bp
+from consult.api.views import bp as api_bp
 from consult.config import load_config
 from consult.core import (
     celery,
@@ -40,6 +44,7 @@ from consult.plans.views import bp as plans_bp
 from consult.responses.views import bp as responses_bp
 from consult.search.views import bp as search_bp
 from consult.staff.views import bp as staff_bp
+from consult.stats.views import bp as stats_bp
 from consult.suggestions.views import bp as suggestions_bp
 from consult.surveys.public_views import bp as survey_public_bp
 from consult.surveys.staff_views import bp as surveys_bp
@@ -47,7 +52,7 @@ from consult.surveys.staff_views import bp as surveys_bp
 PACKAGE = Path(__file__).resolve().parent
 
 # Every feature's blueprint, in the order their routes are matched.
-BLUEPRINTS = (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp, responses_bp, ledger_bp, experts_bp, expert_pool_bp, decisions_bp, evaluation_bp, evaluator_bp)
+BLUEPRINTS = (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp, responses_bp, ledger_bp, experts_bp, expert_pool_bp, decisions_bp, api_bp, api_staff_bp, api_data_bp, api_tokens_bp, stats_bp, evaluation_bp, evaluator_bp)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

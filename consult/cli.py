@@ -190,7 +190,7 @@ def benchmark_command(n: int) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--text-col", required=True, help="Column holding the opinion text.")
 @click.option("--date-col", default=None, help="Optional column with dates (YYYY-MM-DD).")
-@click.option("--out", "out", default=None, help="report.html, report.docx or report.json (default: JSON to stdout).")
+@click.option("--out", "out", default=None, help="report.html, report.docx, report.pdf or report.json (default: JSON to stdout).")
 @with_appcontext
 def analyze_command(path: str, text_col: str, date_col: str | None, out: str | None) -> None:
     """Build a digest of a spreadsheet of opinions offline (no database needed)."""
@@ -209,9 +209,14 @@ def analyze_command(path: str, text_col: str, date_col: str | None, out: str | N
             click.echo(payload)
     elif out.endswith(".docx"):
         Path(out).write_bytes(reports.docx_report(title, result, docs))
+    elif out.endswith(".pdf"):
+        try:
+            Path(out).write_bytes(reports.pdf_report(title, result, docs))
+        except ServiceError as error:  # the CJK font is missing: say which and how to fix it
+            raise click.ClickException(error.message) from None
     elif out.endswith(".html"):
         Path(out).write_text(reports.html_report(title, result, docs), encoding="utf-8")
     else:
-        raise click.UsageError("--out must end with .html, .docx or .json")
+        raise click.UsageError("--out must end with .html, .docx, .pdf or .json")
     if out:
         click.echo(f"wrote {out}: {len(docs)} opinions, {len(result.themes)} themes")

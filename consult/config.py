@@ -118,6 +118,12 @@ def _rate_limit_settings(redis_url: str) -> dict[str, Any]:
         "LOGIN_IP_RATE_LIMIT": env("CONSULT_LOGIN_IP_RATE_LIMIT", "30 per minute"),
         "REGISTER_IP_RATE_LIMIT": env("CONSULT_REGISTER_IP_RATE_LIMIT", "10 per hour"),
         "CODE_RATE_LIMIT": env("CONSULT_CODE_RATE_LIMIT", "5 per hour"),
+        # The JSON API (docs/api.md): public reads per address, staff calls per token.
+        "API_RATE_LIMIT": env("CONSULT_API_RATE_LIMIT", "120 per minute"),
+        "API_TOKEN_RATE_LIMIT": env("CONSULT_API_TOKEN_RATE_LIMIT", "600 per minute"),
+        "API_MAX_BODY": int(env("CONSULT_API_MAX_BODY", str(1024 * 1024))),
+        "OPEN_DATA_LICENCE": env("CONSULT_OPEN_DATA_LICENCE", "CC BY 4.0"),
+        "OPEN_DATA_LICENCE_URL": env("CONSULT_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
     }
 
 
@@ -175,6 +181,7 @@ def _celery_settings(redis_url: str, broker_dir: Path) -> dict[str, Any]:
             },
             "scheduled-digests": {"task": tasks.SCHEDULED_DIGESTS, "schedule": 3600.0},
             "prune-audit": {"task": tasks.PRUNE_AUDIT, "schedule": 86400.0},
+            "ledger-flags": {"task": tasks.LEDGER_FLAGS, "schedule": 86400.0},
         },
         "timezone": "Asia/Shanghai",
     }
@@ -228,6 +235,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # confidence; below it an opinion stays under 整个方案 (docs/feedback.md).
         "CLAUSE_MAP_MIN_CONFIDENCE": float(env("CONSULT_CLAUSE_MAP_MIN_CONFIDENCE", "0.5")),
         "CELERY": _celery_settings(redis_url, instance / "broker"),
+        # PDF reports embed (a subset of) this CJK font: a .ttc/.otf/.ttf file, Debian's fonts-noto-cjk
+        # by default; the bold face defaults to the sibling "Bold" file (docs/stats.md).
+        "PDF_FONT": env("CONSULT_PDF_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+        "PDF_BOLD_FONT": env("CONSULT_PDF_BOLD_FONT", ""),
     }
     config.update(_security_settings(bool(overrides.get("TESTING"))))
     config.update(overrides)

@@ -11,6 +11,7 @@ from consult.core import audit, notifications, outbox, tasks
 from consult.digests import engine
 from consult.digests import operations as digests
 from consult.extensions import db
+from consult.ledger import supervision
 from consult.plans import intake
 from consult.suggestions import digest_scope as _suggestion_scope  # noqa: F401 - registers its scope
 from consult.surveys import digest_scope as _survey_scope  # noqa: F401 - registers its scope
@@ -99,3 +100,11 @@ def prune_audit() -> int:
     deleted = audit.prune(current_app.config["AUDIT_RETENTION_DAYS"])
     db.session.commit()
     return deleted
+
+
+@shared_task(name=tasks.LEDGER_FLAGS, acks_late=True)
+def ledger_flags() -> int:
+    """Daily: notify each new supervision flag of a reform task once (docs/ledger.md)."""
+    notified = supervision.notify_new_flags()
+    db.session.commit()
+    return notified

@@ -12,17 +12,21 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from consult.core.problems import is_api_request, problem
 from consult.extensions import db
 
 log = logging.getLogger(__name__)
 
 TITLES = {
     400: "请求有误",
+    401: "需要身份验证",
     403: "没有权限",
     404: "页面不存在",
     405: "不支持的请求方式",
+    406: "无法提供所要求的格式",
     409: "重复提交",
     413: "提交的内容过大",
+    415: "不支持的内容类型",
     422: "无法处理的内容",
     429: "操作过于频繁",
     503: "服务暂时不可用",
@@ -44,6 +48,8 @@ def wants_json() -> bool:
 
 
 def render_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    if is_api_request():
+        return problem(status, _(TITLES.get(status, "出错了")), message, headers=headers)
     if wants_json():
         response = jsonify(error=message, status=status)
     else:
@@ -125,6 +131,9 @@ class ServiceError(Exception):
 
 def refusal(error: ServiceError) -> Response:
     """A ServiceError raised outside a form flow: the error page, or JSON for a script."""
+    if is_api_request():
+        fields = [{"field": error.field, "message": error.message}] if error.field else None
+        return problem(error.status, _(TITLES.get(error.status, "出错了")), error.message, errors=fields)
     if wants_json():
         response = jsonify(error=error.message, status=error.status, field=error.field)
         response.status_code = error.status

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context, render_template
 
-from consult.core import channels
+from consult.core import channels, pdf
 from consult.core.spreadsheets import TableError, read_table, write_xlsx
 from consult.digests import readable
 from worker.analysis.normalise import mask_personal
@@ -129,61 +129,89 @@ def _a4(document: Any) -> None:
         section.header_distance = section.footer_distance = Cm(1.5)
 
 
-def _issue_paragraphs(document: Any, t: int, tv: readable.ThemeView, clause_labels: dict[int, str]) -> None:
-    document.add_heading(f"（{CN_NUMBERS[t] if t < 10 else t + 1}）{tv.label}（{tv.size} 条，占 {tv.share:.0%}）", level=2)
-    document.add_paragraph(f"立场：{stance_text(tv.stance_counts)}。")
+Block = tuple[Any, ...]  # ("title", text) ("heading", text, level) ("paragraph", text) ("bullet", text) ("table", header, rows)
+
+
+def _issue_blocks(t: int, tv: readable.ThemeView, clause_labels: dict[int, str]) -> list[Block]:
+    blocks: list[Block] = [
+        ("heading", f"（{CN_NUMBERS[t] if t < 10 else t + 1}）{tv.label}（{tv.size} 条，占 {tv.share:.0%}）", 2),
+        ("paragraph", f"立场：{stance_text(tv.stance_counts)}。"),
+    ]
     for k, iv in enumerate(tv.issues, start=1):
-        document.add_heading(f"{k}. {iv.label}（{iv.size} 条，问题编号 {iv.ref}）", level=3)
+        blocks.append(("heading", f"{k}. {iv.label}（{iv.size} 条，问题编号 {iv.ref}）", 3))
         facts = [f"立场：{stance_text(iv.stance_counts)}"]
         if iv.clauses:
             facts.append("涉及条款：" + "、".join(f"{clause_labels.get(c, c)}（{n}）" for c, n in iv.clauses[:4]))
         if iv.campaigns:
             facts.append("雷同意见：" + "、".join(f"附件第{n}组" for n in iv.campaigns))
         if iv.summary:
-            document.add_paragraph(f"主要意见：{iv.summary}")
-        document.add_paragraph("；".join(facts) + "。")
-        for q in iv.quotes:
-            document.add_paragraph(f"“{q.text}”（意见 #{q.comment_id}）", style="List Bullet")
+            blocks.append(("paragraph", f"主要意见：{iv.summary}"))
+        blocks.append(("paragraph", "；".join(facts) + "。"))
+        blocks += [("bullet", f"“{q.text}”（意见 #{q.comment_id}）") for q in iv.quotes]
+    return blocks
+
+
+def report_blocks(title: str, result: DigestResult, opinions: dict[int, Opinion], clause_labels: dict[int, str] | None = None, *, number: int = 1, clause_order: list[int] | None = None) -> list[Block]:
+    """The report's content in reading order, written once for the DOCX and the PDF: 标题, 一、二、 sections, tables, 附件."""
+    clause_labels = clause_labels or {}
+    themes, ov = readable_parts(result, opinions, number, clause_order)
+    span = f"，时间为 {ov.per_day[0][0]} 至 {ov.per_day[-1][0]}" if ov.per_day else ""
+    per_channel = "、".join(f"{channels.label(s)} {n} 条" for s, n in ov.per_channel)
+    blocks: list[Block] = [
+        ("title", title),
+        ("paragraph", f"生成时间：{local(datetime.now(UTC))}（北京时间）"),
+        ("heading", "一、总体情况", 1),
+        ("paragraph", f"共收到意见 {ov.total} 条{span}；其中{per_channel or '无'}。归纳为 {len(themes)} 个主题、"
+                      f"{sum(len(t.issues) for t in themes)} 个具体问题；识别出批量（雷同）意见 {len(result.campaigns)} 组（见附件）。"),
+        ("table", ["序号", "主题", "意见数", "占比", "立场"], [[str(k), tv.label, str(tv.size), f"{tv.share:.0%}", stance_text(tv.stance_counts)] for k, tv in enumerate(themes, start=1)]),
+        ("heading", "二、主要意见", 1),
+    ]
+    for t, tv in enumerate(themes):
+        blocks += _issue_blocks(t, tv, clause_labels)
+    blocks += [
+        ("heading", "三、分条款意见", 1),
+        ("paragraph", f"自动匹配的条款在置信度不低于 {ov.threshold:.2f} 时计入该条款，其余计入“整个方案”。"),
+        ("table", ["条款", "意见数"], [[clause_labels.get(c, str(c)), str(n)] for c, n in ov.per_clause] + [["整个方案（未能确定条款）", str(ov.whole_plan)]]),
+        ("heading", "四、每日意见数", 1),
+        ("table", ["日期", "意见数"], [[day, str(n)] for day, n in ov.per_day]),
+        ("heading", "附件：批量（雷同）意见", 1),
+    ]
+    if not result.campaigns:
+        blocks.append(("paragraph", "未发现批量（雷同）意见。"))
+    rows = [
+        [str(n), str(c.size), local(c.first_at), local(c.last_at), clip(mask_personal(c.representative_text), 120)]
+        for n, c in enumerate(result.campaigns, start=1)
+    ]
+    if rows:
+        blocks.append(("table", ["组别", "份数", "首次", "最近", "代表文本（节选）"], rows))
+    return blocks
 
 
 def docx_report(title: str, result: DigestResult, opinions: dict[int, Opinion], clause_labels: dict[int, str] | None = None, *, number: int = 1, clause_order: list[int] | None = None) -> bytes:
     """A4, 标题 then 一、二、 sections, a per-clause table and 附件 with the campaign list; local times."""
     from docx import Document
 
-    clause_labels = clause_labels or {}
-    themes, ov = readable_parts(result, opinions, number, clause_order)
     document = Document()
     _a4(document)
-    document.add_heading(title, level=0)
-    document.add_paragraph(f"生成时间：{local(datetime.now(UTC))}（北京时间）")
-    document.add_heading("一、总体情况", level=1)
-    span = f"，时间为 {ov.per_day[0][0]} 至 {ov.per_day[-1][0]}" if ov.per_day else ""
-    per_channel = "、".join(f"{channels.label(s)} {n} 条" for s, n in ov.per_channel)
-    document.add_paragraph(
-        f"共收到意见 {ov.total} 条{span}；其中{per_channel or '无'}。归纳为 {len(themes)} 个主题、"
-        f"{sum(len(t.issues) for t in themes)} 个具体问题；识别出批量（雷同）意见 {len(result.campaigns)} 组（见附件）。"
-    )
-    _table(document, ["序号", "主题", "意见数", "占比", "立场"], [[str(k), tv.label, str(tv.size), f"{tv.share:.0%}", stance_text(tv.stance_counts)] for k, tv in enumerate(themes, start=1)])
-    document.add_heading("二、主要意见", level=1)
-    for t, tv in enumerate(themes):
-        _issue_paragraphs(document, t, tv, clause_labels)
-    document.add_heading("三、分条款意见", level=1)
-    document.add_paragraph(f"自动匹配的条款在置信度不低于 {ov.threshold:.2f} 时计入该条款，其余计入“整个方案”。")
-    _table(document, ["条款", "意见数"], [[clause_labels.get(c, str(c)), str(n)] for c, n in ov.per_clause] + [["整个方案（未能确定条款）", str(ov.whole_plan)]])
-    document.add_heading("四、每日意见数", level=1)
-    _table(document, ["日期", "意见数"], [[day, str(n)] for day, n in ov.per_day])
-    document.add_heading("附件：批量（雷同）意见", level=1)
-    if not result.campaigns:
-        document.add_paragraph("未发现批量（雷同）意见。")
-    rows = [
-        [str(n), str(c.size), local(c.first_at), local(c.last_at), clip(mask_personal(c.representative_text), 120)]
-        for n, c in enumerate(result.campaigns, start=1)
-    ]
-    if rows:
-        _table(document, ["组别", "份数", "首次", "最近", "代表文本（节选）"], rows)
+    for kind, *args in report_blocks(title, result, opinions, clause_labels, number=number, clause_order=clause_order):
+        if kind == "title":
+            document.add_heading(args[0], level=0)
+        elif kind == "heading":
+            document.add_heading(args[0], level=args[1])
+        elif kind == "bullet":
+            document.add_paragraph(args[0], style="List Bullet")
+        elif kind == "table":
+            _table(document, *args)
+        else:
+            document.add_paragraph(args[0])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def pdf_report(title: str, result: DigestResult, opinions: dict[int, Opinion], clause_labels: dict[int, str] | None = None, *, number: int = 1, clause_order: list[int] | None = None) -> bytes:
+    """The same report as the DOCX, as an A4 PDF with the CJK font embedded (consult.core.pdf)."""
+    return pdf.render(title, report_blocks(title, result, opinions, clause_labels, number=number, clause_order=clause_order))
 
 
 def xlsx_report(result: DigestResult, opinions: dict[int, Opinion], clause_labels: dict[int, str] | None = None, digest_number: int | None = None) -> bytes:

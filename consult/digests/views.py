@@ -201,6 +201,8 @@ def _export(digest_id: int, kind: str) -> Response:
     db.session.commit()
     if kind == "docx":
         body, mimetype = reports.docx_report(title, result, opinions, labels, number=digest.number, clause_order=order), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    elif kind == "pdf":
+        body, mimetype = reports.pdf_report(title, result, opinions, labels, number=digest.number, clause_order=order), "application/pdf"
     elif kind == "xlsx":
         body, mimetype = reports.xlsx_report(result, opinions, labels, digest.number), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
@@ -213,7 +215,7 @@ def _export(digest_id: int, kind: str) -> Response:
 @bp.get("/digests/<int:digest_id>/export.<kind>")
 @staff_required
 def export(digest_id: int, kind: str) -> Response:
-    if kind not in ("docx", "xlsx", "html"):
+    if kind not in ("docx", "pdf", "xlsx", "html"):
         abort(404, description=_("不支持的导出格式。"))
     return _export(digest_id, kind)
 

@@ -19,6 +19,8 @@ from consult.core.forms import rerender
 from consult.core.permissions import staff_required
 from consult.extensions import db, limiter
 from consult.hearings import operations as service
+from consult.hearings import participants_pdf as participant_list
+from consult.hearings.draws import draw_result
 from consult.hearings.forms import ApplyForm, DrawForm, HearingForm, MinutesForm
 from consult.hearings.models import Hearing, HearingApplication, HearingMinutesPart
 from consult.plans.access import can_manage_plan, managed_plan
@@ -156,39 +158,27 @@ def withdraw(hearing_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("hearings.detail", hearing_id=hearing_id))
 
 
-def _result(hearing: Hearing) -> dict:
-    """What anyone needs to re-run the draw (see docs/hearings.md), plus the seats as they are now."""
-    record = hearing.draw_record or {}
-    applicants = record.get("applicants") or [{"public_id": a.public_id, "stance": a.stance, "group": a.group, "order": a.order} for a in service.lottery_input(hearing)]
-    return {
-        "hearing_id": hearing.id,
-        "method": hearing.selection,
-        "seed_commitment": hearing.seed_commitment,
-        "committed_at": hearing.created_at.isoformat(),
-        "seed_secret": hearing.seed_secret if hearing.drawn_at else None,
-        "public_value": hearing.public_value or None,
-        "seed": hearing.seed or None,
-        "drawn_at": hearing.drawn_at.isoformat() if hearing.drawn_at else None,
-        "capacity": hearing.capacity,
-        "quotas": hearing.quotas or [],
-        "applicants": applicants,
-        "draw": {"selected": record["selected"], "waiting": record["waiting"]} if record else None,
-        "selected": [a.public_id for a in service.seated(hearing)] if hearing.drawn_at or hearing.selection == lottery.FIRST_COME else [],
-        "waiting": [a.public_id for a in service.waiting(hearing)],
-    }
-
-
 @bp.get("/hearings/<int:hearing_id>/draw")
 def result(hearing_id: int) -> str:
     hearing = _hearing_or_404(hearing_id)
-    data = _result(hearing)
+    data = draw_result(hearing)
     seated = {a.public_id: a for a in service.seated(hearing)}
     return render_template("hearings/result.html", hearing=hearing, data=data, seated=seated, mine=_mine(hearing))
 
 
+@bp.get("/hearings/<int:hearing_id>/participants.pdf")
+def participants_pdf(hearing_id: int) -> Response:
+    hearing = _hearing_or_404(hearing_id)
+    if not service.participants_public(hearing, _now()):
+        abort(404, description=_("参加人名单尚未公布。"))
+    response = Response(participant_list.participants_pdf(hearing), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"attachment; filename=hearing-{hearing.id}-participants.pdf"
+    return response
+
+
 @bp.get("/hearings/<int:hearing_id>/draw.json")
 def result_json(hearing_id: int) -> Response:
-    return jsonify(_result(_hearing_or_404(hearing_id)))
+    return jsonify(draw_result(_hearing_or_404(hearing_id)))
 
 
 # --- staff -------------------------------------------------------------------------------------

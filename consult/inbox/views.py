@@ -13,6 +13,7 @@ from consult.core.buttons import EmptyForm
 from consult.core.models import Notification
 from consult.core.permissions import safe_target
 from consult.extensions import db
+from consult.ledger import queries as ledger_queries
 from consult.moderation import operations as moderation
 from consult.plans.models import Plan
 
@@ -79,7 +80,8 @@ def open_notification(notification_id: int) -> Response:
 def my_comments() -> str:
     items, page, pages = moderation.my_comments(current_user, _page())
     plans = {p.id: p for p in db.session.scalars(select(Plan).where(Plan.id.in_({c.plan_id for c in items})))} if items else {}
-    return render_template("inbox/comments.html", items=items, page=page, pages=pages, plans=plans, status_text=moderation.author_status)
+    tasks = ledger_queries.tasks_for_comments([c.id for c in items])
+    return render_template("inbox/comments.html", items=items, page=page, pages=pages, plans=plans, status_text=moderation.author_status, tasks=tasks)
 
 
 @bp.app_context_processor

@@ -50,6 +50,8 @@ class ReformTask(db.Model):
     report_every_days: Mapped[int] = mapped_column(default=30)
     completed_on: Mapped[date | None] = mapped_column(Date)
     public: Mapped[bool] = mapped_column(default=True)  # shown on the sunshine-reform page
+    # The supervision flags last notified ("overdue,no_report"): a flag is notified once, when new.
+    flag_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -18,7 +18,7 @@ from consult.digests import operations as digests
 from consult.extensions import db
 from consult.plans.access import can_manage_plan, managed_plan
 from consult.plans.models import Comment, Plan
-from consult.responses import feedback, placement
+from consult.responses import feedback, feedback_pdf, placement
 from consult.responses import operations as answers
 from consult.responses.forms import AnswerForm, ImportAnswersForm, PublishForm, TemplateForm
 from consult.responses.models import Response
@@ -204,8 +204,8 @@ def publish(plan_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("responses.public", plan_id=plan.id))
 
 
-@bp.get("/plans/<int:plan_id>/feedback")
-def public(plan_id: int) -> str:
+def _public_plan(plan_id: int) -> tuple[Plan, bool]:
+    """The plan and whether its report is published; before publishing only its managers see a preview."""
     plan = db.session.get(Plan, plan_id)
     if plan is None or not plan.published:
         abort(404, description=_("没有找到该方案。"))
@@ -213,7 +213,21 @@ def public(plan_id: int) -> str:
     # Before publishing, the staff who manage the plan see a preview; everyone else a 404.
     if report is None and not (current_user.is_authenticated and can_manage_plan(current_user, plan)):
         abort(404, description=_("该方案的采纳情况反馈尚未公布。"))
+    return plan, report is not None
+
+
+@bp.get("/plans/<int:plan_id>/feedback.pdf")
+def public_pdf(plan_id: int) -> WerkzeugResponse:
+    plan, _published = _public_plan(plan_id)
+    response = WerkzeugResponse(feedback_pdf.report_pdf(plan), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"attachment; filename=feedback-{plan.id}.pdf"
+    return response
+
+
+@bp.get("/plans/<int:plan_id>/feedback")
+def public(plan_id: int) -> str:
+    plan, published = _public_plan(plan_id)
     focus = query_int("c")
     data = feedback.view(plan, page=query_page(), focus=focus)
     viewer = current_user if current_user.is_authenticated else None
-    return render_template("responses/feedback.html", plan=plan, data=data, mine=feedback.mine(plan, viewer), preview=report is None)
+    return render_template("responses/feedback.html", plan=plan, data=data, mine=feedback.mine(plan, viewer), preview=not published)

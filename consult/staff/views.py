@@ -13,7 +13,9 @@ from consult.core.documents import DocumentError, extract_text
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.forms import rerender
 from consult.core.permissions import roles_required, staff_required
+from consult.core.templating import local_today
 from consult.extensions import db
+from consult.ledger import queries as ledger_queries
 from consult.plans import operations as plan_service
 from consult.plans.access import managed_plan
 from consult.staff import dashboard, dictionary
@@ -44,6 +46,7 @@ def index() -> str:
         unanswered=sum(r.unanswered for r in rows),
         satisfaction=dashboard.satisfaction_rows(current_user),
         overdue=dashboard.overdue_tickets(current_user),
+        ledger=ledger_queries.flag_counts(current_user, local_today()),
     )
 
 

@@ -22,7 +22,7 @@ DRAFT_OBJECTS = {
     "plan_id": "plan", "clause_id": "clause", "comment_id": "comment", "board_id": "board", "thread_id": "thread",
     "post_id": "post", "hearing_id": "hearing", "digest_id": "digest", "survey_id": "survey",
 }
-FIXED = {"theme": 0, "issue": 0, "kind": "xlsx", "action": "pin"}
+FIXED = {"theme": 0, "issue": 0, "kind": "xlsx", "action": "pin", "number": 1}
 
 
 def _draft_objects(app: Flask, make_plan) -> dict:  # type: ignore[no-untyped-def]
@@ -91,6 +91,8 @@ def test_another_departments_draft_is_refused_on_every_route(app: Flask, make_us
         response = _send(client, method, url)
         # A refused vote goes back with a flash (303); whether anything changed is checked below.
         allowed = (403, 404, 303) if method == "POST" and rule.endpoint == "plans.vote" else (403, 404)
+        if rule.endpoint.startswith("api_staff."):
+            allowed = (401,)  # a browser session never authenticates the token API (walked with a token below)
         if response.status_code not in allowed or DRAFT_TITLE in response.get_data(as_text=True):
             failures.append(f"{method} {url} ({rule.endpoint}) → {response.status_code}")
     assert not failures, failures
@@ -98,6 +100,30 @@ def test_another_departments_draft_is_refused_on_every_route(app: Flask, make_us
     # The two routes of the review, and the public readers of plan, forum and hearing, are in the walk.
     assert {"plans.detail", "plans.clause", "forums.plan", "forums.board", "forums.thread", "hearings.detail", "staff.plan", "surveys.detail"} <= walked
     assert len(walked) >= 40
+    assert {"api.plan", "api.version", "api.plan_comments", "api.thread", "api.hearing", "api_data.open_data_csv", "api.plan_statistics"} <= walked
+
+
+def test_another_departments_token_is_refused_on_every_api_route_of_the_draft(app: Flask, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.integration.api_helpers import token_for
+
+    objects = _draft_objects(app, make_plan)
+    user_id, _email, _password = make_user(role="department", department="部门乙")
+    headers = {"Authorization": f"Bearer {token_for(app, user_id, ['imports:write', 'digests:read', 'answers:read', 'answers:write'])}"}
+    client = app.test_client()
+    failures, walked = [], set()
+    for rule, method, url in _draft_requests(app, objects):
+        if not rule.rule.startswith("/api"):
+            continue
+        walked.add(rule.endpoint)
+        body = {"external_id": "x", "channel": "letter", "records": [{"text": "试图导入"}], "comment_ids": [objects["comment"]], "status": "adopted", "text": "x"}
+        response = client.open(url, method=method, headers=headers, data=json.dumps(body), content_type="application/json")
+        if response.status_code not in (403, 404) or DRAFT_TITLE in response.get_data(as_text=True):
+            failures.append(f"{method} {url} ({rule.endpoint}) → {response.status_code}")
+    assert not failures, failures
+    assert {"api_staff.imports", "api_staff.digests", "api_staff.digest", "api_staff.answers", "api_staff.write_answers", "api.plan"} <= walked
+    _assert_draft_untouched(app, objects)
 
 
 def _assert_draft_untouched(app: Flask, objects: dict) -> None:

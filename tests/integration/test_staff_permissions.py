@@ -41,8 +41,12 @@ OBJECTS: dict[str, Callable[[dict], object]] = {
     "conflict_id": lambda o: o["conflict"],
     "invitation_id": lambda o: o["invitation"],
     "document_id": lambda o: o["decision_document"],  # a decision-step document of department A's plan
+    "task_id": lambda o: o["task"],  # a reform task department A leads
+    "report_id": lambda o: o["report"],
+    "record_id": lambda o: o["supervision"],
+    "milestone_id": lambda o: o["milestone"],
+    "attachment_id": lambda o: o["attachment"],
     "dept_id": lambda o: o["department"],  # evaluation: a department's scorecard
-    "task_id": lambda o: o["task"],
     "indicator_id": lambda o: o["indicator"],
     "evaluation_id": lambda o: o["evaluation"],
 }
@@ -57,6 +61,7 @@ ROLE_ONLY = {
     # The expert pool is the office's: departments never choose or see the experts reviewing them.
     "expert_pool.index", "expert_pool.create", "expert_pool.profile", "expert_pool.add_conflict", "expert_pool.remove_conflict",
     "expert_pool.resend_welcome", "expert_pool.withdraw", "expert_pool.evaluations", "expert_pool.invite_to_task",
+    "ledger.new", "ledger.import_sheet",  # the office keeps the ledger; departments report on their tasks
     # evaluation: the office's ranking, indicators, third-party evaluations, publishing and the 年报
     "evaluation.overview", "evaluation.indicators", "evaluation.edit_indicator", "evaluation.delete_indicator", "evaluation.add_score",
     "evaluation.publish", "evaluation.annual_export", "evaluation.third_party", "evaluation.assign", "evaluation.import_evaluations",
@@ -66,6 +71,7 @@ ROLE_ONLY = {
 DEPARTMENT_GENERAL = {
     "staff.index", "staff.new_plan", "moderation.queue",
     "surveys.index", "surveys.new", "surveys.scorecard", "surveys.ticket_list", "responses.create_template",
+    "ledger.index", "ledger.major",  # lists scoped to the tasks the department leads or co-operates on
     "evaluation.mine",  # redirects a department account to its own scorecard
 }
 # POST forms that carry department objects in their body rather than the URL.
@@ -96,9 +102,9 @@ def _objects(app: Flask, make_plan: Callable[..., int]) -> dict:
         user = db.session.query(User).filter(User.role == "staff").first()
         survey, ticket = _survey_with_ticket(user, plan.department.name)
         experts = _expert_objects(plan, user)
-        task, indicator, evaluation = _evaluation_objects(plan)
-        return {**experts,
-            "task": task, "indicator": indicator, "evaluation": evaluation,
+        ledger = _ledger_objects(plan)
+        _task, indicator, evaluation = _evaluation_objects(plan)
+        return {**experts, **ledger, "indicator": indicator, "evaluation": evaluation,
             "plan": plan.id, "clause": version.clauses[0].id, "digest": digest.id, "comment": comment.id,
             "word": word.id, "sensitive": sensitive.id, "template": template.id, "user": user.id, "department": plan.department_id,
             "department_count": db.session.query(Department).count(),
@@ -123,6 +129,32 @@ def _expert_objects(plan, staff) -> dict:  # type: ignore[no-untyped-def]
     db.session.add_all([conflict, invitation, step])
     db.session.commit()
     return {"expert": expert.id, "conflict": conflict.id, "invitation": invitation.id, "decision_document": step.documents[0].id}
+
+
+def _ledger_objects(plan) -> dict:  # type: ignore[no-untyped-def]
+    """A reform task department A leads, with a milestone, a report with an attachment and a supervision record."""
+    from datetime import date
+
+    from consult.extensions import db
+    from consult.ledger.models import (
+        Milestone,
+        ProgressReport,
+        ReformTask,
+        ReportAttachment,
+        SupervisionRecord,
+    )
+
+    task = ReformTask(title="甲部门的改革任务", year=2026, plan_id=plan.id, lead_department_id=plan.department_id)
+    task.milestones.append(Milestone(title="节点", due_on=date(2026, 6, 1)))
+    report = ProgressReport(department_id=plan.department_id, body="甲部门的进展", progress=10)
+    report.attachments.append(ReportAttachment(filename="a.txt", content_type="text/plain", size=1, data=b"a"))
+    task.reports.append(report)
+    db.session.add(task)
+    db.session.flush()
+    record = SupervisionRecord(task_id=task.id, visited_on=date(2026, 5, 1), findings="甲部门的督察")
+    db.session.add(record)
+    db.session.commit()
+    return {"task": task.id, "report": report.id, "supervision": record.id, "milestone": task.milestones[0].id, "attachment": report.attachments[0].id}
 
 
 def _survey_with_ticket(author, department: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]

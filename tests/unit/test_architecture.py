@@ -55,6 +55,9 @@ LAZY_IMPORTS: dict[tuple[str, str, str], str] = {
     ("consult/core/spreadsheets.py", "_xlsx_rows", "openpyxl"): "openpyxl, only for .xlsx uploads",
     ("consult/core/spreadsheets.py", "write_xlsx", "openpyxl"): "openpyxl, only for .xlsx exports",
     ("consult/demo/comments.py", "_s2t", "opencc"): "OpenCC dictionaries, only while generating demo data",
+    ("consult/core/pdf.py", "OfficePdf.__init__", "fpdf"): "fpdf2 + Pillow + fontTools (~1 s), only for a PDF download",
+    ("consult/core/pdf.py", "_char_wrap", "fpdf.enums"): "fpdf2, only for a PDF download",
+    ("consult/core/pdf.py", "face_index", "fontTools.ttLib"): "fontTools, only to pick a face of a font collection for a PDF",
     ("consult/evaluation/annual.py", "xlsx", "openpyxl"): "openpyxl, only for the 年报 download",
     ("consult/evaluation/annual.py", "docx", "docx"): "python-docx + lxml, only for the 年报 download",
     # The pipeline itself pulls in numpy/scikit-learn: only the build imports it (result types come

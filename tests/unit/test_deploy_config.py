@@ -99,6 +99,17 @@ def test_dockerfile():
     assert text.rindex("USER consult") > text.rindex("RUN ")
 
 
+def test_pdf_font_and_poppler_are_installed_everywhere_the_readme_says():
+    # PDF reports embed Noto Sans CJK; the PDF tests read them back with poppler (docs/stats.md).
+    docker = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    apt = next(line for line in docker.splitlines() if "apt-get install" in line)
+    assert "fonts-noto-cjk" in apt and "poppler-utils" in apt
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "packages+=(poppler-utils)" in ci and "fonts-noto-cjk" in ci
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "apt-get install chromium fonts-noto-cjk poppler-utils" in readme
+
+
 def test_dockerignore_excludes_local_state():
     entries = {
         line.strip()
