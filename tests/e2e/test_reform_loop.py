@@ -24,11 +24,12 @@ def _seed(app) -> dict:  # type: ignore[no-untyped-def]
     from consult.evaluation.models import Indicator
     from consult.experts import pool
     from consult.extensions import db
-    from consult.ledger.models import ProgressReport, ReformTask, TaskOpinion
+    from consult.digests.models import Digest
     from consult.plans import comments
     from consult.plans import operations as plans
     from consult.responses.models import Response
     from consult.surveys.building import local_day
+    from worker.analysis.pipeline import DigestResult, Issue, Theme
 
     with app.app_context():
         today = local_day()
@@ -48,18 +49,18 @@ def _seed(app) -> dict:  # type: ignore[no-untyped-def]
         db.session.flush()
         for i, comment in enumerate(posted):  # the adopted cluster, answered (3 adopted, 1 not)
             db.session.add(Response(comment_id=comment.id, plan_id=plan.id, status="not_adopted" if i == 3 else "adopted", text="采纳", cluster_ref="D1-T1-I1"))
-        task = ReformTask(code="2026-YS-01", title=TASK, year=today.year, plan_id=plan.id, lead_department_id=department.id, target="企业开办 1 个工作日办结",
-                          status="in_progress", progress=70, deadline=today + timedelta(days=30), created_by_id=office.id)
-        db.session.add(task)
-        db.session.flush()
-        db.session.add(TaskOpinion(task_id=task.id, comment_id=posted[0].id, cluster_ref="D1-T1-I1", linked_by_id=office.id))
-        db.session.add(ProgressReport(task_id=task.id, department_id=department.id, author_id=liaison.id, period="本月", body="全程网办上线", progress=70, review="accepted"))
+        ids = [c.id for c in posted]
+        group = {"label": "企业开办", "keywords": ["企业开办"], "size": len(ids), "share": 1.0, "representative_ids": ids[:1], "representative_texts": [OPINION],
+                 "stance_counts": {}, "clause_counts": {}, "member_ids": ids}
+        result = DigestResult(themes=[Theme(**group, issues=[Issue(**group)])], assignments={i: (0, 0) for i in ids}).to_dict()
+        digest = Digest(plan_id=plan.id, number=1, status="done", last_comment_id=ids[-1], comment_count=len(ids), result=result, finished_at=datetime.now(UTC))
+        db.session.add(digest)
         for name, kind, weight in (("任务进度", "task_progress", 30), ("按期完成", "timeliness", 20), ("意见采纳", "adoption", 20), ("专家评估", "expert", 15), ("第三方评估", "third_party", 15)):
             db.session.add(Indicator(year=today.year, name=name, kind=kind, weight=weight, direction="higher", description=""))
         expert = pool.create_expert(office, "loop-expert@example.com", pool.Profile(name="李教授", organisation="市委党校", title="教授", fields=("economy",)))
         expert.user.password_hash = hash_secret(PASSWORD)
         db.session.commit()
-        return {"task": task.id, "plan": plan.id, "department": department.id, "year": today.year}
+        return {"digest": digest.id, "plan": plan.id, "department": department.id, "year": today.year, "deadline": (today + timedelta(days=30)).isoformat()}
 
 
 def _login(page: Page, url: str, login: str) -> None:
@@ -86,8 +87,15 @@ def test_office_department_expert_evaluator_public(live_server, browser_page: Pa
     ids = _seed(app)
     shots = str(app.instance_path)
 
-    # 1. The office sees the task on the ranking, invites an expert to score it, assigns and imports third-party evaluations.
+    # 1. The office turns the adopted cluster into a reform task (转为改革任务), sees it on the ranking, invites
+    #    an expert to score it, assigns and imports third-party evaluations.
     _login(page, url, "loop-office@example.gov.cn")
+    page.goto(f"{url}/staff/plans/{ids['plan']}/to-task?cluster=D1-T1-I1")
+    page.get_by_label("或新建任务，名称").fill(TASK)
+    page.get_by_role("button", name="转为改革任务").click()
+    expect(page.get_by_text("条意见已转入改革任务")).to_be_visible()  # the adopted opinions of the cluster
+    _shots(page, shots, "loop-office-task")
+    ids["task"] = int(page.url.split("/staff/ledger/")[1].split("#")[0].split("?")[0])
     page.get_by_role("link", name="绩效考核").click()
     expect(page.locator("#task-ranking")).to_contain_text(TASK)
     page.goto(f"{url}/staff/experts/evaluations")
@@ -99,7 +107,7 @@ def test_office_department_expert_evaluator_public(live_server, browser_page: Pa
     page.goto(f"{url}/staff/evaluation/third-party")
     page.get_by_label("评估机构").fill("某大学社会调查中心")
     page.get_by_label("评估方账号").select_option(label="社会调查中心")
-    page.get_by_label("要评估的改革任务").select_option(label=f"2026-YS-01 {TASK}")
+    page.get_by_label("要评估的改革任务").select_option(value=str(ids["task"]))
     page.get_by_role("button", name="委托").click()
     expect(page.get_by_text("已委托第三方评估")).to_be_visible()
     csv = tmp_path / "第三方评估.csv"
@@ -111,11 +119,26 @@ def test_office_department_expert_evaluator_public(live_server, browser_page: Pa
     _shots(page, shots, "loop-office-third-party")
     _logout(page)
 
-    # 2. The department finds its own scorecard: its task, progress accepted at 70 %, adoption 3 / 4.
+    # 2. The department reports progress on its task; the office accepts the report.
+    _login(page, url, "loop-dept@example.gov.cn")
+    page.goto(f"{url}/staff/ledger/{ids['task']}")
+    page.get_by_label("报送期次（如“2026年11月”）").fill("本月")
+    page.get_by_label("完成进度（%）").fill("70")
+    page.get_by_label("进展情况").fill("企业开办全程网办上线，平均 0.8 个工作日办结。")
+    page.get_by_role("button", name="报送").click()
+    _shots(page, shots, "loop-department-report")
+    _logout(page)
+    _login(page, url, "loop-office@example.gov.cn")
+    page.goto(f"{url}/staff/ledger/{ids['task']}")
+    page.get_by_label("审核意见").select_option("accept")
+    page.get_by_role("button", name="提交审核").click()
+    _logout(page)
+
+    # The department finds its own scorecard: its task, progress accepted at 70 %, adoption 3 / 4.
     _login(page, url, "loop-dept@example.gov.cn")
     page.get_by_role("link", name="绩效考核").click()
     expect(page.locator("h1")).to_contain_text("市发改委")
-    page.get_by_role("link", name=f"2026-YS-01 {TASK}").click()
+    page.get_by_role("link", name=TASK).click()
     card = page.locator(".scorecard-table")
     expect(card.locator("tr", has_text="任务进度")).to_contain_text("70.0")
     expect(card.locator("tr", has_text="意见采纳")).to_contain_text("75.0")
@@ -138,7 +161,7 @@ def test_office_department_expert_evaluator_public(live_server, browser_page: Pa
     # 4. The evaluator sees only its own assignment, fills it in and submits it.
     _login(page, url, "loop-eval@example.com")
     page.get_by_role("link", name="我的评估").click()
-    page.get_by_role("link", name=f"2026-YS-01 {TASK}").click()
+    page.get_by_role("link", name=TASK).click()
     page.get_by_label("评估方法").fill("入户问卷")
     page.get_by_label("样本量").fill("400")
     page.get_by_label("得分（0-100）").fill("86")
@@ -172,8 +195,10 @@ def test_office_department_expert_evaluator_public(live_server, browser_page: Pa
 
 
 def _public(page: Page, url: str, ids: dict, shots: str) -> None:
-    """Anonymous: the plan's public page carries the published evaluation of its tasks (the partial)."""
-    page.goto(f"{url}/plans/{ids['plan']}")
+    """Anonymous: the sunshine-reform page shows the task, its progress and its published evaluation."""
+    page.goto(f"{url}/reforms/")
+    page.get_by_role("link", name="优化营商环境若干措施").first.click()
+    expect(page.locator("article.reform-task", has_text=TASK)).to_contain_text("完成进度 70%")
     results = page.locator(".public-evaluation")
     expect(results).to_contain_text(TASK)
     expect(results.locator(".public-scores li", has_text="任务进度")).to_contain_text("70.0")
