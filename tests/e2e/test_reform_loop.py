@@ -21,10 +21,10 @@ def _seed(app) -> dict:  # type: ignore[no-untyped-def]
     from consult.accounts import operations as accounts
     from consult.core.hashing import hash_secret
     from consult.core.models import Department
+    from consult.digests.models import Digest
     from consult.evaluation.models import Indicator
     from consult.experts import pool
     from consult.extensions import db
-    from consult.digests.models import Digest
     from consult.plans import comments
     from consult.plans import operations as plans
     from consult.responses.models import Response
