@@ -3,8 +3,10 @@
 ``benchmarks/data/stance_labels.csv`` holds only message ids (rows of
 ``../shared/data/gov_messages_labeled.csv``, which is not redistributed) and the stance a
 reader gave each message; how they were labelled is in docs/clustering.md. Prints one
-JSON line: accuracy of ``stance.stance_of``, of the majority-class baseline, per-class
-recall and the confusion counts (gold -> predicted).
+JSON line: accuracy and macro-F1 of ``stance.stance_of`` next to the majority-class
+baseline's (always the most frequent stance), per-class recall, the confusion counts
+(gold -> predicted), and accuracy by the rules' margin (winning score minus the
+runner-up's): how far a confident-looking call can be trusted.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from worker.analysis.stance import stance_of  # noqa: E402
+from worker.analysis.stance import analyse_stance  # noqa: E402
 
 LABELS = ROOT / "benchmarks" / "data" / "stance_labels.csv"
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "gov_messages_labeled.csv"
@@ -31,9 +33,11 @@ def run(data: Path = DEFAULT_DATA) -> dict[str, Any]:
         text_of = {r["id"]: r["text"] for r in csv.DictReader(fh)}
     with open(LABELS, encoding="utf-8", newline="") as fh:
         gold = [(r["id"], r["stance"]) for r in csv.DictReader(fh)]
-    pairs = [(g, str(stance_of(text_of[i]))) for i, g in gold if i in text_of]
+    results = [(g, analyse_stance(text_of[i])) for i, g in gold if i in text_of]
+    pairs = [(g, str(r.stance)) for g, r in results]
     n = len(pairs)
     majority = Counter(g for g, _ in pairs).most_common(1)[0]
+    classes = sorted({g for g, _ in pairs})
     confusion = Counter(f"{g}->{p}" for g, p in pairs)
     recall = {
         c: round(sum(1 for g, p in pairs if g == c and p == c) / k, 3)
@@ -43,10 +47,38 @@ def run(data: Path = DEFAULT_DATA) -> dict[str, Any]:
         "n": n,
         "accuracy": round(sum(g == p for g, p in pairs) / n, 3),
         "majority_baseline": round(majority[1] / n, 3),
+        "macro_f1": macro_f1(pairs, classes),
+        "majority_macro_f1": macro_f1([(g, majority[0]) for g, _ in pairs], classes),
+        "by_margin": by_margin(results),
         "recall": recall,
         "predicted": dict(sorted(Counter(p for _, p in pairs).items())),
         "confusion": dict(sorted(confusion.items())),
     }
+
+
+def macro_f1(pairs: list[tuple[str, str]], classes: list[str]) -> float:
+    """Mean F1 over the gold classes (a prediction outside them only costs precision)."""
+    f1s = []
+    for c in classes:
+        tp = sum(1 for g, p in pairs if g == c and p == c)
+        fp = sum(1 for g, p in pairs if g != c and p == c)
+        fn = sum(1 for g, p in pairs if g == c and p != c)
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return round(sum(f1s) / len(f1s), 3)
+
+
+def by_margin(results: list[tuple[str, Any]]) -> dict[str, dict[str, float]]:
+    """Coverage and accuracy of the calls whose margin is at least 0, 1, 2, 3."""
+    out = {}
+    for low in (0, 1, 2, 3):
+        kept = []
+        for g, r in results:
+            top = sorted(r.scores.values(), reverse=True)
+            if top[0] > 0 and top[0] - top[1] >= low:
+                kept.append(g == str(r.stance))
+        out[f">={low}"] = {"coverage": round(len(kept) / len(results), 3),
+                           "accuracy": round(sum(kept) / len(kept), 3) if kept else 0.0}  # fmt: skip
+    return out
 
 
 if __name__ == "__main__":

@@ -135,7 +135,8 @@ def audit_query(spec: AuditFilter) -> Select:
     if spec.actor:
         stmt = stmt.where(AuditEntry.actor_label.like(f"%{spec.actor.replace('%', '').replace('_', '')}%"))
     if spec.action:
-        stmt = stmt.where(AuditEntry.action.like(f"{spec.action.replace('%', '').replace('_', '')}%"))
+        pattern = spec.action.replace("\\", "").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(AuditEntry.action.like(f"{pattern}%", escape="\\"))
     if spec.target_type:
         stmt = stmt.where(AuditEntry.target_type == spec.target_type)
     if spec.target_id is not None:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from consult.admin import operations as service
 from consult.admin.forms import DepartmentForm, RoleForm
-from consult.core import audit
+from consult.core import audit, audit_labels
 from consult.core.converters import bounded_int
 from consult.core.errors import ServiceError, form_errors_text
 from consult.core.permissions import roles_required
@@ -127,6 +127,7 @@ def audit_log() -> str:
     entries, page, pages, total = service.audit_page(spec, _int(request.args.get("page"), "page") or 1)
     return render_template(
         "admin/audit.html", entries=entries, page=page, pages=pages, total=total, spec=spec,
+        actions=sorted(audit_labels.ACTIONS.items(), key=lambda kv: kv[0]), targets=list(audit_labels.TARGETS.items()),
         departments={d.id: d.name for d in service.departments()},
         mask=mask_personal,
         args={k: v for k, v in request.args.items() if k != "page"},
@@ -147,6 +148,7 @@ def audit_export(kind: str) -> Response:
         body, mimetype = write_csv(service.AUDIT_HEADER, rows), "text/csv; charset=utf-8"
     else:
         body, mimetype = write_xlsx([("操作日志", service.AUDIT_HEADER, rows)]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
+    # content_type, not mimetype: Werkzeug appends a second "; charset=utf-8" to a text/* mimetype.
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename=audit-log.{kind}"
     return response

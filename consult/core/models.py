@@ -150,7 +150,8 @@ class AuditEntry(db.Model):
 
 
 class OutboxEvent(db.Model):
-    __table_args__ = (Index("ix_outbox_pending", "processed_at", "created_at"),)
+    # ix_outbox_task_ref: the worker settles a row by (task, ref_id) after every comment.
+    __table_args__ = (Index("ix_outbox_pending", "processed_at", "created_at"), Index("ix_outbox_task_ref", "task", "ref_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task: Mapped[str] = mapped_column(String(80))

@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
         owed = g.pop("outbox_owed", None)
         if owed:
             flask_app = current_app._get_current_object()  # type: ignore[attr-defined]
-            response.call_on_close(lambda: _publish_ids(flask_app, owed))
+            response.call_on_close(lambda: _publish_rows(flask_app, owed))
         return response
 
 
@@ -68,7 +68,7 @@ def _after_commit(session: Session) -> None:
     if not rows:
         return
     if has_request_context() and current_app.config.get("OUTBOX_PUBLISH_AFTER_RESPONSE", True):
-        g.setdefault("outbox_owed", []).extend(row[0] for row in rows)
+        g.setdefault("outbox_owed", []).extend(rows)
         return
     # Stamped once the transaction has handed its connection back: a second checkout while the
     # committing one is still held can wait for ever on a small pool (threads, a worker's pool).
@@ -91,16 +91,17 @@ def publish(events: Iterable[OutboxEvent]) -> int:
     if not events:
         return 0
     if has_request_context() and current_app.config.get("OUTBOX_PUBLISH_AFTER_RESPONSE", True):
-        g.setdefault("outbox_owed", []).extend(e.id for e in events)
+        g.setdefault("outbox_owed", []).extend((e.id, e.task, e.ref_id) for e in events)
         return 0
     return _publish_now(events)
 
 
-def _publish_ids(app: Flask, event_ids: list[int]) -> None:
-    """After the response: a fresh app context, the events re-read by id."""
+def _publish_rows(app: Flask, rows: list[tuple[int, str, int]]) -> None:
+    """After the response: send the (id, task, ref_id) rows the commit made (no re-read of them),
+    then stamp them in one UPDATE. Celery keeps one broker connection per process (its producer pool)."""
     with app.app_context():
         try:
-            _publish_now(db.session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(event_ids), OutboxEvent.processed_at.is_(None))))
+            _stamp(_send(rows))
         except Exception as error:  # noqa: BLE001 - the sweep delivers whatever this missed
             log.warning("deferred publish failed, left to the outbox sweep: %s", type(error).__name__)
         finally:

@@ -11,8 +11,10 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
+from consult.core import clock
 from consult.core.text import strip_xml_illegal
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -132,7 +134,10 @@ def _xlsx_rows(data: bytes) -> list[list[Any]]:
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (=HYPERLINK(...) and friends) in exported text."""
+    """Neutralise spreadsheet formulas (=HYPERLINK(...) and friends) in exported text; instants in local time."""
+    if isinstance(value, datetime):
+        # openpyxl refuses aware datetimes and a CSV would print "+00:00": both read the office's time.
+        return clock.local(value, "%Y-%m-%d %H:%M:%S")
     if isinstance(value, str):
         # One U+FFFE or control character in a citizen's text would make the whole workbook unwritable.
         value = strip_xml_illegal(value)

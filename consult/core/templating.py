@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, g
 
-from consult.core import channels
+from consult.core import audit_labels, channels, clock
 from worker.analysis.privacy import mask_text
 
 
-def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return value.astimezone(tz).strftime(fmt)
+def local_time(value: datetime | None, fmt: str = clock.MINUTE) -> str:
+    return clock.local(value, fmt)
 
 
 def local_today() -> date:
     """Today in the site's time zone (deadlines are dates people read on a Shanghai calendar)."""
-    return datetime.now(UTC).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    return clock.today()
 
 
 def masked(value: object) -> str:
@@ -33,6 +29,9 @@ def masked(value: object) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(masked, "masked")
+    app.add_template_filter(audit_labels.action_label, "audit_action")
+    app.add_template_filter(audit_labels.target_label, "audit_target")
+    app.add_template_filter(audit_labels.detail_parts, "audit_detail")
     app.add_template_filter(channels.label, "channel")  # "forum" → 论坛, from the channel registry
 
     @app.context_processor

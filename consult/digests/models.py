@@ -59,7 +59,8 @@ class Digest(db.Model):
     sources_key: Mapped[str] = mapped_column(String(80), default="all")
     last_comment_id: Mapped[int] = mapped_column(default=0)
     comment_count: Mapped[int] = mapped_column(default=0)
-    result: Mapped[dict | None] = mapped_column(JSON)
+    # Deferred: megabytes at 100k opinions, and lists of digests (history, status) never read it.
+    result: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -62,7 +62,8 @@ def schedule_open_plans(now: datetime | None = None) -> int:
 def comments_by_id(ids: list[int]) -> dict[int, Comment]:
     if not ids:
         return {}
-    return {c.id: c for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids)))}
+    # In chunks: PostgreSQL takes at most 65,535 parameters in one statement.
+    return {c.id: c for k in range(0, len(ids), 10_000) for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids[k : k + 10_000])))}
 
 
 def clause_labels(plan: Plan) -> dict[int, str]:

@@ -149,10 +149,12 @@ class Overview:
     threshold: float
 
 
-def overview(result: DigestResult, opinions: dict[int, Any], clause_order: list[int], threshold: float, per_day: list[tuple[str, int]]) -> Overview:
+def overview(result: DigestResult, opinions: dict[int, Any], clause_order: list[int], threshold: float, per_day: list[tuple[str, int]],
+             channels: Counter[str] | None = None) -> Overview:
+    """``channels`` counted in SQL by the page; else from ``opinions`` (exports hold them all)."""
     links = confident_links(result, threshold)
     counts = Counter(links[i] for i in result.assignments if i in links)
-    channels = Counter(o.source for o in opinions.values())
+    channels = channels if channels is not None else Counter(o.source for o in opinions.values())
     return Overview(
         total=len(result.assignments), per_day=per_day,
         per_clause=[(c, counts[c]) for c in clause_order if counts.get(c)],

@@ -12,16 +12,16 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context, render_template
+from flask import has_app_context, render_template
 
-from consult.core import channels, pdf
+from consult.core import channels, clock, pdf
 from consult.core.spreadsheets import TableError, read_table, write_xlsx
 from consult.digests import readable
 from worker.analysis.normalise import mask_personal
 from worker.analysis.phrasing import clip
 from worker.analysis.pipeline import DigestDoc, DigestResult, build_digest
 
-STANCE_LABELS = {"support": "支持", "oppose": "反对", "suggestion": "建议", "question": "疑问", "neutral": "其他"}
+STANCE_LABELS = {"support": "支持", "oppose": "反对", "suggestion": "建议", "question": "疑问", "neutral": "未判定"}
 
 
 @dataclass
@@ -79,13 +79,12 @@ def campaign_of(result: DigestResult) -> dict[int, int]:
 
 
 def local_zone() -> ZoneInfo:
-    """The office's time zone (Asia/Shanghai unless configured): reports never print UTC."""
-    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai") if has_app_context() else "Asia/Shanghai"
-    return ZoneInfo(name)
+    """The office's time zone: reports never print UTC."""
+    return clock.zone()
 
 
-def local(value: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return value.astimezone(local_zone()).strftime(fmt)
+def local(value: datetime, fmt: str = clock.MINUTE) -> str:
+    return clock.local(value, fmt)
 
 
 def readable_parts(result: DigestResult, opinions: dict[int, Opinion], number: int, clause_order: list[int] | None = None) -> tuple[list[readable.ThemeView], readable.Overview]:

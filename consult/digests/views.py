@@ -23,14 +23,13 @@ from consult.core.converters import query_page
 from consult.core.errors import ServiceError
 from consult.core.permissions import safe_target, staff_required
 from consult.digests import operations as digests
-from consult.digests import readable, reports
+from consult.digests import page_data, readable, reports
 from consult.digests.forms import ImportForm
 from consult.digests.models import Digest
 from consult.extensions import db
 from consult.plans import imports
 from consult.plans.access import managed_plan
 from consult.plans.models import Clause, Comment, Plan
-from consult.responses.models import Response as Answer
 from worker.analysis.normalise import mask_personal
 from worker.analysis.results import DigestResult
 
@@ -45,12 +44,8 @@ def _digest(digest_id: int) -> tuple[Digest, Plan]:
 
 
 def _opinions(result: DigestResult, plan: Plan) -> dict[int, reports.Opinion]:
-    labels = digests.clause_labels(plan)
-    ids = [int(i) for i in result.assignments]
-    return {
-        c.id: reports.Opinion(c.id, mask_personal(c.body), c.created_at, c.source, labels.get(c.clause_id, "") if c.clause_id else "")
-        for c in digests.comments_by_id(ids).values()
-    }
+    """Every opinion of the digest (the exports list them all)."""
+    return page_data.opinions([int(i) for i in result.assignments], digests.clause_labels(plan))
 
 
 def _previous(digest: Digest) -> Digest | None:
@@ -63,20 +58,29 @@ def _previous(digest: Digest) -> Digest | None:
     )
 
 
-def readable_view(digest: Digest, result: DigestResult, plan: Plan, opinions: dict[int, reports.Opinion]) -> dict:
-    """Themes with readable issues (lineage, answered counts) and the overview, for the page and the exports."""
+def readable_view(digest: Digest, result: DigestResult, plan: Plan) -> dict:
+    """Themes with readable issues (lineage, answered counts) and the overview. Only the opinions the
+    themes quote are read (once per process for a finished digest); the overview counts come from SQL."""
     threshold = readable.min_confidence()
-    themes = readable.describe(result, digest.number, {i: o.text for i, o in opinions.items()}, threshold)
     previous = _previous(digest)
-    if previous is not None and previous.result:
-        readable.add_lineage(themes, result, DigestResult.from_dict(previous.result), previous.number)
-    answered = set(db.session.scalars(select(Answer.comment_id).where(Answer.plan_id == plan.id)))
-    readable.add_answers(themes, result, answered)
+
+    def describe() -> list[readable.ThemeView]:
+        opinions = page_data.opinions(page_data.shown_ids(result, readable.SAMPLE), digests.clause_labels(plan))
+        themes = readable.describe(result, digest.number, {i: o.text for i, o in opinions.items()}, threshold)
+        if previous is not None and previous.result:
+            readable.add_lineage(themes, result, DigestResult.from_dict(previous.result), previous.number)
+        return themes
+
+    themes = page_data.described(digest, describe) if digest.is_done else describe()
+    readable.add_answers(themes, result, page_data.answered_ids(plan))
     order = [c.id for v in plan.versions for c in v.clauses]
+    daily, channels = page_data.counted(digest)
     return {
         "themes_view": themes,
-        "overview": readable.overview(result, opinions, order, threshold, reports.daily_counts(opinions)),
+        "overview": page_data.memo(("overview", digest.id, digest.finished_at, threshold, tuple(order)),
+                                   lambda: readable.overview(result, {}, order, threshold, daily, channels)),
         "previous": previous,
+        "daily": daily,
     }
 
 
@@ -89,9 +93,8 @@ def page(plan_id: int) -> str:
     history = list(db.session.scalars(select(Digest).where(Digest.plan_id == plan.id).order_by(Digest.id.desc()).limit(20)))
     pending = next((d for d in history if d.is_pending), None)
     digest = digests.latest(plan.id, key)
-    result = DigestResult.from_dict(digest.result) if digest and digest.result else None
-    opinions = _opinions(result, plan) if result else {}
-    extra = readable_view(digest, result, plan, opinions) if digest and result else {}
+    result = page_data.parsed(digest) if digest else None
+    extra = readable_view(digest, result, plan) if digest and result else {"daily": []}
     return render_template(
         "digests/page.html",
         **extra,
@@ -99,8 +102,6 @@ def page(plan_id: int) -> str:
         plan=plan,
         digest=digest,
         result=result,
-        opinions=opinions,
-        daily=reports.daily_counts(opinions),
         history=history,
         pending=pending,
         source=key,

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from consult.core import audit, notifications
+from consult.core import audit, clock, notifications
 from consult.core.database import is_postgres
 from consult.core.errors import ServiceError
 from consult.core.models import User
@@ -240,7 +240,7 @@ def _seat(hearing: Hearing, application: HearingApplication, number: int, reason
     application.status, application.seat_number, application.seat_reason = SeatStatus.SELECTED, number, reason
     application.waiting_position, application.decided_at = None, now
     db.session.flush()  # the unique (hearing, seat) constraint speaks here, inside the lock
-    notifications.notify(application.user_id, "hearing", _("您已入选听证会：%(t)s", t=hearing.title), _("座位号 %(n)s。听证时间：%(at)s。", n=number, at=hearing.starts_at.strftime("%Y-%m-%d %H:%M UTC")), _link(hearing))
+    notifications.notify(application.user_id, "hearing", _("您已入选听证会：%(t)s", t=hearing.title), _("座位号 %(n)s。听证时间：%(at)s。", n=number, at=clock.local(hearing.starts_at)), _link(hearing))
     channels.mirror(plan=hearing.plan, source=HEARING.source, body=application.statement, origin_type=STATEMENT, origin_id=application.id, user=application.user, author_label=f"听证参加人 {application.public_id}")
 
 

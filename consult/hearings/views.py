@@ -166,6 +166,12 @@ def result(hearing_id: int) -> str:
     return render_template("hearings/result.html", hearing=hearing, data=data, seated=seated, mine=_mine(hearing))
 
 
+@bp.get("/hearings/lottery-check")
+def lottery_check() -> str:
+    """How anyone re-runs a public draw from its published data (the same method as docs/hearings.md)."""
+    return render_template("hearings/lottery_check.html")
+
+
 @bp.get("/hearings/<int:hearing_id>/participants.pdf")
 def participants_pdf(hearing_id: int) -> Response:
     hearing = _hearing_or_404(hearing_id)

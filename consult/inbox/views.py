@@ -16,6 +16,7 @@ from consult.extensions import db
 from consult.ledger import queries as ledger_queries
 from consult.moderation import operations as moderation
 from consult.plans.models import Plan
+from consult.responses import operations as responses
 
 bp = Blueprint("inbox", __name__, template_folder="templates", url_prefix="/account")
 
@@ -78,10 +79,14 @@ def open_notification(notification_id: int) -> Response:
 @bp.get("/comments")
 @login_required
 def my_comments() -> str:
+    """Each of the viewer's comments with its plan, clause, moderation state and the official answer."""
     items, page, pages = moderation.my_comments(current_user, _page())
     plans = {p.id: p for p in db.session.scalars(select(Plan).where(Plan.id.in_({c.plan_id for c in items})))} if items else {}
     tasks = ledger_queries.tasks_for_comments([c.id for c in items])
-    return render_template("inbox/comments.html", items=items, page=page, pages=pages, plans=plans, status_text=moderation.author_status, tasks=tasks)
+    return render_template(
+        "inbox/comments.html", items=items, page=page, pages=pages, plans=plans, status_text=moderation.author_status, tasks=tasks,
+        answers=responses.for_comments([c.id for c in items]), answer_labels=responses.status_labels(),
+    )
 
 
 @bp.app_context_processor

@@ -243,8 +243,22 @@ def moderate(user: User, comment_ids: list[int], action: str, reason: str = "") 
         if comment.user_id and comment.status != was:  # keeping a public comment public is no news
             body = _("理由：%(r)s", r=text) if text else ""
             notifications.notify(comment.user_id, "moderation", title, body, link)
+            notify_reply(comment)
     db.session.flush()
     return comments
+
+
+def notify_reply(reply: Comment) -> None:
+    """Once a reply is public its parent's author hears of it in the inbox (not when replying to oneself)."""
+    if reply.parent_id is None or reply.status != CommentStatus.PUBLISHED:
+        return
+    parent = db.session.get(Comment, reply.parent_id)
+    if parent is None or not parent.user_id or parent.user_id == reply.user_id:
+        return
+    plan = db.session.get(Plan, reply.plan_id)
+    page = f"/plans/{reply.plan_id}/clauses/{reply.clause_id}" if reply.clause_id else f"/plans/{reply.plan_id}"
+    title = _("有人回复了您在《%(t)s》上的意见", t=(plan.title if plan else "")[:60])
+    notifications.notify(parent.user_id, "reply", title, reply.body[:200], f"{page}#comment-{reply.id}")
 
 
 # --- flags ---------------------------------------------------------------------------------
@@ -274,6 +288,8 @@ def author_status(comment: Comment) -> str:
         return _("已公开")
     if comment.status == CommentStatus.REJECTED:
         return _("未通过审核")
+    if comment.status == CommentStatus.WITHDRAWN:
+        return _("已撤回")
     if comment.status == CommentStatus.PENDING:
         if comment.held_kind == HELD_WORD:
             return _("待审核：内容含需人工复核的词语")

@@ -13,6 +13,7 @@ from consult.core.models import User
 from consult.core.text import clean_text, search_terms
 from consult.extensions import db
 from consult.moderation import operations as moderation
+from consult.plans import editing
 from consult.plans.models import (
     Clause,
     Comment,
@@ -24,6 +25,17 @@ from consult.plans.models import (
 from consult.plans.sources import WEB
 
 
+def _clause_of(plan: Plan, clause_id: int | None, parent_id: int | None) -> int | None:
+    """The clause a new comment is about: a reply sits where its parent does."""
+    if parent_id is not None:
+        return editing.reply_parent(plan, parent_id).clause_id
+    if clause_id is not None:
+        clause = db.session.get(Clause, clause_id)
+        if clause is None or clause.version_id != plan.current_version.id:
+            raise ServiceError(_("所选条款不属于该方案的当前版本。"), 400, field="clause_id")
+    return clause_id
+
+
 def post_comment(
     *,
     user: User,
@@ -32,18 +44,16 @@ def post_comment(
     clause_id: int | None = None,
     show_pseudonym: bool = True,
     submission_id: str | None = None,
+    parent_id: int | None = None,
 ) -> tuple[Comment, bool]:
-    """Store a comment with its outbox row in one transaction. Returns (comment, created)."""
+    """Store a comment (or a reply to ``parent_id``) with its outbox row in one transaction. Returns (comment, created)."""
     if not user.is_verified:
         raise ServiceError(_("发表意见前请先完成手机号或邮箱验证。"), 403)
     if not plan.is_open:
         raise ServiceError(_("该方案的征求意见期已结束（或尚未开始），不再接受新的意见。"), 403)
     version = plan.current_version
     assert version is not None
-    if clause_id is not None:
-        clause = db.session.get(Clause, clause_id)
-        if clause is None or clause.version_id != version.id:
-            raise ServiceError(_("所选条款不属于该方案的当前版本。"), 400, field="clause_id")
+    clause_id = _clause_of(plan, clause_id, parent_id)
     text = clean_text(body, field=_("意见内容"), max_chars=current_app.config["COMMENT_MAX_CHARS"], key="body")
     submission_id = (submission_id or "").strip()[:64] or None
     if submission_id:
@@ -60,6 +70,7 @@ def post_comment(
         submission_id=submission_id,
         source=WEB.source,
         body=text,
+        parent_id=parent_id,
         show_pseudonym=show_pseudonym,
         author_label=user.pseudonym if show_pseudonym else _("匿名网友"),
         status=CommentStatus.PENDING if plan.moderation == Moderation.PRE else CommentStatus.PUBLISHED,
@@ -80,6 +91,7 @@ def post_comment(
             raise
         return existing, False
     outbox.add(tasks.SEGMENT_COMMENT, comment.id)
+    moderation.notify_reply(comment)
     return comment, True
 
 

@@ -16,6 +16,11 @@ class CommentForm(PublicForm):
     body = TextAreaField(_l("您的意见"))
     show_pseudonym = BooleanField(_l("以我的昵称公开显示（不勾选则显示为“匿名网友”）"), default=True)
     submission_id = HiddenField()
+    parent_id = HiddenField()  # set when the comment is a reply to another
+
+
+class EditCommentForm(FlaskForm):
+    body = TextAreaField(_l("修改后的意见"))
 
 
 class VoteForm(PublicForm):

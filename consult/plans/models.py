@@ -114,6 +114,7 @@ class CommentStatus(enum.StrEnum):
     PUBLISHED = "published"
     REJECTED = "rejected"
     INTERNAL = "internal"  # imported letters, e-mails, hotline records: analysed, never public
+    WITHDRAWN = "withdrawn"  # taken back by its author: out of the analysis, a "已撤回" note publicly
 
 
 class Comment(db.Model):
@@ -122,6 +123,8 @@ class Comment(db.Model):
         UniqueConstraint("user_id", "submission_id"),
         Index("ix_comment_plan_status", "plan_id", "status"),
         Index("ix_comment_origin", "origin_type", "origin_id"),
+        # Plan and clause pages: counts per clause and the newest page of one clause, from the index.
+        Index("ix_comment_version_status_clause", "version_id", "status", "clause_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,6 +162,11 @@ class Comment(db.Model):
     origin_type: Mapped[str | None] = mapped_column(String(30))
     origin_id: Mapped[int | None] = mapped_column()
 
+    # A reply to another comment (one level, as Decidim and CONSUL thread them); None for a comment.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
     user = relationship("User")
     clause = relationship("Clause", foreign_keys=[clause_id])
     version = relationship("PlanVersion")
@@ -166,6 +174,15 @@ class Comment(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status == CommentStatus.PUBLISHED
+
+
+class CommentRevision(db.Model):
+    """The text a comment had before its author edited it: staff see the history, the public the latest."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)  # when it was replaced
 
 
 class CommentVote(db.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
@@ -122,6 +123,7 @@ def respond(
     cluster: str = "",
     audit_action: str = "response.reply",
     limit: int = MAX_BULK,
+    skipped: int = 0,
 ) -> int:
     """Set (or replace) the answer of each comment. Returns how many comments were answered."""
     status, text, reason = _answer(status, text, reason)
@@ -130,6 +132,7 @@ def respond(
     audit.record(
         actor, audit_action, "plan", plan.id, department_id=plan.department_id,
         status=status, count=len(comments), cluster=cluster or None, comment_ids=[c.id for c in comments][:50],
+        **({"skipped": skipped} if skipped else {}),
     )
     return len(comments)
 
@@ -148,17 +151,61 @@ def _store(actor: User, plan: Plan, answers: list[tuple[int, str, str, str, str]
     db.session.flush()
 
 
-def respond_cluster(actor: User, plan: Plan, ref: str, *, status: str, text: str, reason: str = "") -> int:
-    """Answer every comment of a digest cluster; the answer stays on those comments for good."""
+@dataclass(frozen=True)
+class Outcome:
+    """How many opinions got the answer and how many were left alone because they already had one."""
+
+    answered: int
+    skipped: int
+
+
+def _live_members(plan: Plan, ref: str) -> list[int]:
     members = cluster_members(plan, ref)
-    live = [
+    return [
         i
         for chunk in _chunks(members)
         for i in db.session.scalars(select(Comment.id).where(Comment.id.in_(chunk), Comment.plan_id == plan.id, Comment.status.in_(ANSWERABLE)))
     ]
-    if not live:
+
+
+def _answered(ids: Sequence[int]) -> set[int]:
+    return {i for chunk in _chunks(list(ids)) for i in db.session.scalars(select(Response.comment_id).where(Response.comment_id.in_(chunk)))}
+
+
+def cluster_counts(plan: Plan, ref: str) -> tuple[int, int]:
+    """(not yet answered, already answered) opinions of a cluster, shown before a cluster answer is sent."""
+    live = _live_members(plan, ref)
+    done = len(_answered(live))
+    return len(live) - done, done
+
+
+def answer_opinions(
+    actor: User, plan: Plan, picked: Sequence[int], *, overwrite: Sequence[int] = (), cluster: str = "",
+    status: str, text: str, reason: str = "",
+) -> Outcome:
+    """Answer the picked opinions, or the whole cluster when none is picked.
+
+    An opinion that already has an answer keeps it unless it is listed in ``overwrite`` (staff tick
+    each one): a generic cluster or template answer must never replace a written one silently."""
+    status, text, reason = _answer(status, text, reason)
+    wanted = list(dict.fromkeys(int(i) for i in picked)) if picked or not cluster else _live_members(plan, cluster)
+    if cluster and not picked and not wanted:
         raise ServiceError(_("该问题下没有可答复的意见。"), 409)
-    return respond(actor, plan, live, status=status, text=text, reason=reason, cluster=ref.strip(), audit_action="response.cluster", limit=MAX_CLUSTER)
+    done = _answered(wanted)
+    confirmed = list(dict.fromkeys(int(i) for i in overwrite))
+    targets = list(dict.fromkeys([i for i in wanted if i not in done] + confirmed))
+    skipped = len(done - set(confirmed))
+    if not targets and wanted:
+        raise ServiceError(_("所选意见都已有答复，已全部跳过。如需改写某条答复，请逐条勾选“改写已有答复”。"), 409)
+    action = "response.cluster" if cluster and not picked else "response.reply"
+    count = respond(actor, plan, targets, status=status, text=text, reason=reason, cluster=cluster.strip() if not picked else "",
+                    audit_action=action, limit=MAX_CLUSTER if cluster and not picked else MAX_BULK, skipped=skipped)
+    return Outcome(count, skipped)
+
+
+def respond_cluster(actor: User, plan: Plan, ref: str, *, status: str, text: str, reason: str = "") -> int:
+    """Answer the cluster's opinions that have no answer yet (the ones answered before keep theirs)."""
+    return answer_opinions(actor, plan, [], cluster=ref, status=status, text=text, reason=reason).answered
 
 
 def for_comments(comment_ids: Sequence[int]) -> dict[int, Response]:
@@ -270,7 +317,7 @@ def _sheet_rows(filename: str, data: bytes) -> list[dict[str, str]]:
     return rows
 
 
-def import_answers(actor: User, plan: Plan, filename: str, data: bytes) -> int:
+def import_answers(actor: User, plan: Plan, filename: str, data: bytes) -> Outcome:
     """All or nothing: every row is checked first; one bad row refuses the file with a per-row list."""
     rows = _sheet_rows(filename, data)
     errors: list[tuple[int, str]] = []
@@ -300,7 +347,9 @@ def import_answers(actor: User, plan: Plan, filename: str, data: bytes) -> int:
     }
     answers: dict[int, tuple[int, str, str, str, str]] = {}
     clusters: dict[str, list[int]] = {}
-    for number, comment_id, ref, status, text, reason in parsed:
+    skipped: set[int] = set()
+    # Cluster rows first, so a row naming one opinion wins over its cluster's row in the same file.
+    for number, comment_id, ref, status, text, reason in sorted(parsed, key=lambda p: p[1] is not None):
         try:
             if comment_id is not None:
                 if comment_id not in answerable:
@@ -308,7 +357,11 @@ def import_answers(actor: User, plan: Plan, filename: str, data: bytes) -> int:
                 ids = [comment_id]
             else:
                 if ref not in clusters:
-                    clusters[ref] = [c.id for c in _answerable(plan, cluster_members(plan, ref), MAX_CLUSTER)]
+                    live = [c.id for c in _answerable(plan, cluster_members(plan, ref), MAX_CLUSTER)]
+                    done = _answered(live)
+                    # A cluster row never replaces an opinion's own answer (only a row naming the opinion does).
+                    skipped |= done
+                    clusters[ref] = [i for i in live if i not in done]
                 ids = clusters[ref]
         except ServiceError as error:
             errors.append((number, error.message))
@@ -318,6 +371,8 @@ def import_answers(actor: User, plan: Plan, filename: str, data: bytes) -> int:
     errors.sort()
     if errors:
         raise ImportRefused(_("文件中有 %(n)s 行有误，整个文件未导入，请改正后重新上传。", n=len(errors)), errors[:200])
-    _store(actor, plan, list(answers.values()))
-    audit.record(actor, "response.import", "plan", plan.id, department_id=plan.department_id, filename=(filename or "")[:100], rows=len(rows), count=len(answers))
-    return len(answers)
+    skipped -= set(answers)
+    if answers:
+        _store(actor, plan, list(answers.values()))
+    audit.record(actor, "response.import", "plan", plan.id, department_id=plan.department_id, filename=(filename or "")[:100], rows=len(rows), count=len(answers), skipped=len(skipped))
+    return Outcome(len(answers), len(skipped))

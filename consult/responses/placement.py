@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from consult.digests import operations as digests
-from consult.digests import readable
+from consult.digests import page_data, readable
 from consult.plans.models import Comment, Plan
-from worker.analysis.pipeline import DigestResult
 
 EXPLICIT, STAFF, MAPPED, WHOLE = "explicit", "staff", "mapped", "whole"
 
@@ -29,19 +28,25 @@ class Placement:
 def mapped_links(plan: Plan) -> dict[int, tuple[int, float]]:
     """Comment id → (clause id, confidence) of the latest digest's automatic mapping at or above the threshold."""
     digest = digests.latest(plan.id)
-    if digest is None or not digest.result:
+    if digest is None:
         return {}
     threshold = readable.min_confidence()
-    links = DigestResult.from_dict({"clause_links": digest.result.get("clause_links", {})}).clause_links
+    result = page_data.parsed(digest)  # parsed once per process, not on every view
+    links = result.clause_links if result is not None else {}
     return {doc: (cid, conf) for doc, (cid, conf) in links.items() if conf >= threshold}
 
 
 def place(comment: Comment, links: dict[int, tuple[int, float]]) -> Placement:
-    if comment.clause_id:
-        return Placement(comment.clause_id, EXPLICIT)
-    if comment.clause_override_id:
-        return Placement(comment.clause_override_id, STAFF)
-    link = links.get(comment.id)
+    return place_ids(comment.id, comment.clause_id, comment.clause_override_id, links)
+
+
+def place_ids(comment_id: int, clause_id: int | None, override_id: int | None, links: dict[int, tuple[int, float]]) -> Placement:
+    """``place`` from the columns alone (reports count 100k opinions without loading them)."""
+    if clause_id:
+        return Placement(clause_id, EXPLICIT)
+    if override_id:
+        return Placement(override_id, STAFF)
+    link = links.get(comment_id)
     if link is not None:
         return Placement(link[0], MAPPED, link[1])
     return Placement(None, WHOLE, 0.0)

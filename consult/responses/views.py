@@ -16,6 +16,7 @@ from consult.core.permissions import safe_target, staff_required
 from consult.core.spreadsheets import write_xlsx
 from consult.digests import operations as digests
 from consult.extensions import db
+from consult.plans import editing
 from consult.plans.access import can_manage_plan, managed_plan
 from consult.plans.models import Comment, Plan
 from consult.responses import feedback, feedback_pdf, placement
@@ -45,10 +46,11 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
     source = source if channels.get(source) is not None else ""
     if source:  # one channel only, e.g. the experts' opinions (专家意见)
         query = query.where(Comment.source == source)
-    cluster_error = ""
+    cluster_error, cluster_counts = "", (0, 0)
     if cluster:
         try:
             query = query.where(Comment.id.in_(answers.cluster_members(plan, cluster)))
+            cluster_counts = answers.cluster_counts(plan, cluster)
             shown = "all"
         except ServiceError as error:
             cluster_error, cluster = error.message, ""
@@ -75,11 +77,12 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
         "responses/workbench.html",
         plan=plan, comments=items, responses=answers.for_comments([c.id for c in items]),
         placements=placement.placements(plan, items), clause_filter=clause_filter, clauses=list(plan.current_version.clauses),
-        shown=shown, cluster=cluster, cluster_error=cluster_error, page=page, pages=max(1, -(-total // PAGE_SIZE)), total=total,
+        shown=shown, cluster=cluster, cluster_error=cluster_error, cluster_counts=cluster_counts, page=page, pages=max(1, -(-total // PAGE_SIZE)), total=total,
         counts=counts, all_count=all_count, labels=answers.status_labels(), clause_labels=digests.clause_labels(plan),
         form=form, template_form=TemplateForm(), import_form=import_form or ImportAnswersForm(), publish_form=PublishForm(),
         templates=answers.templates_for(current_user), action=EmptyForm(), mask=mask_personal,
         report=feedback.report_for(plan.id), import_errors=import_errors or [], source_labels=channels.labels(),
+        revisions=editing.revisions([c.id for c in items]),
         source=source,
     ), status
 
@@ -106,20 +109,22 @@ def answer(plan_id: int):  # type: ignore[no-untyped-def]
                 raise ServiceError(_("没有找到该答复模板。"), 404)
             template = answers.usable_template(current_user, int(form.template_id.data))
             status, text, reason = status or template.status, text.strip() or template.text, reason.strip() or template.reason
-        raw_ids = request.form.getlist("comment_ids")
-        if any(not v.strip().isdigit() for v in raw_ids):
+        raw_ids, raw_overwrite = request.form.getlist("comment_ids"), request.form.getlist("overwrite_ids")
+        if any(not v.strip().isdigit() for v in raw_ids + raw_overwrite):
             raise ServiceError(_("意见编号无效。"), 400)
-        cluster = (form.cluster.data or "").strip()
-        if cluster and not raw_ids:
-            count = answers.respond_cluster(current_user, plan, cluster, status=status, text=text, reason=reason)
-        else:
-            count = answers.respond(current_user, plan, [int(v) for v in raw_ids], status=status, text=text, reason=reason)
+        outcome = answers.answer_opinions(
+            current_user, plan, [int(v) for v in raw_ids], overwrite=[int(v) for v in raw_overwrite],
+            cluster=(form.cluster.data or "").strip(), status=status, text=text, reason=reason,
+        )
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
         return _workbench(plan, form, error.status)
-    flash(_("已答复 %(n)s 条意见。", n=count), "success")
+    if outcome.skipped:
+        flash(_("已答复 %(n)s 条意见，跳过 %(s)s 条已有答复的意见。", n=outcome.answered, s=outcome.skipped), "success")
+    else:
+        flash(_("已答复 %(n)s 条意见。", n=outcome.answered), "success")
     return redirect(safe_target(request.form.get("next"), url_for("responses.workbench", plan_id=plan.id)))
 
 
@@ -133,7 +138,7 @@ def import_answers(plan_id: int):  # type: ignore[no-untyped-def]
         return _workbench(plan, status=400, import_form=form)
     upload = form.upload.data
     try:
-        count = answers.import_answers(current_user, plan, upload.filename or "", upload.read())
+        outcome = answers.import_answers(current_user, plan, upload.filename or "", upload.read())
         db.session.commit()
     except answers.ImportRefused as error:
         db.session.rollback()
@@ -143,7 +148,10 @@ def import_answers(plan_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(error.message, "error")
         return _workbench(plan, status=error.status, import_form=form)
-    flash(_("已导入，答复了 %(n)s 条意见。", n=count), "success")
+    if outcome.skipped:
+        flash(_("已导入，答复了 %(n)s 条意见；按问题编号导入时跳过了 %(s)s 条已有答复的意见。", n=outcome.answered, s=outcome.skipped), "success")
+    else:
+        flash(_("已导入，答复了 %(n)s 条意见。", n=outcome.answered), "success")
     return redirect(url_for("responses.workbench", plan_id=plan.id))
 
 

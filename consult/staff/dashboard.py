@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from consult.core import channels
+from consult.core import channels, clock
 from consult.core.models import User
 from consult.digests.models import Digest, DigestStatus
 from consult.digests.operations import ANALYSED
@@ -77,15 +77,15 @@ def plan_rows(plans: list[Plan]) -> list[PlanRow]:
 
 
 def comments_per_day(plan_ids: list[int], days: int = 30, today: date | None = None) -> list[tuple[str, int]]:
-    """Every day of the last ``days`` (UTC), zero-filled; counted in SQL with GROUP BY date."""
-    today = today or datetime.now(UTC).date()
+    """Every day of the last ``days`` (the office's calendar days), zero-filled; counted in SQL with GROUP BY date."""
+    today = today or clock.today()
     start = today - timedelta(days=days - 1)
     counts: dict[str, int] = {}
     if plan_ids:
-        day = func.date(Comment.created_at)
+        day = clock.local_date(Comment.created_at, db.session.get_bind().dialect.name)
         rows = db.session.execute(
             select(day, func.count(Comment.id))
-            .where(Comment.plan_id.in_(plan_ids), Comment.created_at >= datetime(start.year, start.month, start.day, tzinfo=UTC), *_public_channels())
+            .where(Comment.plan_id.in_(plan_ids), Comment.created_at >= datetime(start.year, start.month, start.day, tzinfo=clock.zone()), *_public_channels())
             .group_by(day)
         )
         counts = {str(d)[:10]: n for d, n in rows}

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from consult.core import audit
+from consult.core import audit, clock
 from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.spreadsheets import TableError, read_table
@@ -60,7 +60,7 @@ def issue(survey: Survey, recipients: list[tuple[str, str]], *, actor: User | No
     expires = datetime.now(UTC) + timedelta(days=expires_days) if expires_days else None
     if survey.closes_at is not None:
         expires = min(expires, survey.closes_at) if expires else survey.closes_at
-    batch = batch or datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    batch = batch or clock.now_local().strftime("%Y%m%d%H%M%S")
     links = []
     rows = []
     # An anonymous survey keeps no recipient list: the names and contacts go into the file of links

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from consult.core import audit
+from consult.core import audit, clock
 from consult.core.buttons import EmptyForm
 from consult.core.converters import query_int
 from consult.core.errors import ServiceError, form_errors_text
@@ -189,8 +189,8 @@ def _links_file(survey: Survey, links: list[invites.IssuedLink]) -> Response:
     """The new links as a file, once: never a page listing names beside tokens (browser history,
     screen, cache), and for an anonymous survey the recipient list exists only in this file."""
     rows = [[link.recipient, link.contact, absolute(url_for("survey_public.take", token=link.token))] for link in links]
-    name = f"survey-{survey.id}-links-{datetime.now().strftime('%Y%m%d%H%M%S')}.csv"
-    return Response(write_csv([_("姓名"), _("联系方式"), _("链接")], rows), mimetype="text/csv",
+    name = f"survey-{survey.id}-links-{clock.now_local().strftime('%Y%m%d%H%M%S')}.csv"
+    return Response(write_csv([_("姓名"), _("联系方式"), _("链接")], rows), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
 
 
@@ -270,7 +270,7 @@ def export(survey_id: int) -> Response:
     db.session.commit()
     name = f"survey-{survey.id}-v{version.number}-{kind}.{fmt}"
     mimetype = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
+    return Response(data, content_type=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 @bp.get("/scorecard")

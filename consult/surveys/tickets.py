@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.core import audit, notifications
+from consult.core import audit, clock, notifications
 from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.extensions import db
@@ -76,7 +76,7 @@ def record_callback(user: User, ticket: ServiceTicket, notes: str) -> None:
     if not notes or len(notes) > 5000:
         raise ServiceError(_("请填写回访记录（不超过 5000 字）。"))
     stamp = datetime.now(UTC)
-    ticket.callback_notes = (ticket.callback_notes + "\n" if ticket.callback_notes else "") + f"[{stamp:%Y-%m-%d %H:%M} UTC] {notes}"
+    ticket.callback_notes = (ticket.callback_notes + "\n" if ticket.callback_notes else "") + f"[{clock.local(stamp)}] {notes}"
     ticket.called_at, ticket.status = stamp, "called"
     audit.record(user, "ticket.callback", "service_ticket", ticket.id, department_id=ticket.department_id)
 

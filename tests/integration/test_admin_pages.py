@@ -102,13 +102,19 @@ def test_audit_page_filters_and_exports_masked_formula_safe_rows(app, make_user)
         db.session.commit()
         dept_id = dept.id
 
-    page = admin.get("/admin/audit").get_data(as_text=True)
-    assert "plan.publish" in page and "comment.reject" in page and "139****1111" in page and "13900001111" not in page
-    assert "comment.reject" not in admin.get("/admin/audit?action=plan").get_data(as_text=True)
-    filtered = admin.get(f"/admin/audit?department={dept_id}").get_data(as_text=True)
-    assert "plan.publish" in filtered and "plan.create" not in filtered
-    assert "plan.create" not in admin.get(f"/admin/audit?since={(datetime.now(UTC) - timedelta(days=2)).date()}").get_data(as_text=True)
-    assert "plan.publish" not in admin.get("/admin/audit?target_type=comment&target_id=9").get_data(as_text=True)
+    def rows(url: str) -> str:  # the log table (the filter form lists every action's label)
+        html = admin.get(url).get_data(as_text=True)
+        return html[html.index('class="table audit'):]
+
+    page = rows("/admin/audit")
+    # Actions read in words (发布方案, not plan.publish); personal numbers masked.
+    assert "发布方案" in page and "审核不通过意见" in page and "139****1111" in page and "13900001111" not in page
+    assert "plan.publish" not in page
+    assert "审核不通过意见" not in rows("/admin/audit?action=plan")
+    filtered = rows(f"/admin/audit?department={dept_id}")
+    assert "发布方案" in filtered and "新建方案" not in filtered
+    assert "新建方案" not in rows(f"/admin/audit?since={(datetime.now(UTC) - timedelta(days=2)).date()}")
+    assert "发布方案" not in rows("/admin/audit?target_type=comment&target_id=9")
     for bad in ("target_id=x", "since=2024-02-30", "department=-1", "page=abc", "actor=" + "a" * 61):
         assert admin.get(f"/admin/audit?{bad}").status_code == 400, bad
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from datetime import UTC
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from docx import Document
@@ -60,7 +62,9 @@ def test_report_page_opens_with_an_overview_and_shows_short_quotes_linking_to_th
     assert "themes-table" in overview and "share-chart" in overview and "<svg" in overview
     for heading in ("每日意见数", "按渠道", "按条款", "网站留言", "整个方案（未能确定条款）"):
         assert heading in overview
-    assert "这份摘要有多可靠" in page and "0.54" in page and "待测" not in page
+    figures = json.loads((Path(__file__).resolve().parents[2] / "consult" / "digests" / "reliability.json").read_text(encoding="utf-8"))
+    assert "这份摘要有多可靠" in page and "待测" not in page
+    assert f"{figures['theme_nmi']:.2f}" in page and f"{figures['stance_majority_accuracy']:.2f}" in page
     assert LETTER[6:200] not in page  # the 1,900-character letter is never shown whole
     quotes = re.findall(r'<li><q>(.*?)</q> <a class="whole" href="([^"]+)">', page)
     assert len(quotes) >= 3

@@ -19,8 +19,10 @@ def test_upgraded_schema_matches_models(request, backend) -> None:  # type: igno
     from alembic.runtime.migration import MigrationContext
 
     from consult.extensions import db
+    from consult.search.index import include_name
 
     app = request.getfixturevalue(f"{backend}_app")
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # The full-text index (GIN expression index / FTS5 table) is made by hand in its migration.
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
         assert compare_metadata(context, db.metadata) == []

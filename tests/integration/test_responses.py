@@ -104,8 +104,12 @@ def test_single_and_bulk_answers_show_under_the_comment_with_a_status(seeded, ma
     assert "官方答复" in html and "已在修订稿中增加一网通办的规定。" in html and "采纳" in html
     # Once answered, the author sees 「我的意见的处理情况」 on the plan page (not before: see above).
     assert 'id="my-opinions"' in author.get(f"/plans/{plan_id}").get_data(as_text=True)
-    # Answering again replaces the answer (one per comment), it does not add a second one.
-    _post(staff, page, {"comment_ids": [str(ids[0])], "status": "partly", "text": "部分采纳。"}, page)
+    # Ticking an answered opinion again (a stale page) leaves its answer alone and says so.
+    r = _post(staff, page, {"comment_ids": [str(ids[0])], "status": "partly", "text": "部分采纳。"}, page)
+    assert r.status_code == 409 and "改写已有答复" in r.get_data(as_text=True)
+    assert _responses(app, plan_id)[ids[0]][0] == "adopted"
+    # Confirmed one by one ("改写已有答复"), the answer is replaced (one per comment), not added a second time.
+    _post(staff, page, {"overwrite_ids": [str(ids[0])], "status": "partly", "text": "部分采纳。"}, page)
     assert _responses(app, plan_id)[ids[0]] == ("partly", "部分采纳。", "")
     assert len(_responses(app, plan_id)) == 3
 
@@ -149,6 +153,67 @@ def test_a_cluster_answer_stays_on_its_comments_and_later_comments_stay_unanswer
     # The digest page names clusters with their reference, the issue page links to answering it.
     digest_page = staff.get(f"/staff/plans/{plan_id}/digest").get_data(as_text=True)
     assert "D2-T1-I1" in digest_page
+
+
+def _cluster(app, plan_id):  # type: ignore[no-untyped-def]
+    from consult.digests import operations as digests
+    from worker.analysis.pipeline import DigestResult
+
+    with app.app_context():
+        digest = digests.latest(plan_id)
+        result = DigestResult.from_dict(digest.result)
+        issue = max((i for t in result.themes for i in t.issues), key=lambda i: len(i.member_ids))
+        t, k = next((a, b) for a, th in enumerate(result.themes) for b, i in enumerate(th.issues) if i is issue)
+        return f"D{digest.number}-T{t + 1}-I{k + 1}", list(issue.member_ids)
+
+
+def test_a_cluster_answer_skips_opinions_answered_one_by_one_unless_each_is_confirmed(seeded, make_user) -> None:  # type: ignore[no-untyped-def]
+    app, plan_id, _ids, _citizens = seeded
+    staff, _ = _staff(app, make_user)
+    ref, members = _cluster(app, plan_id)
+    assert len(members) >= 2
+    own, other = members[0], members[1]
+    page = f"/staff/plans/{plan_id}/responses"
+    _post(staff, page, {"comment_ids": [str(own)], "status": "adopted", "text": "采纳：修订稿第二条已改为一个工作日。"}, page)
+    cluster_page = f"{page}?cluster={ref}"
+    html = staff.get(cluster_page).get_data(as_text=True)
+    # Before submitting, the form says how many are new and how many already have an answer.
+    assert f"{len(members) - 1} 条未答复，1 条已有答复" in html
+    assert f'name="overwrite_ids" value="{own}"' in html and f'name="comment_ids" value="{own}"' not in html
+    r = _post(staff, page, {"cluster": ref, "status": "partly", "text": "部分采纳（通用答复）。"}, cluster_page)
+    assert r.status_code == 302
+    answers = _responses(app, plan_id)
+    assert answers[own] == ("adopted", "采纳：修订稿第二条已改为一个工作日。", "")
+    assert all(answers[m] == ("partly", "部分采纳（通用答复）。", "") for m in members if m != own)
+    flashed = staff.get(page).get_data(as_text=True)
+    assert f"已答复 {len(members) - 1} 条意见，跳过 1 条已有答复的意见" in flashed
+    # The public page shows the opinion's own answer, not the generic one.
+    public = app.test_client().get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "修订稿第二条已改为一个工作日" in public
+    # Everything answered: a second cluster answer changes nothing and says why.
+    r = _post(staff, page, {"cluster": ref, "status": "covered", "text": "现行规定已有。"}, cluster_page)
+    assert r.status_code == 409 and "都已有答复" in r.get_data(as_text=True)
+    assert _responses(app, plan_id) == answers
+    # Confirming one opinion overwrites exactly that one.
+    r = _post(staff, page, {"cluster": ref, "overwrite_ids": [str(other)], "status": "covered", "text": "现行规定已有。"}, cluster_page)
+    assert r.status_code == 302
+    after = _responses(app, plan_id)
+    assert after[other] == ("covered", "现行规定已有。", "") and after[own] == answers[own]
+    assert {m: a for m, a in after.items() if m != other} == {m: a for m, a in answers.items() if m != other}
+
+
+def test_an_imported_cluster_row_keeps_answers_given_before(seeded, make_user) -> None:  # type: ignore[no-untyped-def]
+    app, plan_id, _ids, _citizens = seeded
+    staff, _ = _staff(app, make_user)
+    ref, members = _cluster(app, plan_id)
+    page = f"/staff/plans/{plan_id}/responses"
+    _post(staff, page, {"comment_ids": [str(members[0])], "status": "adopted", "text": "逐条答复。"}, page)
+    r = _upload(staff, plan_id, _xlsx([("", ref, "现行规定已有", "已有规定。", "")]))
+    assert r.status_code == 302
+    assert "跳过了 1 条已有答复的意见" in staff.get(page).get_data(as_text=True)
+    answers = _responses(app, plan_id)
+    assert answers[members[0]] == ("adopted", "逐条答复。", "")
+    assert all(answers[m][1] == "已有规定。" for m in members[1:])
 
 
 def test_templates_answer_many_at_once(seeded, make_user) -> None:  # type: ignore[no-untyped-def]

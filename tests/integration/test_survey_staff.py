@@ -219,6 +219,10 @@ def test_low_rating_with_reason_opens_a_ticket_and_follow_up(app, client, make_u
     with app.app_context():
         ticket = db.session.get(ServiceTicket, ticket_id)
         assert ticket.status == "closed" and "增开窗口" in ticket.callback_notes
+        # The note's stamp is the office's local time, as the page shows it, never "UTC".
+        from consult.core import clock
+
+        assert "UTC" not in ticket.callback_notes and f"[{clock.local(ticket.called_at)}]" in ticket.callback_notes
         assert db.session.scalar(select(SurveyInvitation.ticket_id).where(SurveyInvitation.id == ticket.followup_invitation_id)) == ticket_id
 
 

@@ -14,6 +14,7 @@ from sklearn.metrics import adjusted_rand_score, homogeneity_score
 from worker.analysis.cluster import cluster_two_level
 from worker.analysis.features import (
     boilerplate_grams,
+    canonicalise,
     clean_documents,
     clean_tokens,
     is_clause_reference,
@@ -161,3 +162,11 @@ def test_modules_and_functions_stay_small() -> None:
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 assert node.end_lineno - node.lineno + 1 <= 60, f"{path}:{node.name}"
+
+
+def test_variant_spellings_become_one_feature() -> None:
+    # t2s keeps 想像 and 家俱 (valid simplified words); a traditional copy of a comment
+    # would otherwise cluster on other tokens than its simplified original.
+    (a, b) = canonicalise([["不敢", "想像", "家俱"], ["想象", "家具", "电梯"]])
+    assert a[0] == "不敢" and b[2] == "电梯"
+    assert a[1] == b[0] and a[2] == b[1]

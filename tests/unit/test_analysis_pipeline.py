@@ -174,7 +174,7 @@ def test_change_since_previous_digest(docs, digest):
         )
     result = build_digest(list(docs) + extra, previous=digest, seed=3)
     statuses = {iss.change.status for _, _, iss in result.issues()}
-    assert statuses <= {"new", "grown", "merged", "shrunk", "stable"}
+    assert statuses <= {"new", "grown", "merged", "split", "shrunk", "stable"}
     grown = [iss for _, _, iss in result.issues() if iss.change.status == "grown"]
     assert result.stats["change"]["grown"] == len(grown) >= 1
     new_ids = {d.id for d in extra}

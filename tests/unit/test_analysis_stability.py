@@ -11,7 +11,7 @@ from worker.analysis import evaluate as ev
 from worker.analysis.stability import _s2t, light_edit
 
 
-def test_stability_report_has_seed_traditional_and_replicated_figures(tmp_path: Path) -> None:
+def test_stability_report_has_seed_traditional_perturbed_and_replicated_figures(tmp_path: Path) -> None:
     out = ev.stability_figures(
         str(write_csv(tmp_path / "m.csv", per_label=30)), "text", "label", replicate=2
     )
@@ -21,6 +21,8 @@ def test_stability_report_has_seed_traditional_and_replicated_figures(tmp_path: 
     assert out["traditional"]["n_themes"] == seeds["n_themes"][0]
     assert out["traditional"]["ari_vs_simplified"] > 0.9
     assert out["replicated"]["n"] == 2 * out["n"] and out["replicated"]["nmi"] > 0.9
+    for change in ("removed_5pct", "added_5pct"):
+        assert out["perturbed"][change]["ari_vs_full"] > 0.9
 
 
 def test_light_edits_are_light() -> None:

@@ -1,13 +1,12 @@
-"""Summaries, quotes, phrase labels and issue identity between digest versions."""
+"""Summaries, quotes and phrase labels of digest groups."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from worker.analysis.change import compare, match_issues
 from worker.analysis.describe import key_phrase
 from worker.analysis.pipeline import DigestDoc, build_digest
-from worker.analysis.results import Change, DigestResult, Issue, Theme
+from worker.analysis.results import DigestResult
 from worker.analysis.segment import Segmenter
 from worker.analysis.summarise import SUMMARY_MAX, quotes_of, sentences, summary_of
 
@@ -40,53 +39,12 @@ def test_phrase_label_must_occur_verbatim() -> None:
     # "任务后面列明" is three tokens glued; the texts never contain it.
     texts = ["任务在后面一并列明", "任务放到后面再列明"]
     assert key_phrase(tokens, scores, texts=texts) is None
+    # Verbatim, but glued around a locative: still no heading.
     texts = ["任务后面列明的事项", "任务后面列明了"]
-    assert key_phrase(tokens, scores, texts=texts) == "任务后面列明"
-
-
-def _issue(label: str, members: list[int], keywords: list[str] | None = None) -> Issue:
-    return Issue(
-        label=label,
-        keywords=keywords or [label],
-        size=len(members),
-        share=0.0,
-        representative_ids=[],
-        representative_texts=[],
-        stance_counts={},
-        clause_counts={},
-        member_ids=members,
-    )
-
-
-def _result(*issues: Issue) -> DigestResult:
-    return DigestResult(themes=[Theme(label="t", keywords=[], size=0, share=0.0, representative_ids=[],
-                                      representative_texts=[], stance_counts={}, clause_counts={},
-                                      member_ids=[], issues=list(issues))])  # fmt: skip
-
-
-def test_issue_identity_new_grown_merged_and_gone() -> None:
-    previous = _result(
-        _issue("电梯", list(range(0, 20))),
-        _issue("停车", list(range(20, 30))),
-        _issue("补贴", list(range(30, 40))),
-        _issue("噪音", list(range(40, 45))),
-    )
-    current = _result(
-        _issue("电梯", list(range(0, 20)) + list(range(100, 110))),  # grown
-        _issue("停车和补贴", list(range(20, 40))),  # two previous issues merged
-        _issue("养老", list(range(200, 210)), ["养老金"]),  # new
-    )
-    match, absorbed = match_issues(
-        [i for _, _, i in current.issues()], [i for _, _, i in previous.issues()]
-    )
-    assert match[0] == 0 and 1 in match and 2 not in match
-    assert absorbed == {1: [2]}
-    counts = compare(current, previous)
-    changes = [i.change for _, _, i in current.issues()]
-    assert [c.status for c in changes] == ["grown", "merged", "new"]
-    assert isinstance(changes[1], Change) and len(changes[1].merged_labels) == 1
-    assert changes[1].previous_size == 20
-    assert counts == {"new": 1, "grown": 1, "merged": 1, "shrunk": 0, "stable": 0, "gone": 1}
+    assert key_phrase(tokens, scores, texts=texts) is None
+    tokens = [["牵头", "单位", "时限"], ["牵头", "单位", "时限"]]
+    scores = {"牵头": 1.0, "单位": 1.0}
+    assert key_phrase(tokens, scores, texts=["明确牵头单位时限", "牵头单位时限要写清"]) == "牵头单位"
 
 
 def test_digest_groups_carry_summary_and_quotes_of_their_members() -> None:

@@ -89,6 +89,14 @@ def test_deterministic_for_fixed_seed() -> None:
     np.testing.assert_array_equal(a.doc_vectors, b.doc_vectors)
 
 
+def test_a_rebuild_with_another_seed_gives_the_same_themes() -> None:
+    docs, _ = corpus(40)
+    a = cluster_two_level(docs, seed=0)
+    b = cluster_two_level(docs, seed=5)
+    np.testing.assert_array_equal(a.theme_of, b.theme_of)
+    np.testing.assert_array_equal(a.issue_of, b.issue_of)
+
+
 def test_doc_vectors_are_unit_length() -> None:
     docs, _ = corpus(30)
     r = cluster_two_level(docs)

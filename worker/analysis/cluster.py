@@ -6,11 +6,18 @@ k-means runs with random k on a sample votes which micro-clusters belong togethe
 dendrogram, cut where a number of clusters survives over the widest range of distances
 (the "maximum lifetime" criterion). The same procedure, inside each theme, gives its
 issues. Neither number is given by the caller.
+
+Deterministic: the samples the micro-clusters and the ensembles are fitted on are chosen by
+a hash of each document's cleaned tokens, and every k-means start comes from a fixed
+stream, so a rebuild of the same comments gives the same themes whatever ``seed`` says, and
+adding, removing or re-spelling a few comments leaves the other documents' sample
+membership as it was (a random sample would be redrawn entirely).
 """
 
 from __future__ import annotations
 
 import warnings
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -70,7 +77,7 @@ class _Level:
 
 
 THEMES = _Level(max_micro=200, runs=20, k_low=4, k_high=20, min_clusters=2, max_clusters=12,
-                sample=3000, repeats=5, finer=0.5)  # fmt: skip
+                sample=3000, repeats=5, finer=0.7)  # fmt: skip
 ISSUES = _Level(max_micro=60, runs=10, k_low=2, k_high=12, min_clusters=1, max_clusters=10,
                 sample=2000)  # fmt: skip
 LSA_DIMS = 100
@@ -82,6 +89,7 @@ WORD_VECTORS = True  # False: plain TF-IDF/LSA vectors (the fallback)
 MAX_DF = 0.35  # terms in over a third of the comments are generic, not theme words
 MIN_DOCS_TO_SPLIT = 4
 MIN_MICRO = 8
+STREAM = 0  # fixed random stream: the result must not depend on the caller's seed
 MICRO_FIT = 10_000  # documents the micro-clusters are fitted on  # fewer documents than this are one theme / one issue
 
 
@@ -107,12 +115,18 @@ def cluster_two_level(
     seed: int = 0,
     weights: Sequence[float] | None = None,
 ) -> TwoLevelClustering:
-    """Cluster pre-tokenised documents into themes and, within each theme, issues."""
+    """Cluster pre-tokenised documents into themes and, within each theme, issues.
+
+    ``seed`` is kept for callers and no longer changes the result (see the module doc).
+    """
+    del seed
     n = len(token_lists)
     w = damp_weights(weights, n)
-    tfidf = build_tfidf(clean_documents(token_lists), seed=seed, max_df=MAX_DF)
+    cleaned = clean_documents(token_lists)
+    keys = document_keys(cleaned)
+    tfidf = build_tfidf(cleaned, seed=STREAM, max_df=MAX_DF)
     vectors = (
-        document_vectors(tfidf.matrix, lsa_dims=LSA_DIMS, seed=seed, word_vectors=WORD_VECTORS)
+        document_vectors(tfidf.matrix, lsa_dims=LSA_DIMS, seed=STREAM, word_vectors=WORD_VECTORS)
         if n
         else np.zeros((0, 1))
     )
@@ -125,12 +139,12 @@ def cluster_two_level(
     issue_theme: list[int] = []
     live = np.flatnonzero(has_text)
     if len(live):
-        themes = _consensus(vectors[live], w[live], THEMES, seed)
+        themes = _consensus(vectors[live], w[live], keys[live], THEMES, STREAM)
         themes = _by_size(_refine(vectors[live], w[live], themes), w[live])
         theme_of[live] = themes
         for t in range(int(themes.max()) + 1):
             members = live[themes == t]
-            issues = _consensus(vectors[members], w[members], ISSUES, seed + 1 + t)
+            issues = _consensus(vectors[members], w[members], keys[members], ISSUES, STREAM + 1 + t)
             issues = _by_size(issues, w[members])
             issue_of[members] = issues + len(issue_theme)
             issue_theme.extend([t] * (int(issues.max()) + 1))
@@ -183,7 +197,35 @@ def _by_size(labels: np.ndarray, w: np.ndarray) -> np.ndarray:
     return rank[labels]
 
 
-def _consensus(z: np.ndarray, w: np.ndarray, level: _Level, seed: int) -> np.ndarray:
+def document_keys(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
+    """A stable 64-bit hash of each document's tokens (equal documents, equal keys)."""
+    return np.fromiter(
+        (zlib.crc32("\x1f".join(t).encode("utf-8")) for t in token_lists),
+        dtype=np.uint64,
+        count=len(token_lists),
+    )
+
+
+def _mix(keys: np.ndarray, stream: int) -> np.ndarray:
+    """splitmix64 of ``keys`` xor a stream constant: one pseudo-random order per stream."""
+    with np.errstate(over="ignore"):
+        x = keys ^ np.uint64((stream * 0x9E3779B97F4A7C15) % 2**64)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def _sample(keys: np.ndarray, size: int, stream: int) -> np.ndarray | None:
+    """Indices of ``size`` documents chosen by their content hash (None: take all)."""
+    if len(keys) <= size:
+        return None
+    order = np.lexsort((np.arange(len(keys)), _mix(keys, stream)))
+    return np.sort(order[:size])
+
+
+def _consensus(
+    z: np.ndarray, w: np.ndarray, keys: np.ndarray, level: _Level, seed: int
+) -> np.ndarray:
     """Labels 0..k-1 for the rows of ``z``, k chosen by the lifetime criterion."""
     n = len(z)
     if n < MIN_DOCS_TO_SPLIT:
@@ -192,7 +234,7 @@ def _consensus(z: np.ndarray, w: np.ndarray, level: _Level, seed: int) -> np.nda
     z = z.astype(np.float64)
     # About ten documents per micro-cluster: singletons make the votes noisy.
     n_micro = min(level.max_micro, max(MIN_MICRO, n // 10))
-    micro, centres = _micro_clusters(z, w, n_micro, seed)
+    micro, centres = _micro_clusters(z, w, keys, n_micro, seed)
     m = len(centres)
     if m < 2:
         return np.zeros(n, dtype=np.int64)
@@ -201,7 +243,7 @@ def _consensus(z: np.ndarray, w: np.ndarray, level: _Level, seed: int) -> np.nda
     total = np.zeros((m, m))
     lifetimes = np.zeros(level.max_clusters + 1)
     for b in range(level.repeats):
-        coassoc = _coassociation(z, w, micro, centres, level, seed * 1009 + b)
+        coassoc = _coassociation(z, w, keys, micro, centres, level, seed * 1009 + b)
         total += coassoc
         lifetimes += _lifetimes(_tree(coassoc)[:, 2], m, level.max_clusters)
     tree = _tree(total / level.repeats)
@@ -216,7 +258,7 @@ def _tree(coassoc: np.ndarray) -> np.ndarray:
 
 
 def _micro_clusters(
-    z: np.ndarray, w: np.ndarray, max_micro: int, seed: int
+    z: np.ndarray, w: np.ndarray, keys: np.ndarray, max_micro: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Many small k-means clusters (or the distinct rows, when there are few)."""
     rng = np.random.default_rng(seed)
@@ -226,7 +268,7 @@ def _micro_clusters(
     if len(first) <= max_micro:
         return inverse.ravel(), z[first]
     # Fitted on a sample, applied to all: the cost stays flat as the corpus grows.
-    fit = np.sort(rng.choice(len(z), MICRO_FIT, replace=False)) if len(z) > MICRO_FIT else None
+    fit = _sample(keys, MICRO_FIT, seed)
     zf, wf = (z[fit], w[fit]) if fit is not None else (z, w)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -240,6 +282,7 @@ def _micro_clusters(
 def _coassociation(
     z: np.ndarray,
     w: np.ndarray,
+    keys: np.ndarray,
     micro: np.ndarray,
     centres: np.ndarray,
     level: _Level,
@@ -247,8 +290,8 @@ def _coassociation(
 ) -> np.ndarray:
     """How often, over the ensemble, the documents of two micro-clusters share a cluster."""
     rng = np.random.default_rng(seed)
-    n, m = len(z), len(centres)
-    sample = np.sort(rng.choice(n, level.sample, replace=False)) if n > level.sample else None
+    m = len(centres)
+    sample = _sample(keys, level.sample, seed)
     zs = z[sample] if sample is not None else z
     ws = w[sample] if sample is not None else w
     ms = micro[sample] if sample is not None else micro

@@ -28,6 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .normalise import normalise
+from .phrasing import is_filler_label
 
 OTHER_LABEL = "其他"
 
@@ -190,10 +191,13 @@ def key_phrase(
         norm = [normalise(t) for t in texts]
         for *_, gram in ranked[:50]:
             phrase = _join(gram)
+            if is_filler_label(phrase):  # "任务后面列明": glued around a locative
+                continue
             if sum(phrase in t for t in norm) >= min(need, len(norm)):
                 return phrase
         return None
-    return _join(ranked[0][2]) if ranked else None
+    phrases = [_join(gram) for *_, gram in ranked if not is_filler_label(_join(gram))]
+    return phrases[0] if phrases else None
 
 
 def mmr(

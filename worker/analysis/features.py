@@ -17,17 +17,24 @@ its clause). Removed, for any corpus:
   them): a shared header, signature or template sentence. Its tokens are dropped where
   the run occurs. Identical documents count once (copies are a campaign, handled by
   ``campaigns``), and six tokens is longer than a topic phrase ("老旧 小区 加装 电梯").
+
+Tokens are also **canonicalised**: intake converts traditional to simplified (OpenCC
+``t2s``), but t2s keeps variants that are valid simplified words (想像, 家俱, 揹负), so the
+same comment typed in traditional characters gave other tokens than its simplified form.
+Each distinct token is mapped through s2t then t2s (one batched conversion per corpus), so
+both spellings become one feature and a conversion cannot change the themes.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
+from typing import Any
 
-from .normalise import normalise
+from .normalise import normalise, to_simplified
 
 _NUMERAL = "零〇一二两兩三四五六七八九十百千万"
 _CLAUSE_REF = re.compile(rf"^第[{_NUMERAL}0-9]+[编編章节節条條款项項部分点點段]*$")
@@ -112,8 +119,48 @@ def strip_boilerplate(
     return [t for t, c in zip(tokens, covered, strict=True) if not c]
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@cache
+def _s2t() -> Any:
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def canonical_forms(tokens: Iterable[str]) -> dict[str, str]:
+    """Distinct token -> its canonical simplified spelling (only those that change)."""
+    cjk = sorted({t for t in set(tokens) if "\n" not in t and _CJK.search(t)})
+    if not cjk:
+        return {}
+    back = to_simplified(_s2t().convert("\n".join(cjk))).split("\n")
+    if len(back) != len(cjk):  # a converter that joined lines: keep the tokens as they are
+        return {}
+    return {a: b for a, b in zip(cjk, back, strict=True) if a != b}
+
+
+def canonicalise(
+    token_lists: Sequence[Sequence[str]], distinct: Iterable[str] | None = None
+) -> list[list[str]]:
+    """Every document's tokens in canonical simplified spelling (see module doc).
+
+    ``distinct``: the corpus' distinct tokens when the caller has them already.
+    """
+    if distinct is None:
+        distinct = {t for toks in token_lists for t in toks}
+    forms = canonical_forms(distinct)
+    if not forms:
+        return [list(t) for t in token_lists]
+    # Only the few documents holding a variant are rebuilt (isdisjoint runs in C).
+    return [
+        list(toks) if forms.keys().isdisjoint(toks) else [forms.get(t, t) for t in toks]
+        for toks in token_lists
+    ]
+
+
 def clean_documents(token_lists: Sequence[Sequence[str]]) -> list[list[str]]:
-    """``clean_tokens`` on every document, then corpus boilerplate removed."""
+    """``clean_tokens`` on every document, canonical spellings, then corpus boilerplate removed."""
     drop = theme_stopwords()
     # Decide once per distinct token: 0 keep, 1 drop, 2 clause reference.
     kind: dict[str, int] = {}
@@ -133,6 +180,7 @@ def clean_documents(token_lists: Sequence[Sequence[str]]) -> list[list[str]]:
             cleaned.append([t for t, k in zip(toks, flags, strict=True) if not k])
         else:
             cleaned.append(clean_tokens(toks, drop))
+    cleaned = canonicalise(cleaned, [t for t, k in kind.items() if not k])
     grams = boilerplate_grams(cleaned)
     if grams:
         cleaned = [strip_boilerplate(t, grams) for t in cleaned]

@@ -12,13 +12,20 @@ new digest's issues are matched to the previous digest's by the comments they sh
   previous issue (it broke away from a bigger one);
 * otherwise C is **new**.
 
-Pure: plain ids in, plain values out.
+``match_issues`` is the one rule: the pipeline stores its outcome on every issue
+(``compare`` -> ``Issue.change``) and the digest page calls it with the cluster references
+(D3-T1-I2) at render time, so digests stored before a change of rule still get marks.
+
+Pure: plain ids in, plain values out (only ``results`` besides the standard library).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from .results import Change, DigestResult
 
 CONTAIN_MIN = 0.5
 GROWTH_MIN = 0.1
@@ -71,4 +78,39 @@ def match_issues(current: Sequence[tuple[str, Sequence[int]]], previous: Sequenc
             ref=ref, mark=mark, previous=[prev_sets[k][0] for k in flows],
             previous_size=sum(len(prev_sets[k][1]) for k in flows), size=size,
         ))
+    return out
+
+
+def compare(result: DigestResult, previous: DigestResult) -> dict[str, int]:
+    """Set every issue's stored ``change`` from ``match_issues``; counts per status plus ``gone``.
+
+    The stored statuses follow the marks: merged, grown, split and new as they are; a
+    continued issue ("same") is stable, or shrunk when it lost more than ``GROWTH_MIN``
+    (and at least 2 comments).
+    """
+    prev = [iss for _, _, iss in previous.issues()]
+    cur = [iss for _, _, iss in result.issues()]
+    marks = match_issues(
+        [(str(i), iss.member_ids) for i, iss in enumerate(cur)],
+        [(str(j), iss.member_ids) for j, iss in enumerate(prev)],
+    )
+    counts: Counter[str] = Counter()
+    reached: set[int] = set()
+    for iss, mark in zip(cur, marks, strict=True):
+        before = [prev[int(r)] for r in mark.previous]
+        reached.update(int(r) for r in mark.previous)
+        status = mark.mark
+        if status == "same":
+            shrunk = iss.size < mark.previous_size - max(2, GROWTH_MIN * mark.previous_size)
+            status = "shrunk" if shrunk else "stable"
+        iss.change = Change(
+            status=status,
+            previous_size=mark.previous_size,
+            delta=iss.size - mark.previous_size if before else 0,
+            previous_label=before[0].label if before else None,
+            merged_labels=[p.label for p in before[1:]] if status == "merged" else [],
+        )
+        counts[status] += 1
+    out = {s: counts[s] for s in ("new", "grown", "merged", "split", "shrunk", "stable")}
+    out["gone"] = len(prev) - len(reached)
     return out

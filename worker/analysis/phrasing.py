@@ -40,6 +40,29 @@ _SALUTATION = re.compile(r"^(尊敬的|您好|你好|此致|敬礼|谢谢|感谢
 _TRAILING = re.compile(r"[的了和与及或并而、，,。！？!?；;：:\s]+$")
 
 
+# Words that place or point ("任务后面列明", "这个规定", "以上内容") and letter formulas: a
+# heading made with one of them is a fragment of a sentence, not a topic. General Chinese
+# (locatives, demonstratives, salutations), no topic words.
+FILLER_WORDS = (
+    "后面", "前面", "上面", "下面", "里面", "外面", "后边", "前边", "上边", "下边", "中间", "当中",
+    "之前", "之后", "以前", "以后", "以上", "以下", "如下", "上述", "下述", "前述", "这个", "那个",
+    "这些", "那些", "这样", "那样", "这里", "那里", "这种", "那种", "这项", "该项", "本条", "此条",
+    "尊敬", "您好", "你好", "谢谢", "感谢", "此致", "敬礼", "盼复", "认真研究", "起草部门", "各位",
+)  # fmt: skip
+
+
+def is_filler_label(label: str) -> bool:
+    """True when ``label`` is no heading a person would write for a topic: it holds a clause
+    reference (第二部分, （三）, 二、), a locative, demonstrative or letter formula, or is
+    nothing but connectives and request verbs."""
+    text = (label or "").strip()
+    if not text or _CLAUSE_REF.search(text) or re.search(r"第[一二三四五六七八九十百零〇\d]", text):
+        return True
+    if any(w in text for w in FILLER_WORDS):
+        return True
+    return not _FILLER.sub("", text).strip("的了和与及或并而、，,。！？!?；;：: ")
+
+
 @dataclass(frozen=True)
 class Quote:
     """One short quote and the comment it comes from (for the link to the whole comment)."""
@@ -168,7 +191,7 @@ def phrase_label(texts: Sequence[str], keywords: Sequence[str] = (), fallback: s
             s = re.split(r"[：:]", s, maxsplit=1)[-1]  # noqa: PLW2901
             for part in _CLAUSE_BREAK.split(s):
                 frag = _fragment(part)
-                if LABEL_MIN <= len(frag) <= LABEL_MAX:
+                if LABEL_MIN <= len(frag) <= LABEL_MAX and not is_filler_label(frag):
                     fragments.append(frag)
     if not fragments:
         return fallback
@@ -183,5 +206,5 @@ def phrase_label(texts: Sequence[str], keywords: Sequence[str] = (), fallback: s
 
     ranked = sorted(set(fragments), key=lambda f: (-score(f), f))
     if keys and not any(w in ranked[0] for w in keys):
-        return fallback or ranked[0]
+        return ranked[0] if not fallback or is_filler_label(fallback) else fallback
     return ranked[0]

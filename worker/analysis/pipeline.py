@@ -28,9 +28,9 @@ import numpy as np
 
 from . import cluster as cluster_mod
 from .campaigns import DuplicateGroups, group_documents
-from .change import compare
 from .clauses import map_to_clauses
 from .describe import GroupDescription, describe_groups, stance_mix
+from .lineage import compare
 from .normalise import mask_personal
 from .results import (
     CLAUSE_CONFIDENCE_MIN,

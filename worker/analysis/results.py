@@ -40,7 +40,7 @@ class ClauseRef:
 class Change:
     """How an issue compares with its match in the previous digest."""
 
-    status: str  # "new", "grown", "merged", "shrunk" or "stable"
+    status: str  # "new", "grown", "merged", "split", "shrunk" or "stable" (lineage.compare)
     previous_size: int = 0
     delta: int = 0
     previous_label: str | None = None

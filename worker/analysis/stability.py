@@ -7,6 +7,9 @@
 * **traditional**: the texts converted to traditional characters (OpenCC ``s2t``),
   segmented again (intake normalises them back) and clustered with seed 0: NMI, number
   of themes and ARI against the simplified run.
+* **perturbed**: 5 % of the comments removed, or 5 % added (lightly edited copies of
+  other comments): ARI of the remaining / original comments' themes against the full run,
+  and the number of themes.
 * **replicated**: the set copied ``replicate`` times, every copy lightly edited (each
   text, with probability 1/2, loses a short span, gains a common phrase, or is converted
   to traditional characters), clustered with seed 0: NMI, themes, largest share. Copies
@@ -80,6 +83,29 @@ def seed_figures(tokens: list[list[str]], labels: list[str]) -> tuple[dict[str, 
     }, runs[0]
 
 
+def perturbed_figures(
+    texts: list[str], tokens: list[list[str]], base: np.ndarray, tokens_of: Any, s2t: Any, seed: int
+) -> dict[str, Any]:
+    """Themes after removing or adding 5 % of the comments, against the full run."""
+    rng = random.Random(seed + 1)  # nosec B311  # seeded perturbation for an evaluation
+    n = len(tokens)
+    drop = set(rng.sample(range(n), n // 20))
+    keep = [i for i in range(n) if i not in drop]
+    removed = _themes([tokens[i] for i in keep], seed)
+    extra = [tokens_of(light_edit(texts[rng.randrange(n)], rng, s2t)) for _ in range(n // 20)]
+    added = _themes(tokens + extra, seed)
+    return {
+        "removed_5pct": {
+            "ari_vs_full": round(float(adjusted_rand_score(base[keep], removed)), 4),
+            "n_themes": int(removed.max()) + 1,
+        },
+        "added_5pct": {
+            "ari_vs_full": round(float(adjusted_rand_score(base, added[:n])), 4),
+            "n_themes": int(added.max()) + 1,
+        },
+    }
+
+
 def stability_report(
     path: str, text_col: str, label_col: str, *, replicate: int = 20, seed: int = 0
 ) -> dict[str, Any]:
@@ -97,6 +123,7 @@ def stability_report(
         "n_themes": int(trad.max()) + 1,
         "ari_vs_simplified": round(float(adjusted_rand_score(base, trad)), 4),
     }
+    out["perturbed"] = perturbed_figures(texts, tokens, base, tokens_of, s2t, seed)
     if replicate > 1:
         rng = random.Random(seed)  # nosec B311  # seeded light edits for an evaluation, not a secret
         big = [light_edit(t, rng, s2t) for _ in range(replicate) for t in texts]

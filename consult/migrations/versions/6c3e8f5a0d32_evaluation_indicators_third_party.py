@@ -1,7 +1,7 @@
 """evaluation: indicators per year, manual scores, third-party evaluations, published years
 
 Revision ID: 6c3e8f5a0d32
-Revises: 4a2b7d3f9c11 (re-chained at the ledger merge: main runs 3f1a6c2e8b10 → 5b2d7e4f9c21 → 8d4f9a6b1e43 → 4a2b7d3f9c11; originally 3f1a6c2e8b10)
+Revises: 9e5a0b7c2f54 (re-chained at the last merge of main: … 3f1a6c2e8b10 → 5b2d7e4f9c21 → 8d4f9a6b1e43 → 4a2b7d3f9c11 → 0f6b1c8d3a65 → 9e5a0b7c2f54; originally 3f1a6c2e8b10)
 Create Date: 2026-12-02 04:40:00
 
 New tables only; nothing existing changes.
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '6c3e8f5a0d32'
-down_revision = '4a2b7d3f9c11'
+down_revision = '9e5a0b7c2f54'
 branch_labels = None
 depends_on = None
 

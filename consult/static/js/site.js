@@ -1,6 +1,38 @@
 // Progressive enhancement only: every form works without JavaScript.
 "use strict";
 
+document.documentElement.classList.add("js");
+
+// The plan's table of contents is open beside the text on a wide screen, folded above it on a phone.
+document.addEventListener("DOMContentLoaded", () => {
+  const wide = window.matchMedia("(min-width: 761px)").matches;
+  document.querySelectorAll("details[data-open-wide]").forEach((toc) => { toc.open = wide; });
+});
+
+// Tables that read as cards on a phone (.table.stack): each cell without a label gets its column's name.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("table.stack").forEach((table) => {
+    const names = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      Array.from(row.children).forEach((cell, i) => {
+        if (!cell.dataset.label && names[i] && !cell.hasAttribute("colspan")) cell.dataset.label = names[i];
+      });
+    });
+  });
+});
+
+// The phone menu: the 菜单 button shows or hides the navigation links.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".menu-toggle");
+  const nav = document.getElementById("site-nav");
+  if (!toggle || !nav) return;
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+});
+
 function csrfToken(form) {
   const input = form.querySelector("input[name=csrf_token]");
   return input ? input.value : "";
@@ -64,4 +96,10 @@ document.addEventListener("change", (event) => {
   if (!all) return;
   const table = all.closest("table");
   table.querySelectorAll("input[name=ids]").forEach((box) => { box.checked = all.checked; });
+});
+
+// Forms that undo something (withdrawing one's comment) ask once before they are sent.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
