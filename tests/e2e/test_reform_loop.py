@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "password123"
-OPINION = "企业开办要跑好几个窗口，建议一网通办，当天领取营业执照。"
+OPINION = "开办企业还要在几个部门之间来回跑，希望全程网上办、一天拿到执照。"
 TASK = "企业开办“一网通办”改革"
 
 
