@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import log_in
+from tests.support.browser import screenshots as _shots
+
 pytestmark = pytest.mark.e2e
 PASSWORD = "password123"
 OPINION = "开办企业还要在几个部门之间来回跑，希望全程网上办、一天拿到执照。"
@@ -63,23 +66,16 @@ def _seed(app) -> dict:  # type: ignore[no-untyped-def]
         return {"digest": digest.id, "plan": plan.id, "department": department.id, "year": today.year, "deadline": (today + timedelta(days=30)).isoformat()}
 
 
-def _login(page: Page, url: str, login: str) -> None:
-    page.goto(f"{url}/account/login")
-    page.get_by_label("手机号或电子邮箱").fill(login)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def _logout(page: Page) -> None:
     page.get_by_role("button", name="退出").click()
 
 
-def _shots(page: Page, folder: str, name: str) -> None:
-    for width in (1366, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (name, width)  # nothing sticks out sideways
-    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def _login(page: Page, url: str, login: str) -> None:
+    log_in(page, url, login, PASSWORD)
 
 
 def test_office_department_expert_evaluator_public(live_server, browser_page: Page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
