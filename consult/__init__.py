@@ -28,6 +28,8 @@ from consult.core import (
     templating,
 )
 from consult.digests.views import bp as digests_bp
+from consult.evaluation.staff_views import bp as evaluation_bp
+from consult.evaluation.views import bp as evaluator_bp
 from consult.experts.staff_views import bp as expert_pool_bp
 from consult.experts.views import bp as experts_bp
 from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -51,7 +53,7 @@ from consult.surveys.staff_views import bp as surveys_bp
 PACKAGE = Path(__file__).resolve().parent
 
 # Every feature's blueprint, in the order their routes are matched.
-BLUEPRINTS = (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp, responses_bp, ledger_bp, experts_bp, expert_pool_bp, decisions_bp, api_bp, api_staff_bp, api_data_bp, api_tokens_bp, stats_bp)
+BLUEPRINTS = (main_bp, accounts_bp, plans_bp, search_bp, staff_bp, digests_bp, moderation_bp, flags_bp, inbox_bp, admin_bp, forums_bp, hearings_bp, suggestions_bp, surveys_bp, survey_public_bp, responses_bp, ledger_bp, experts_bp, expert_pool_bp, decisions_bp, api_bp, api_staff_bp, api_data_bp, api_tokens_bp, stats_bp, evaluation_bp, evaluator_bp)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -13,6 +13,7 @@ from consult.core import outbox, tasks
 from consult.core.models import User
 from consult.core.text import search_terms
 from consult.demo import channels as demo_channels
+from consult.demo import evaluation as evaluation_demo
 from consult.demo import experts as experts_demo
 from consult.demo import ledger as ledger_demo
 from consult.demo import surveys as surveys_demo
@@ -118,7 +119,8 @@ def load(now: datetime | None = None) -> dict[str, int]:
     feedback_published = _demo_feedback(now)
     ledger = ledger_demo.load(now)  # before the experts: their scores attach to these tasks
     expert_review = experts_demo.load(now)
-    return {**ledger, **expert_review, "plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "survey_responses_created": survey_responses, **channels, "feedback_published": feedback_published}
+    evaluation = evaluation_demo.load(now)  # after the ledger and the experts: their tasks and scores are its evidence
+    return {**ledger, **expert_review, "plans_created": created_plans, "comments_created": created_comments, "forum_posts_created": created_posts, "survey_responses_created": survey_responses, **channels, "feedback_published": feedback_published, **evaluation}
 
 
 def _demo_forums(users: list[User], now: datetime) -> int:

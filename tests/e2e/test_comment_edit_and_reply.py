@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import log_in as _login
+
 pytestmark = pytest.mark.e2e
 
 
@@ -28,11 +30,6 @@ def _seed(app):  # type: ignore[no-untyped-def]
         return plan.id
 
 
-def _login(page: Page, url: str, login: str) -> None:
-    page.goto(f"{url}/account/login")
-    page.get_by_label("手机号或电子邮箱").fill(login)
-    page.get_by_label("密码").fill("password123")
-    page.get_by_role("button", name="登录").click()
 
 
 def test_edit_withdraw_reply_and_my_comments(live_server, browser_page: Page, chromium_browser) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import log_in as _login
+from tests.support.browser import screenshots as _shots
+
 pytestmark = pytest.mark.e2e
 OPINION = "第二条的适用范围过宽，建议列明不适用本规定的情形。"
 PASSWORD = "Zhuanjia-2026-mima"
@@ -36,24 +39,12 @@ def _seed(app) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
         return plan.id, plan.current_version.clauses[1].id, link
 
 
-def _login(page: Page, url: str, login: str, password: str) -> None:
-    page.goto(f"{url}/account/login")
-    page.get_by_label("手机号或电子邮箱").fill(login)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
 
 
 def _logout(page: Page) -> None:
     page.get_by_role("button", name="退出").click()
 
 
-def _shots(page: Page, folder: str, name: str) -> None:
-    for width in (1366, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
-        # Nothing may stick out sideways on a phone.
-        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (name, width)
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def test_invite_comment_answer_report(live_server, browser_page: Page) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import log_in as _login
+
 pytestmark = pytest.mark.e2e
 OPINION = "企业开办要跑好几个窗口，建议一网通办，当天领取营业执照。"
 OTHERS = ["建议企业开办全程网上办理，一网通办", "刻章收费太高，建议免费刻章", "监管不要多头检查，建议联合检查"]
@@ -35,11 +37,6 @@ def _seed(app) -> int:  # type: ignore[no-untyped-def]
         return plan.id
 
 
-def _login(page: Page, url: str, login: str) -> None:
-    page.goto(f"{url}/account/login")
-    page.get_by_label("手机号或电子邮箱").fill(login)
-    page.get_by_label("密码").fill("password123")
-    page.get_by_role("button", name="登录").click()
 
 
 def _approve(page: Page, url: str, comment_id: int) -> None:

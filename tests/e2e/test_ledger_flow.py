@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import log_in as _login
+from tests.support.browser import screenshots as _shots
+
 pytestmark = pytest.mark.e2e
 TITLE = "推行不动产登记一窗受理"
 
@@ -30,19 +33,8 @@ def _seed(app) -> int:  # type: ignore[no-untyped-def]
         return plan.id
 
 
-def _login(page: Page, url: str, login: str) -> None:
-    page.goto(f"{url}/account/login")
-    page.get_by_label("手机号或电子邮箱").fill(login)
-    page.get_by_label("密码").fill("password123")
-    page.get_by_role("button", name="登录").click()
 
 
-def _shots(page: Page, folder: str, name: str) -> None:
-    for width in (1366, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (name, width)
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def test_office_department_public_follow_one_task(live_server, browser_page: Page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +83,7 @@ def test_office_department_public_follow_one_task(live_server, browser_page: Pag
 
     page.goto(f"{url}/reforms/")
     page.get_by_role("link", name="不动产登记改革实施方案（征求意见稿）").click()
-    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(page.get_by_role("heading", name=TITLE, exact=True)).to_be_visible()
     expect(page.get_by_text("完成进度 45%")).to_be_visible()
     # The bar is drawn at its value: an inline style width would be dropped by the CSP and fill the bar.
     share = page.evaluate("(() => { const bar = document.querySelector('.reform-task .progress');"

@@ -46,9 +46,12 @@ OBJECTS: dict[str, Callable[[dict], object]] = {
     "record_id": lambda o: o["supervision"],
     "milestone_id": lambda o: o["milestone"],
     "attachment_id": lambda o: o["attachment"],
+    "dept_id": lambda o: o["department"],  # evaluation: a department's scorecard
+    "indicator_id": lambda o: o["indicator"],
+    "evaluation_id": lambda o: o["evaluation"],
 }
 # Variables that are not department objects (the route is refused by role, or they select a format).
-NOT_OBJECTS = {"word_id", "user_id", "department_id", "theme", "issue", "kind", "expert_id", "conflict_id", "invitation_id"}
+NOT_OBJECTS = {"word_id", "user_id", "department_id", "theme", "issue", "kind", "expert_id", "conflict_id", "invitation_id", "indicator_id", "evaluation_id"}
 
 # Routes only office staff and/or admins may use: department users get 403 whatever the ids.
 ROLE_ONLY = {
@@ -59,12 +62,17 @@ ROLE_ONLY = {
     "expert_pool.index", "expert_pool.create", "expert_pool.profile", "expert_pool.add_conflict", "expert_pool.remove_conflict",
     "expert_pool.resend_welcome", "expert_pool.withdraw", "expert_pool.evaluations", "expert_pool.invite_to_task",
     "ledger.new", "ledger.import_sheet",  # the office keeps the ledger; departments report on their tasks
+    # evaluation: the office's ranking, indicators, third-party evaluations, publishing and the 年报
+    "evaluation.overview", "evaluation.indicators", "evaluation.edit_indicator", "evaluation.delete_indicator", "evaluation.add_score",
+    "evaluation.publish", "evaluation.annual_export", "evaluation.third_party", "evaluation.assign", "evaluation.import_evaluations",
+    "evaluation.review", "evaluation.office_report",
 }
 # Routes department users may use without an object id: the results are scoped to their department.
 DEPARTMENT_GENERAL = {
     "staff.index", "staff.new_plan", "moderation.queue",
     "surveys.index", "surveys.new", "surveys.scorecard", "surveys.ticket_list", "responses.create_template",
     "ledger.index", "ledger.major",  # lists scoped to the tasks the department leads or co-operates on
+    "evaluation.mine",  # redirects a department account to its own scorecard
 }
 # POST forms that carry department objects in their body rather than the URL.
 FORM_OBJECTS: dict[str, Callable[[dict], dict]] = {
@@ -95,7 +103,8 @@ def _objects(app: Flask, make_plan: Callable[..., int]) -> dict:
         survey, ticket = _survey_with_ticket(user, plan.department.name)
         experts = _expert_objects(plan, user)
         ledger = _ledger_objects(plan)
-        return {**experts, **ledger,
+        _task, indicator, evaluation = _evaluation_objects(plan)
+        return {**experts, **ledger, "indicator": indicator, "evaluation": evaluation,
             "plan": plan.id, "clause": version.clauses[0].id, "digest": digest.id, "comment": comment.id,
             "word": word.id, "sensitive": sensitive.id, "template": template.id, "user": user.id, "department": plan.department_id,
             "department_count": db.session.query(Department).count(),
@@ -172,6 +181,22 @@ def _survey_with_ticket(author, department: str) -> tuple[int, int]:  # type: ig
     db.session.add(ticket)
     db.session.commit()
     return survey.id, ticket.id
+
+
+def _evaluation_objects(plan) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    """A reform task led by department A, an indicator and a third-party evaluation of that task."""
+    from consult.evaluation.models import Indicator, ThirdPartyEvaluation
+    from consult.extensions import db
+    from consult.ledger.models import ReformTask
+
+    task = ReformTask(code="A-1", title="甲部门改革任务", year=2026, lead_department_id=plan.department_id, plan_id=plan.id)
+    indicator = Indicator(year=2026, name="人工评分", kind="manual", weight=10, direction="higher", description="")
+    db.session.add_all([task, indicator])
+    db.session.flush()
+    evaluation = ThirdPartyEvaluation(year=2026, organisation="第三方", scope="task", task_id=task.id, status="submitted", score=80, distribution={})
+    db.session.add(evaluation)
+    db.session.commit()
+    return task.id, indicator.id, evaluation.id
 
 
 # Blueprints whose staff routes have their own walk, with their own objects.

@@ -87,3 +87,20 @@ def browser_page(chromium_browser: Browser) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
+
+
+def log_in(page: Page, url: str, login: str, password: str = "password123") -> None:
+    """Log in through the login form, as a person would."""
+    page.goto(f"{url}/account/login")
+    page.get_by_label("手机号或电子邮箱").fill(login)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def screenshots(page: Page, folder: str, name: str, widths: tuple[int, ...] = (1366, 375)) -> None:
+    """Full-page screenshots at each width; nothing may stick out sideways (a phone scrolls sideways otherwise)."""
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (name, width)
+    page.set_viewport_size({"width": widths[0], "height": 900})

@@ -58,6 +58,8 @@ LAZY_IMPORTS: dict[tuple[str, str, str], str] = {
     ("consult/core/pdf.py", "OfficePdf.__init__", "fpdf"): "fpdf2 + Pillow + fontTools (~1 s), only for a PDF download",
     ("consult/core/pdf.py", "_char_wrap", "fpdf.enums"): "fpdf2, only for a PDF download",
     ("consult/core/pdf.py", "face_index", "fontTools.ttLib"): "fontTools, only to pick a face of a font collection for a PDF",
+    ("consult/evaluation/annual.py", "xlsx", "openpyxl"): "openpyxl, only for the 年报 download",
+    ("consult/evaluation/annual.py", "docx", "docx"): "python-docx + lxml, only for the 年报 download",
     # The pipeline itself pulls in numpy/scikit-learn: only the build imports it (result types come
     # from worker.analysis.results at module level).
     ("consult/digests/engine.py", "build", "worker.analysis.pipeline"): "numpy/scikit-learn, only where a worker builds a digest",
