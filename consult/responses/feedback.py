@@ -144,6 +144,7 @@ class FeedbackView:
     opinions: list[tuple[Row, Comment]]  # this page of the public opinions, in clause order
     page: int
     pages: int
+    public_count: int = 0  # public opinions on every page
 
 
 def _distinct_replies(responses: list[Any], limit: int = 3) -> list[Any]:
@@ -233,7 +234,7 @@ def view(plan: Plan, page: int = 1, focus: int | None = None) -> FeedbackView:
         opinions=[(agg.clauses[n], comments[cid]) for n, cid in shown if cid in comments], page=page, pages=pages,
         plan=plan, report=report, base=base, revised=revised, totals=agg.totals, total=agg.total,
         clauses=agg.clauses, clusters=agg.clusters, responses=responses,
-        diff=clause_diff(base, revised) if revised else [], labels=status_labels(),
+        diff=clause_diff(base, revised) if revised else [], labels=status_labels(), public_count=len(agg.ordered),
     )
 
 

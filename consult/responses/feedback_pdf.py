@@ -12,7 +12,7 @@ from consult.plans.models import Plan
 from consult.responses import feedback
 from worker.analysis.privacy import mask_text
 
-MAX_OPINIONS = 500  # opinions printed in the annex (fpdf2 lays out ~250 table rows a second); the rest are on the web page
+MAX_OPINIONS = 200  # the web page's first page (fpdf2 lays out ~250 table rows a second); the rest are on the web page
 Block = tuple[Any, ...]
 
 
@@ -68,21 +68,17 @@ def _diff(data: feedback.FeedbackView, number: str) -> list[Block]:
 
 
 def _opinions(data: feedback.FeedbackView, number: str) -> list[Block]:
+    """The first page of public opinions (the web page's first page) with their answers."""
     blocks: list[Block] = [("heading", f"附件：公开意见及答复（{number}）", 1)]
-    rows, shown = [], 0
-    for row in data.clauses:
-        for comment in row.comments:
-            if shown >= MAX_OPINIONS:
-                break
-            reply = data.responses.get(comment.id)
-            rows.append([row.label, mask_text(comment.author_label) or "匿名网友", local(comment.created_at), mask_text(comment.body),
-                         _reply(reply.status, reply.text, reply.reason, data.labels) if reply else "尚未答复"])
-            shown += 1
-    total = sum(len(row.comments) for row in data.clauses)
+    rows = []
+    for row, comment in data.opinions[:MAX_OPINIONS]:
+        reply = data.responses.get(comment.id)
+        rows.append([row.label, mask_text(comment.author_label) or "匿名网友", local(comment.created_at), mask_text(comment.body),
+                     _reply(reply.status, reply.text, reply.reason, data.labels) if reply else "尚未答复"])
     if not rows:
         return blocks + [("paragraph", "没有公开的意见。")]
-    if total > shown:
-        blocks.append(("paragraph", f"公开意见共 {total} 条，此处列出前 {shown} 条，全部意见见网站上的采纳情况反馈页面。"))
+    if data.public_count > len(rows):
+        blocks.append(("paragraph", f"公开意见共 {data.public_count} 条，此处列出前 {len(rows)} 条，全部意见见网站上的采纳情况反馈页面。"))
     return blocks + [("table", ["条款", "昵称", "时间", "意见", "答复"], rows)]
 
 

@@ -8,7 +8,6 @@ import threading
 
 import pytest
 
-from tests.support.browser import launch_chromium
 from tests.support.processes import free_port
 
 PAGE = """<!doctype html>
@@ -43,25 +42,20 @@ def local_site(tmp_path):
 
 
 @pytest.mark.e2e
-def test_chromium_clicks_and_screenshots(local_site, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_chromium_clicks_and_screenshots(local_site, tmp_path, chromium_browser):
+    # The session's browser: a second sync_playwright() in the same process refuses to start.
     shot = tmp_path / "smoke.png"
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            page = browser.new_page()
-            page.goto(local_site)
-            assert page.title() == "冒烟测试"
-            assert page.text_content("#status") == "尚未点击"
-            page.get_by_role("button", name="提交意见").click()
-            page.wait_for_function(
-                "document.getElementById('status').textContent === '已点击'", timeout=5000
-            )
-            assert page.text_content("#status") == "已点击"
-            data = page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    page = chromium_browser.new_page()
+    try:
+        page.goto(local_site)
+        assert page.title() == "冒烟测试"
+        assert page.text_content("#status") == "尚未点击"
+        page.get_by_role("button", name="提交意见").click()
+        page.wait_for_function("document.getElementById('status').textContent === '已点击'", timeout=5000)
+        assert page.text_content("#status") == "已点击"
+        data = page.screenshot(path=str(shot), full_page=True)
+    finally:
+        page.close()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert shot.read_bytes() == data
     assert len(data) > 1000

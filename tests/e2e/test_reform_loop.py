@@ -43,7 +43,7 @@ def _seed(app) -> dict:  # type: ignore[no-untyped-def]
         liaison = accounts.register("loop-dept@example.gov.cn", PASSWORD, "发改委联络员", role="department")
         liaison.department_id = department.id
         evaluator = accounts.register("loop-eval@example.com", PASSWORD, "社会调查中心", role="evaluator")
-        citizens = [accounts.register(f"1390000{i:04d}", PASSWORD, f"市民{i}") for i in range(4)]
+        citizens = [accounts.register(f"1397777{i:04d}", PASSWORD, f"市民{i}") for i in range(4)]
         for person in citizens:
             person.verified_at = datetime.now(UTC)
         for user in (office, liaison, evaluator):
