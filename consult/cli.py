@@ -56,7 +56,7 @@ def _site_url(host: str, port: int) -> str:
     configured = os.environ.get("CONSULT_SITE_URL", "").strip()
     if configured:
         return configured.rstrip("/")
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104  # a bind-all address is no link
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104  # nosec B104  # a bind-all address is no link
     return f"http://{shown}:{port}"
 
 

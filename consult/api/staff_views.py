@@ -116,7 +116,7 @@ def write_answers(token: ApiToken, plan_id: int) -> Response:
 # --- the account page's token list ------------------------------------------------------------
 
 
-def _page(form: TokenForm | None = None, secret: str = "") -> str:
+def _page(form: TokenForm | None = None, secret: str = "") -> str:  # nosec B107  # the new token, shown once: not a default password
     return render_template("api/tokens.html", tokens=tokens.mine(current_user), form=form or TokenForm(), secret=secret,
                            revoke=EmptyForm(), scopes=tokens.SCOPES)
 
