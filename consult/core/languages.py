@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import get_locale
 
+from worker.analysis.privacy import mask_text
+
 COOKIE = "lang"
 # Locale code (as Babel spells it) → the BCP 47 tag for `<html lang>` and the switch's label,
 # which is written in its own language so a reader who cannot read the other one finds it.
@@ -60,7 +62,8 @@ def html_lang() -> str:
 def switch_links() -> list[tuple[str, str, str, bool]]:
     """(tag, label, url, current) for each language: this page again with `lang` set."""
     here = current()
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    # Masked like every echo of what someone typed: a search for a phone number must not put it in a link.
+    args = [(k, mask_text(v)) for k, v in request.args.items(multi=True) if k != "lang"]
     links = []
     for code, (tag, label) in LANGUAGES.items():
         url = request.path + "?" + urlencode([*args, ("lang", tag)])

@@ -96,7 +96,7 @@ def test_office_department_expert_evaluator_public(live_server, browser_page: Pa
     expect(page.locator("#task-ranking")).to_contain_text(TASK)
     page.goto(f"{url}/staff/experts/evaluations")
     page.get_by_label("改革任务").select_option(value=str(ids["task"]))
-    page.get_by_label("专家", exact=True).select_option(index=1)
+    page.get_by_label("专家", exact=True).select_option(label="李教授（市委党校）")  # other tests' experts share the server
     page.get_by_label("截止日期（YYYY-MM-DD）").fill((datetime.now(UTC) + timedelta(days=10)).date().isoformat())
     page.get_by_role("button", name="发送邀请").click()
     expect(page.get_by_text("已邀请 李教授 评估该改革任务")).to_be_visible()
