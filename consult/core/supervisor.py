@@ -7,6 +7,7 @@ working replacement shows as 503 rather than "ok".
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -49,6 +50,10 @@ class WorkerSupervisor:
                 self._stop.wait(0.5)
                 continue
             ran = time.time() - self.started_at
+            # A worker killed outright leaves its pool children and embedded beat behind, still
+            # in its process group: end them before the replacement starts, or they pile up.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             if ran >= STABLE_AFTER:
                 delay = BACKOFF_FIRST
             self.restarts += 1

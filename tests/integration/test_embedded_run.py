@@ -72,6 +72,18 @@ def _health(port: int) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
+def _group_members(pgid: int) -> list[int]:
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":  # fields: state, ppid, pgrp
+            members.append(int(stat.parent.name))
+    return members
+
+
 def test_consult_run_restarts_a_killed_worker_and_healthz_reports_the_gap(tmp_path: Path) -> None:
     env = {"CONSULT_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": None, "REDIS_URL": None, "SECRET_KEY": "embedded",
            "CONSULT_WORKER_HEARTBEAT_SECONDS": "1"}
@@ -97,6 +109,8 @@ def test_consult_run_restarts_a_killed_worker_and_healthz_reports_the_gap(tmp_pa
         wait_for(lambda: _health(port)[0] == 200, timeout=90, interval=0.5)
         assert worker_pids()[-1] != first
         assert f"Celery worker (pid {first}) exited" in log_path.read_text() and "restart #1" in log_path.read_text()
+        # The killed worker's pool child and beat went with it: nothing is left in its process group.
+        wait_for(lambda: not _group_members(first), timeout=30, interval=0.5)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
