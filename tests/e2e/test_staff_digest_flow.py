@@ -50,9 +50,12 @@ def test_staff_builds_a_digest_with_a_live_progress_bar(live_server, browser_pag
         "DATABASE_URL": live_server.app.config["SQLALCHEMY_DATABASE_URI"],
         "REDIS_URL": None,
         "SECRET_KEY": "test-secret",
+        # With beat, as `consult run` has it: the outbox sweep re-sends a publish that was lost.
+        "CONSULT_OUTBOX_SWEEP_SECONDS": "5",
     }
     worker = start_process(
-        [sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker", "--concurrency", "1", "-Q", "celery,digests"],
+        [sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker", "--concurrency", "1", "-Q", "celery,digests",
+         "-B", "--schedule", str(tmp_path / "celerybeat-schedule")],
         env=env, cwd=str(ROOT), log_path=str(tmp_path / "worker.log"),
     )
     try:
