@@ -120,7 +120,7 @@ def demo_command() -> None:
 @main.command("create-user")
 @click.option("--login", required=True, help="E-mail address or mobile number.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--role", type=click.Choice(["citizen", "department", "staff", "admin"]), required=True)
+@click.option("--role", type=click.Choice(["citizen", "department", "staff", "admin", "evaluator"]), required=True)
 @click.option("--name", default="", help="Real name (kept in the back end).")
 @click.option("--department", default="", help="Department name (required for --role department).")
 @with_appcontext

@@ -13,5 +13,5 @@ class DepartmentForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("角色"), choices=[("citizen", _l("公众")), ("department", _l("部门工作人员")), ("staff", _l("改革办工作人员")), ("admin", _l("管理员"))], validators=[DataRequired(_l("请选择角色。"))])
+    role = SelectField(_l("角色"), choices=[("citizen", _l("公众")), ("department", _l("部门工作人员")), ("staff", _l("改革办工作人员")), ("admin", _l("管理员")), ("evaluator", _l("第三方评估机构"))], validators=[DataRequired(_l("请选择角色。"))])
     department = StringField(_l("所属部门"))  # a department id, or empty

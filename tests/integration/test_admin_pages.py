@@ -173,3 +173,25 @@ def test_postgres_refuses_changing_or_deleting_recent_audit_entries(postgres_app
         kept = db.session.get(AuditEntry, entry_id)
         assert kept.actor_id is None and kept.actor_label == "l***@example.com"
     _truncate(postgres_app)
+
+
+def test_an_administrator_can_make_an_account_a_third_party_evaluator(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    admin, _ = _admin(app, make_user)
+    target_id, target_login, target_password = make_user()
+    assert "第三方评估机构" in admin.get("/admin/users").get_data(as_text=True)
+    assert _post(admin, f"/admin/users/{target_id}/role", {"role": "evaluator", "department": ""}, "/admin/users").status_code == 302
+    evaluator = app.test_client()
+    login(evaluator, target_login, target_password)
+    assert evaluator.get("/evaluator/").status_code == 200
+    assert evaluator.get("/staff/").status_code == 403
+
+
+def test_the_command_line_creates_an_evaluator_account(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.cli import main
+    from consult.core.models import User
+    from consult.extensions import db
+
+    result = app.test_cli_runner().invoke(main, ["create-user", "--login", "pingu@survey.org.cn", "--password", "survey-centre-9", "--role", "evaluator", "--name", "某调查中心"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(User.role).where(User.email == "pingu@survey.org.cn")) == "evaluator"
