@@ -47,8 +47,8 @@ def test_build_with_the_visual_builder_then_answer(live_server, browser_page: Pa
     # A single choice: rename its two options, add a third, move it up with the keyboard.
     page.get_by_role("button", name="单选", exact=True).click()
     one = _card(page, 1)
-    expect(one.get_by_label("题目")).to_be_focused()
-    one.get_by_label("题目").fill("您的事情办成了吗？")
+    expect(one.get_by_label("题目文字")).to_be_focused()
+    one.get_by_label("题目文字").fill("您的事情办成了吗？")
     one.get_by_role("textbox", name="选项 1", exact=True).fill("办成了")
     one.get_by_role("textbox", name="选项 2", exact=True).fill("没办成")
     one.get_by_role("button", name="添加选项").click()
@@ -61,7 +61,7 @@ def test_build_with_the_visual_builder_then_answer(live_server, browser_page: Pa
     # A short answer shown only when the first answer is 没办成, made required.
     page.get_by_role("button", name="简答", exact=True).click()
     two = _card(page, 2)
-    two.get_by_label("题目").fill("没有办成的原因")
+    two.get_by_label("题目文字").fill("没有办成的原因")
     two.get_by_label("补充说明（可选）").fill("请写明卡在哪一步")
     two.get_by_label("必答").check()
     two.get_by_label("显示条件：第 2 项").select_option(label="当第 1 项“您的事情办成了吗？”的回答")
@@ -69,7 +69,7 @@ def test_build_with_the_visual_builder_then_answer(live_server, browser_page: Pa
     two.get_by_label("没办成", exact=True).check()
 
     page.get_by_role("button", name="评分 1-5", exact=True).click()
-    _card(page, 3).get_by_label("题目").fill("办理速度")
+    _card(page, 3).get_by_label("题目文字").fill("办理速度")
 
     # A heading added last and moved to the top with the keyboard; the condition still holds.
     page.get_by_role("button", name="分节标题", exact=True).click()
