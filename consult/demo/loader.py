@@ -24,6 +24,7 @@ from consult.forums import operations as forums
 from consult.forums.models import Board, Post, PostVote, Thread
 from consult.plans.models import Comment, CommentStatus, CommentVote, Plan, PlanVersion
 from consult.plans.operations import build_clauses, department_named
+from consult.responses import publications
 from consult.responses.models import FeedbackReport, Response
 
 # Windows of the demo plans, relative to today: one closing soon, one fresh, one already closed.
@@ -205,6 +206,8 @@ def _demo_feedback(now: datetime) -> int:
         db.session.flush()
         build_clauses(revised)
         db.session.add(FeedbackReport(plan_id=plan.id, summary="感谢社会各界的意见建议。现将采纳情况反馈如下。", from_version_id=base.id, to_version_id=revised.id, published_at=now))
+        db.session.flush()
+        publications.ensure_first(plan, commit=False)  # its version 1, stored as the public page shows it
         published += 1
     db.session.flush()
     return published
