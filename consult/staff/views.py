@@ -21,8 +21,8 @@ from consult.ledger import queries as ledger_queries
 from consult.plans import operations as plan_service
 from consult.plans.access import managed_plan
 from consult.staff import dashboard, dictionary
-from consult.stats import charts
 from consult.staff.forms import BodyForm, PlanForm, VersionForm, WordForm
+from consult.stats import charts
 
 bp = Blueprint("staff", __name__, template_folder="templates", url_prefix="/staff")
 
