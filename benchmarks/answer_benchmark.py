@@ -35,11 +35,12 @@ def main() -> None:
     from consult.extensions import db
     from consult.plans import operations as plans
     from consult.plans.models import Comment, Plan
-    from consult.responses import feedback
     from consult.responses import operations as responses
+    from consult.responses import publications
     from worker.analysis.pipeline import DigestResult, Issue, Theme
 
-    app = create_app({"INSTANCE_PATH": tmp, "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"], "SECRET_KEY": "bench", "TESTING": True})
+    app = create_app({"INSTANCE_PATH": tmp, "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"], "SECRET_KEY": "bench", "TESTING": True,
+                      "FEEDBACK_INLINE_MAX": 10**9})  # no worker here: build the publication in process
     with app.app_context():
         upgrade()
         staff = accounts.register("bench@example.gov.cn", "password123", "改革办", role="staff")
@@ -77,7 +78,7 @@ def main() -> None:
         db.session.commit()
         import_seconds = time.perf_counter() - started
 
-        feedback.publish(db.session.get(User, staff_id), db.session.get(Plan, plan_id))
+        publications.publish(db.session.get(User, staff_id), db.session.get(Plan, plan_id))
         db.session.commit()
     client = app.test_client()
     started = time.perf_counter()

@@ -142,6 +142,68 @@ def post_row(port: int, path: str, token: str, jar: dict[str, str], seconds: flo
     return {"path": path, **loadgen.run("127.0.0.1", port, make, connections=8, seconds=seconds)}
 
 
+def _set_closes_at(url: str, plan_id: int, closes_at: Any) -> Any:
+    """Set the plan's closing time (None: an hour ago); returns the one it had."""
+    from datetime import UTC, datetime, timedelta
+
+    from consult.extensions import db
+    from consult.plans.models import Plan
+
+    app = scale_plan.make_app(url)
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        before = plan.closes_at
+        plan.closes_at = closes_at or datetime.now(UTC) - timedelta(hours=1)
+        db.session.commit()
+        db.engine.dispose()
+    return before
+
+
+def _timed_get(port: int, path: str, jar: dict[str, str] | None = None) -> tuple[float, int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    started = time.perf_counter()
+    conn.request("GET", path, headers=_header(jar or {}))
+    response = conn.getresponse()
+    body = response.read()
+    return (time.perf_counter() - started) * 1000, response.status, body
+
+
+def published_feedback_rows(port: int, url: str, plan: int, staff: dict[str, str], seconds: float) -> dict[str, Any]:
+    """Close the window, publish the next version through the staff form (the worker builds it:
+    100k opinions are over FEEDBACK_INLINE_MAX), then the public report, a deep page and the PDF."""
+    token = csrf(port, "/staff/", staff)
+    before = _set_closes_at(url, plan, None)
+    out: dict[str, Any] = {}
+    try:
+        body = urlencode({"csrf_token": token, "summary": f"基准第 {time.time():.0f} 次发布"})
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        started = time.perf_counter()
+        conn.request("POST", f"/staff/plans/{plan}/feedback", body=body, headers={**_header(staff), "Content-Type": "application/x-www-form-urlencoded"})
+        response = conn.getresponse()
+        response.read()
+        out["publish_request_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        if response.status not in (302, 303):
+            raise RuntimeError(f"publish refused: {response.status}")
+        while True:  # until the worker has stored the new version and the page shows it
+            _ms, status, page = _timed_get(port, f"/staff/plans/{plan}/responses?filter=answered", staff)
+            if status == 200 and "正在生成".encode() not in page:
+                break
+            if time.perf_counter() - started > 600:
+                raise RuntimeError("the publication was not built within 10 minutes")
+            time.sleep(0.5)
+        out["publish_to_ready_s"] = round(time.perf_counter() - started, 2)
+        version = re.search(r"第 (\d+) 版，公布于", _timed_get(port, f"/plans/{plan}/feedback")[2].decode())
+        out["version"] = int(version.group(1)) if version else None
+        out["public_feedback_report"] = get_row(port, f"/plans/{plan}/feedback", None, seconds)
+        out["public_feedback_page_250"] = get_row(port, f"/plans/{plan}/feedback?page=250", None, seconds)
+        first_ms, status, pdf = _timed_get(port, f"/plans/{plan}/feedback.pdf")
+        out["feedback_pdf_first_ms"], out["feedback_pdf_kb"] = round(first_ms, 1), len(pdf) // 1024
+        out["feedback_pdf_stored"] = get_row(port, f"/plans/{plan}/feedback.pdf", None, seconds)
+    finally:
+        _set_closes_at(url, plan, before)  # the other rows post comments: open again
+    return out
+
+
 def ensure_built(url: str, n: int) -> dict[str, Any]:
     from consult.extensions import db
     from consult.plans.models import Comment, Plan
@@ -168,7 +230,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--url")
     parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--rows", default="bare,post,plan,clause,digest,feedback,workbench,search")
+    parser.add_argument("--rows", default="bare,post,plan,clause,digest,feedback,workbench,search,published")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         url = args.url
@@ -209,6 +271,8 @@ def run(url: str, n: int, seconds: float, rows: set[str]) -> dict[str, Any]:
         if "search" in rows:
             out["search_rare"] = get_row(port, "/search?" + urlencode({"q": "校车安全 第三中学"}), None, seconds)
             out["search_common"] = get_row(port, "/search?" + urlencode({"q": "一网通办"}), None, seconds)
+        if "published" in rows:  # last: it closes the window while it runs
+            out["published_feedback"] = published_feedback_rows(port, url, plan, staff, seconds)
     return out
 
 

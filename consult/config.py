@@ -173,7 +173,7 @@ def _celery_settings(redis_url: str, broker_dir: Path) -> dict[str, Any]:
         "broker_connection_timeout": 2,
         "broker_transport_options": _broker_transport_options(redis_url, broker_dir),
         "task_default_queue": "celery",
-        "task_routes": {tasks.BUILD_DIGEST: {"queue": "digests"}},
+        "task_routes": {tasks.BUILD_DIGEST: {"queue": "digests"}, tasks.BUILD_FEEDBACK: {"queue": "digests"}},
         "beat_schedule": {
             "sweep-outbox": {
                 "task": tasks.SWEEP_OUTBOX,
@@ -231,6 +231,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OUTBOX_REDELIVER_AFTER_SECONDS": int(env("CONSULT_OUTBOX_REDELIVER_SECONDS", "60")),
         # A running digest whose heartbeat is older than this was orphaned by a killed worker.
         "DIGEST_STALE_SECONDS": int(env("CONSULT_DIGEST_STALE_SECONDS", "300")),
+        # A feedback publication of more opinions than this is built by the worker, smaller ones in the request.
+        "FEEDBACK_INLINE_MAX": int(env("CONSULT_FEEDBACK_INLINE_MAX", "3000")),
         # Automatic clause mapping counts (workbench, public report, per-clause tables) from this
         # confidence; below it an opinion stays under 整个方案 (docs/feedback.md).
         "CLAUSE_MAP_MIN_CONFIDENCE": float(env("CONSULT_CLAUSE_MAP_MIN_CONFIDENCE", "0.5")),

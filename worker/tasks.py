@@ -13,6 +13,7 @@ from consult.digests import operations as digests
 from consult.extensions import db
 from consult.ledger import supervision
 from consult.plans import intake
+from consult.responses import publications
 from consult.suggestions import digest_scope as _suggestion_scope  # noqa: F401 - registers its scope
 from consult.surveys import digest_scope as _survey_scope  # noqa: F401 - registers its scope
 
@@ -62,6 +63,23 @@ def resegment_all(dictionary_version: int) -> int:
 def build_digest(digest_id: int) -> str:
     """Every scope's digest (plan, suggestions, survey) is built by the one engine."""
     return engine.build(digest_id)
+
+
+@shared_task(name=tasks.BUILD_FEEDBACK, acks_late=True, soft_time_limit=25 * 60, time_limit=30 * 60)
+def build_feedback_publication(publication_id: int) -> str:
+    """A large plan's feedback publication: stored once, then served as it is."""
+    try:
+        outcome = publications.build(publication_id)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        publications.fail(publication_id, error)  # staff see it failed and publish again
+        outbox.mark_done(tasks.BUILD_FEEDBACK, publication_id)
+        db.session.commit()
+        raise
+    outbox.mark_done(tasks.BUILD_FEEDBACK, publication_id)
+    db.session.commit()
+    return outcome
 
 
 @shared_task(name=tasks.SCHEDULED_DIGESTS, acks_late=True)

@@ -16,7 +16,7 @@ from consult.core import channels
 from consult.core.spreadsheets import safe_cell
 from consult.extensions import db
 from consult.plans.models import Clause, Comment, Plan
-from consult.responses import feedback
+from consult.responses import feedback, publications
 from consult.responses.models import Response
 from consult.responses.operations import status_labels
 
@@ -86,7 +86,9 @@ def records(plan: Plan) -> Iterator[dict[str, Any]]:
 def feedback_rows(plan: Plan) -> list[dict[str, Any]]:
     if feedback.report_for(plan.id) is None:
         return []
-    data = feedback.view(plan)
+    data = publications.view(plan)
+    if data is None:
+        return []
     return [{"label": row.label, "total": row.total, **{k: row.statuses.get(k, 0) for k in status_labels()}} for row in data.clauses]
 
 

@@ -19,7 +19,7 @@ from consult.forums.models import Thread
 from consult.hearings.draws import draw_result
 from consult.hearings.models import Hearing
 from consult.plans.models import Comment, Plan
-from consult.responses import feedback
+from consult.responses import publications
 from consult.responses.models import FeedbackReport
 from consult.responses.models import Response as Answer
 from consult.stats import figures
@@ -139,7 +139,10 @@ def suggestions() -> Response:
 
 def _report(report: FeedbackReport) -> dict[str, object]:
     plan = db.session.get(Plan, report.plan_id)
-    data = feedback.view(plan)
+    data = publications.view(plan)
+    if data is None:  # its first version is still being built
+        return {"plan_id": report.plan_id, "summary": serializers.masked(report.summary), "published_at": serializers.when(report.published_at),
+                "total": 0, "totals": {}, "clauses": [], "clusters": []}
     return {
         "plan_id": report.plan_id, "summary": serializers.masked(report.summary), "published_at": serializers.when(report.published_at),
         "total": data.total, "totals": dict(data.totals),

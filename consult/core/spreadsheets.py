@@ -146,15 +146,51 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+class Formatted(float):
+    """A number with its display: a numeric XLSX cell carrying ``number_format`` (so Excel sorts and
+    sums it), and the same display as text in a CSV."""
+
+    number_format: str
+    text: str
+
+    def __new__(cls, value: float, number_format: str, text: str) -> Formatted:
+        made = super().__new__(cls, value)
+        made.number_format, made.text = number_format, text
+        return made
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def percent(share: float, places: int = 1) -> Formatted:
+    """A share 0-1 shown as a percentage (0.125 → 12.5%)."""
+    return Formatted(share, "0." + "0" * places + "%" if places else "0%", f"{share:.{places}%}")
+
+
+def decimal(value: float, places: int = 1) -> Formatted:
+    """A score or mean with a fixed number of decimals."""
+    value = round(value, places)
+    return Formatted(value, "0." + "0" * places if places else "0", f"{value:.{places}f}")
+
+
 def write_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(strip_xml_illegal(title)[:31])
         sheet.append([safe_cell(h) for h in header])
         for row in rows:
-            sheet.append([safe_cell(v) for v in row])
+            cells: list[Any] = []
+            for v in row:
+                if isinstance(v, Formatted):
+                    cell = WriteOnlyCell(sheet, value=float(v))
+                    cell.number_format = v.number_format
+                    cells.append(cell)
+                else:
+                    cells.append(safe_cell(v))
+            sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -165,5 +201,5 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([str(v) if isinstance(v, Formatted) else safe_cell(v) for v in row])  # csv writes floats by repr
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

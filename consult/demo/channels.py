@@ -17,10 +17,15 @@ from consult.suggestions import operations as suggestions
 from consult.suggestions.models import Suggestion
 from worker.analysis.lottery import Quota
 
-STATEMENTS = {
+STATEMENTS = {  # per hearing: each hearing's statements are about its own plan
     "support": ["支持限定督查检查次数，基层干部能把更多时间用在群众身上。", "赞成治理工作群打卡晒图，建议明确违规通报的渠道。", "支持建立容错纠错机制，让敢干事的干部放下包袱。"],
     "oppose": ["反对把容错范围定得过宽，担心成为不作为的挡箭牌。", "年度计划管理可能让突击检查变成走过场，建议保留必要的暗访。"],
     "other": ["建议先在两个街道试点一年，再总结推广。", "希望规定权责清单的动态调整程序，避免清单一定多年不变。"],
+}
+HELD_STATEMENTS = {
+    "support": ["支持一网通办，企业开办少跑腿，材料一次提交就够了。", "赞成推行电子证照共享，办事不再反复提交复印件。"],
+    "oppose": ["反对把所有事项都强制网上办理，有些老年人没有智能手机。", "担心数据共享后个人信息被滥用，建议先把保护条款写清楚。"],
+    "other": ["建议保留线下综合窗口，并安排帮办代办人员。", "希望统一各部门的申报材料标准，减少重复填报。"],
 }
 MINUTES = """主持人：听证会现在开始，请各位参加人围绕方案发言，每人不超过五分钟。
 居民代表：一网通办要照顾老年人，线下窗口不能撤，网上办不了的要有人帮办。
@@ -86,7 +91,7 @@ def _held_hearing(now: datetime, office: User, users: list[User]) -> int:
     hearing = hearings.schedule(office, plan, data, demo_key="held")
     for i, user in enumerate(users[20:29]):
         stance = ("support", "other", "oppose")[i % 3]
-        hearings.apply(hearing, user, stance=stance, group=data.groups[i % 3], statement=STATEMENTS[stance][i % len(STATEMENTS[stance])], now=now - timedelta(days=30))
+        hearings.apply(hearing, user, stance=stance, group=data.groups[i % 3], statement=HELD_STATEMENTS[stance][i % len(HELD_STATEMENTS[stance])], now=now - timedelta(days=30))
     hearings.run_draw(hearing, office, "福彩3D 演示期 361", now=now - timedelta(days=19))
     hearings.publish_minutes(hearing, office, minutes=MINUTES, summary="参加人普遍支持一网通办，同时要求保留线下窗口和帮办服务，加强个人信息保护。", now=now - timedelta(days=1))
     return 1

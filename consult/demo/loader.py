@@ -24,6 +24,7 @@ from consult.forums import operations as forums
 from consult.forums.models import Board, Post, PostVote, Thread
 from consult.plans.models import Comment, CommentStatus, CommentVote, Plan, PlanVersion
 from consult.plans.operations import build_clauses, department_named
+from consult.responses import publications
 from consult.responses.models import FeedbackReport, Response
 
 # Windows of the demo plans, relative to today: one closing soon, one fresh, one already closed.
@@ -173,12 +174,25 @@ def _demo_forums(users: list[User], now: datetime) -> int:
     return created
 
 
-DEMO_ANSWERS = [
-    ("adopted", "已采纳，修订稿已相应调整。", ""),
-    ("partly", "部分采纳，修订稿对相关表述作了完善。", ""),
-    ("covered", "现行规定已有相关要求，将加强落实。", ""),
-    ("not_adopted", "暂不采纳。", "该建议涉及上位法规定，需在后续立法中统筹研究。"),
-]
+def _stances(plan: Plan) -> dict[str, str]:
+    """The stance the generator gave each comment text of this demo plan (support / oppose / suggest / question)."""
+    for index, (meta, _body) in enumerate(_plan_files()):
+        if meta["key"] == plan.demo_key:
+            keys = [c.key for c in plan.versions[0].clauses]
+            return {item.text: item.stance for item in generate_comments(meta["key"], keys, COMMENTS_PER_PLAN, seed=index + 1)}
+    return {}
+
+
+def demo_answer(stance: str, where: str) -> tuple[str, str, str]:
+    """An answer that fits the opinion: what was asked for and where (the clause it is on)."""
+    if stance == "support":
+        return "covered", f"感谢您的支持。{where}已作此规定，我们将抓好落实并跟踪实施效果。", ""
+    if stance == "oppose":
+        return ("not_adopted", f"暂不采纳。您对{where}的担心我们已认真研究。",
+                f"{where}的规定经测算总体可行；实施中将跟踪评估您担心的问题，必要时再作调整。")
+    if stance == "question":
+        return "partly", f"部分采纳。您对{where}提出的疑问，将在配套实施细则中予以明确。", ""
+    return "adopted", f"已采纳。修订稿{where}已吸收您的建议，相关表述作了完善。", ""
 
 
 def _demo_feedback(now: datetime) -> int:
@@ -191,10 +205,12 @@ def _demo_feedback(now: datetime) -> int:
             continue
         base = plan.versions[0]
         comments = list(db.session.scalars(select(Comment).where(Comment.plan_id == plan.id).order_by(Comment.id)))
+        stances = _stances(plan)
         for i, comment in enumerate(comments):
-            if i % 7 == 6:
+            if i % 7 == 6 or comment.body not in stances:
                 continue  # some opinions stay unanswered, as in real life
-            status, text, reason = DEMO_ANSWERS[i % len(DEMO_ANSWERS)]
+            where = f"{comment.clause.label}" if comment.clause is not None else "方案"
+            status, text, reason = demo_answer(stances[comment.body], where)
             db.session.add(Response(comment_id=comment.id, plan_id=plan.id, status=status, text=text, reason=reason, created_at=now, updated_at=now))
         lines = base.body.splitlines()
         filled = [k for k, line in enumerate(lines) if len(line.strip()) > 20]
@@ -205,6 +221,8 @@ def _demo_feedback(now: datetime) -> int:
         db.session.flush()
         build_clauses(revised)
         db.session.add(FeedbackReport(plan_id=plan.id, summary="感谢社会各界的意见建议。现将采纳情况反馈如下。", from_version_id=base.id, to_version_id=revised.id, published_at=now))
+        db.session.flush()
+        publications.ensure_first(plan, commit=False)  # its version 1, stored as the public page shows it
         published += 1
     db.session.flush()
     return published

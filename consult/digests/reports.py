@@ -16,7 +16,7 @@ from flask import has_app_context, render_template
 
 from consult.core import channels, clock, pdf
 from consult.core.languages import N_
-from consult.core.spreadsheets import TableError, read_table, write_xlsx
+from consult.core.spreadsheets import TableError, decimal, percent, read_table, write_xlsx
 from consult.digests import readable
 from worker.analysis.normalise import mask_personal
 from worker.analysis.phrasing import clip
@@ -234,7 +234,7 @@ def xlsx_report(result: DigestResult, opinions: dict[int, Opinion], clause_label
             channels.label(opinion.source),
             local(opinion.created_at),
             opinion.clause or (clause_labels.get(link[0], "") if link else ""),
-            round(link[1], 2) if link and not opinion.clause else "",
+            decimal(link[1], 2) if link and not opinion.clause else "",
             theme.label,
             theme.issues[i].label,
             ref(t, i),
@@ -242,7 +242,7 @@ def xlsx_report(result: DigestResult, opinions: dict[int, Opinion], clause_label
             opinion.text,
         ])
     summary = [
-        [ref(t, i), theme.label, issue.label, issue.size, f"{issue.share:.1%}", "、".join(issue.keywords), stance_text(issue.stance_counts)]
+        [ref(t, i), theme.label, issue.label, issue.size, percent(issue.share), "、".join(issue.keywords), stance_text(issue.stance_counts)]
         for t, theme in enumerate(result.themes)
         for i, issue in enumerate(theme.issues)
     ]

@@ -1,5 +1,6 @@
-"""The published adoption feedback (采纳情况反馈) of a plan: publishing it once the window has closed,
-notifying every commenter, and what the public report page shows (per clause, per cluster, clause diff)."""
+"""The adoption feedback (采纳情况反馈) of a plan, computed from the answers: the first publication's
+record and notifications, the counts per clause and cluster, the clause diff. Publishing stores the
+result as a version (`publications.py`); the public reads that, not this."""
 
 from __future__ import annotations
 
@@ -13,14 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
-from consult.core import audit, channels, notifications
+from consult.core import channels, notifications
 from consult.core.errors import ServiceError
 from consult.core.models import User
-from consult.core.text import clean_text
 from consult.digests import operations as digests
 from consult.digests import page_data, readable
 from consult.extensions import db
-from consult.plans.models import Clause, Comment, CommentStatus, Plan, PlanStatus, PlanVersion
+from consult.plans.models import Clause, Comment, CommentStatus, Plan, PlanVersion
 from consult.responses import placement
 from consult.responses.models import FeedbackReport, Response
 from consult.responses.operations import ANSWERABLE, cluster_ref, status_labels
@@ -64,26 +64,23 @@ def revised_version(plan: Plan, report: FeedbackReport | None = None) -> PlanVer
     return newest if newest is not None and newest.number > base.number else None
 
 
-def publish(actor: User, plan: Plan, summary: str = "") -> FeedbackReport:
-    """Publish once, after the window closed; every commenter hears once, with a link to their own opinion."""
-    if plan.status != PlanStatus.CLOSED:
-        raise ServiceError(_("征求意见期尚未结束，不能发布采纳情况反馈。"), 409)
-    if report_for(plan.id) is not None:
-        raise ServiceError(_("该方案的采纳情况反馈已经发布过了。"), 409)
-    summary = clean_text(summary, field=_("说明"), max_chars=5000) if (summary or "").strip() else ""
-    base = consulted_version(plan)
-    revised = revised_version(plan)
-    report = FeedbackReport(
-        plan_id=plan.id, summary=summary, from_version_id=base.id,
-        to_version_id=revised.id if revised else None, published_by_id=actor.id,
-    )
+def new_report(actor: User, plan: Plan, summary: str) -> FeedbackReport:
+    """The plan-level record of the first publication (who, when, how many were told); versions follow it."""
+    report = FeedbackReport(plan_id=plan.id, summary=summary, published_by_id=actor.id)
+    base, revised = consulted_version(plan), revised_version(plan)
+    report.from_version_id, report.to_version_id = base.id, revised.id if revised else None
     db.session.add(report)
     try:
         db.session.flush()
     except IntegrityError:
-        # Two publishes raced: the other one won, this one changes nothing.
+        # Two first publishes raced: the other one won, this one changes nothing.
         db.session.rollback()
-        raise ServiceError(_("该方案的采纳情况反馈已经发布过了。"), 409) from None
+        raise ServiceError(_("另一位工作人员刚刚发布了采纳情况反馈，请刷新页面。"), 409) from None
+    return report
+
+
+def notify_commenters(plan: Plan, report: FeedbackReport) -> int:
+    """Every commenter with an account hears once, with a link to their own first opinion."""
     first_comment = db.session.execute(
         select(Comment.user_id, func.min(Comment.id), func.count(Comment.id))
         .where(*tallied(plan.id), Comment.user_id.is_not(None))
@@ -97,9 +94,8 @@ def publish(actor: User, plan: Plan, summary: str = "") -> FeedbackReport:
             f"/plans/{plan.id}/feedback?c={comment_id}#c{comment_id}",
         )
     report.notified = len(first_comment)
-    audit.record(actor, "feedback.publish", "plan", plan.id, department_id=plan.department_id, notified=report.notified)
     db.session.flush()
-    return report
+    return report.notified
 
 
 # --- what the report page shows ------------------------------------------------------------------
@@ -145,6 +141,8 @@ class FeedbackView:
     page: int
     pages: int
     public_count: int = 0  # public opinions on every page
+    publication: Any = None  # the stored FeedbackPublication shown (None in the staff preview)
+    changes: dict[str, Any] | None = None  # what changed since the previous version
 
 
 def _distinct_replies(responses: list[Any], limit: int = 3) -> list[Any]:
@@ -163,6 +161,7 @@ class _Aggregate:
     clauses: list[Row]
     clusters: list[Row]
     ordered: list[tuple[int, int]]  # (index in clauses, comment id) of every public opinion, in clause order
+    answers: dict[int, Any] = field(default_factory=dict)  # comment id → (comment_id, status, text, reason)
 
 
 def _fingerprint(plan: Plan) -> tuple[object, ...]:
@@ -176,7 +175,7 @@ def _fingerprint(plan: Plan) -> tuple[object, ...]:
     return (plan.id, tuple(comments), tuple(answers), digest.id if digest else None, readable.min_confidence())
 
 
-def _aggregate(plan: Plan) -> _Aggregate:
+def aggregate(plan: Plan) -> _Aggregate:
     """Counts per clause and cluster from column loads (no Comment objects: 100k of them took 18 s)."""
     kept_out = _untallied_ids(plan.id)
     answers = {r.comment_id: r for r in db.session.execute(
@@ -210,18 +209,20 @@ def _aggregate(plan: Plan) -> _Aggregate:
     for key in keys:
         rows[key].replies = _distinct_replies(rows[key].replies)
     ordered = [(n, cid) for n, key in enumerate(keys) for cid in published[key]]
-    return _Aggregate(totals, total, [rows[k] for k in keys], _cluster_rows(plan, answers), ordered)
+    return _Aggregate(totals, total, [rows[k] for k in keys], _cluster_rows(plan, answers), ordered, answers)
 
 
-def view(plan: Plan, page: int = 1, focus: int | None = None) -> FeedbackView:
-    """The report; ``focus`` (a comment id, from a notification link) picks the page that shows it.
+def live_view(plan: Plan, page: int = 1, focus: int | None = None) -> FeedbackView:
+    """The report as it would be published now (the staff preview before the first publication);
+    ``focus`` (a comment id) picks the page that shows it. The public reads stored publications
+    (`publications.view`), never this.
 
     The counts are made once per change of their inputs (per process), then each view reads its
     page of 200 opinions and their answers only."""
     report = report_for(plan.id)
     base = next((v for v in plan.versions if report and v.id == report.from_version_id), None) or consulted_version(plan)
     revised = revised_version(plan, report)
-    agg: _Aggregate = page_data.memo(("feedback", *_fingerprint(plan)), lambda: _aggregate(plan))
+    agg: _Aggregate = page_data.memo(("feedback", *_fingerprint(plan)), lambda: aggregate(plan))
     pages = max(1, -(-len(agg.ordered) // PAGE_SIZE))
     if focus is not None:
         page = next((k // PAGE_SIZE + 1 for k, (_row, cid) in enumerate(agg.ordered) if cid == focus), page)

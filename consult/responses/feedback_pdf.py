@@ -82,10 +82,20 @@ def _opinions(data: feedback.FeedbackView, number: str) -> list[Block]:
     return blocks + [("table", ["条款", "昵称", "时间", "意见", "答复"], rows)]
 
 
-def report_pdf(plan: Plan) -> bytes:
-    data = feedback.view(plan)
-    published = f"公布时间：{local(data.report.published_at)}（北京时间）" if data.report else "预览：尚未公布"
+def render(data: feedback.FeedbackView) -> bytes:
+    """The PDF of a report view: a stored publication for the public (rendered once and kept), the
+    live preview for staff before publishing."""
+    plan = data.plan
+    if data.publication is not None:
+        published = f"第 {data.publication.version} 版，公布时间：{local(data.publication.published_at)}（北京时间）"
+    else:
+        published = "预览：尚未公布"
     blocks: list[Block] = [("title", title(plan)), ("paragraph", published), *_overview(data), *_by_clause(data), *_by_cluster(data)]
     blocks += _diff(data, "四" if data.clusters else "三")
     blocks += _opinions(data, "按条款排列")
     return pdf.render(title(plan), blocks)
+
+
+def report_pdf(plan: Plan) -> bytes:
+    """The staff preview's PDF (nothing published yet)."""
+    return render(feedback.live_view(plan))

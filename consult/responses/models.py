@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import UTCDateTime, utcnow
@@ -63,3 +64,55 @@ class FeedbackReport(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     notified: Mapped[int] = mapped_column(default=0)
+
+
+class PublicationStatus(enum.StrEnum):
+    PENDING = "pending"  # owed: recorded by the migration, or a build not yet started
+    BUILDING = "building"  # the worker is building it (large plans)
+    READY = "ready"  # stored and served
+    FAILED = "failed"  # the build raised; staff publish again
+
+
+class FeedbackPublication(db.Model):
+    """One published version of the adoption feedback: what the public page and the PDF show, stored
+    once when it is published and never changed (answers given later wait for the next version)."""
+
+    __tablename__ = "feedback_publication"
+    __table_args__ = (UniqueConstraint("plan_id", "version", name="uq_feedback_publication_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(String(12), default=PublicationStatus.PENDING)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    from_version_id: Mapped[int | None] = mapped_column(ForeignKey("plan_version.id", ondelete="SET NULL"))
+    to_version_id: Mapped[int | None] = mapped_column(ForeignKey("plan_version.id", ondelete="SET NULL"))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The moment the answers were read: an answer updated after it is a change for the next version.
+    snapshot_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    built_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    error: Mapped[str] = mapped_column(Text, default="")
+    # totals, total, public_count, last_comment_id, clauses, clusters, diff, changes (see publications.py)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # rendered on first download, then kept
+
+
+class FeedbackOpinion(db.Model):
+    """One public opinion of a publication, in report order, with the answer it had then. The page
+    reads the 200 rows of its `position` range; the opinion's text comes from its comment row."""
+
+    __tablename__ = "feedback_publication_opinion"
+    __table_args__ = (
+        UniqueConstraint("publication_id", "position", name="uq_feedback_opinion_position"),
+        Index("ix_feedback_opinion_comment", "publication_id", "comment_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("feedback_publication.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column()
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    row: Mapped[int] = mapped_column()  # index into content["clauses"]
+    status: Mapped[str] = mapped_column(String(20), default="")  # "" = not answered at publication
+    text: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")

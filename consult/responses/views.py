@@ -19,7 +19,7 @@ from consult.extensions import db
 from consult.plans import editing
 from consult.plans.access import can_manage_plan, managed_plan
 from consult.plans.models import Comment, Plan
-from consult.responses import feedback, feedback_pdf, placement
+from consult.responses import feedback, feedback_pdf, placement, publications
 from consult.responses import operations as answers
 from consult.responses.forms import AnswerForm, ImportAnswersForm, PublishForm, TemplateForm
 from consult.responses.models import Response
@@ -81,7 +81,8 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
         counts=counts, all_count=all_count, labels=answers.status_labels(), clause_labels=digests.clause_labels(plan),
         form=form, template_form=TemplateForm(), import_form=import_form or ImportAnswersForm(), publish_form=PublishForm(),
         templates=answers.templates_for(current_user), action=EmptyForm(), mask=mask_personal,
-        report=feedback.report_for(plan.id), import_errors=import_errors or [], source_labels=channels.labels(),
+        report=feedback.report_for(plan.id), publication=(shown := publications.latest(plan.id, ready=False)),
+        pending=publications.pending_changes(publications.latest(plan.id)) if shown else (0, 0), import_errors=import_errors or [], source_labels=channels.labels(),
         revisions=editing.revisions([c.id for c in items]),
         source=source,
     ), status
@@ -202,13 +203,19 @@ def delete_template(template_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/staff/plans/<int:plan_id>/feedback")
 @staff_required
 def publish(plan_id: int):  # type: ignore[no-untyped-def]
+    """Publish the next version of the feedback (the first one also notifies every commenter)."""
     plan = managed_plan(plan_id)
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400, description=" ".join(str(e) for errors in form.errors.values() for e in errors) or _("请检查表单。"))
-    report = feedback.publish(current_user, plan, form.summary.data or "")
+    publication, notified = publications.publish(current_user, plan, form.summary.data or "")
     db.session.commit()
-    flash(_("采纳情况反馈已公布，已通知 %(n)s 位提出意见的公众。", n=report.notified), "success")
+    if publication.status != "ready":
+        flash(_("第 %(v)s 版采纳情况反馈已提交，正在后台生成，完成后即对公众显示。", v=publication.version), "success")
+    elif notified:
+        flash(_("采纳情况反馈已公布，已通知 %(n)s 位提出意见的公众。", n=notified), "success")
+    else:
+        flash(_("第 %(v)s 版采纳情况反馈已公布。", v=publication.version), "success")
     return redirect(url_for("responses.public", plan_id=plan.id))
 
 
@@ -224,18 +231,53 @@ def _public_plan(plan_id: int) -> tuple[Plan, bool]:
     return plan, report is not None
 
 
+def _pdf_response(plan: Plan, body: bytes, name: str) -> WerkzeugResponse:
+    response = WerkzeugResponse(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    return response
+
+
+def _pdf(plan_id: int, version: int | None) -> WerkzeugResponse:
+    plan, published = _public_plan(plan_id)
+    if not published:
+        return _pdf_response(plan, feedback_pdf.report_pdf(plan), f"feedback-{plan.id}-preview.pdf")
+    publications.ensure_first(plan)
+    publication = publications.latest(plan.id) if version is None else publications.get(plan.id, version)
+    if publication is None or publication.status != "ready":
+        abort(404, description=_("该版本的采纳情况反馈不存在或仍在生成。"))
+    body = publications.stored_pdf(plan, publication, feedback_pdf.render)
+    return _pdf_response(plan, body, f"feedback-{plan.id}-v{publication.version}.pdf")
+
+
 @bp.get("/plans/<int:plan_id>/feedback.pdf")
 def public_pdf(plan_id: int) -> WerkzeugResponse:
-    plan, _published = _public_plan(plan_id)
-    response = WerkzeugResponse(feedback_pdf.report_pdf(plan), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"attachment; filename=feedback-{plan.id}.pdf"
-    return response
+    return _pdf(plan_id, None)
+
+
+@bp.get("/plans/<int:plan_id>/feedback/v<int:version>.pdf")
+def version_pdf(plan_id: int, version: int) -> WerkzeugResponse:
+    return _pdf(plan_id, version)
+
+
+def _page(plan_id: int, version: int | None) -> str:
+    plan, published = _public_plan(plan_id)
+    data = publications.view(plan, page=query_page(), focus=query_int("c"), version=version)
+    if data is None and version is not None:
+        abort(404, description=_("该版本的采纳情况反馈不存在或仍在生成。"))
+    viewer = current_user if current_user.is_authenticated else None
+    latest = publications.latest(plan.id) if published else None
+    return render_template(
+        "responses/feedback.html", plan=plan, data=data, mine=publications.mine(plan, viewer, data.publication) if data else [], preview=not published,
+        versions=publications.versions(plan.id) if published else [], latest_version=latest.version if latest else None,
+    )
 
 
 @bp.get("/plans/<int:plan_id>/feedback")
 def public(plan_id: int) -> str:
-    plan, published = _public_plan(plan_id)
-    focus = query_int("c")
-    data = feedback.view(plan, page=query_page(), focus=focus)
-    viewer = current_user if current_user.is_authenticated else None
-    return render_template("responses/feedback.html", plan=plan, data=data, mine=feedback.mine(plan, viewer), preview=not published)
+    return _page(plan_id, None)
+
+
+@bp.get("/plans/<int:plan_id>/feedback/v<int:version>")
+def version(plan_id: int, version: int) -> str:
+    """An earlier (or the latest) version, as it was published."""
+    return _page(plan_id, version)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from consult.core.spreadsheets import write_csv, write_xlsx
+from consult.core.spreadsheets import percent, write_csv, write_xlsx
 from consult.extensions import db
 from consult.surveys import questions as kinds
 from consult.surveys.models import Survey, SurveyAnswer, SurveyResponse, SurveyVersion
@@ -62,7 +62,7 @@ def aggregate_rows(result: Results) -> tuple[list[str], list[list[Any]]]:
         out.append(["", f"匿名问卷：所选时段答卷少于 {result.withheld} 份，不导出分布", "", "", "", "", "", "", ""])
     out.append(["", "答卷总数", "", result.responses, "", "", "", "", ""])
     if result.invitations:
-        out.append(["", "回收率", "", f"{result.responses}/{result.invitations}", f"{result.response_rate:.1%}", "", "", "", ""])
+        out.append(["", "回收率", "", f"{result.responses}/{result.invitations}", percent(result.response_rate), "", "", "", ""])
     return header, out
 
 

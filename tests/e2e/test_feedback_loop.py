@@ -11,26 +11,27 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import log_in as _login
+from tests.support.browser import screenshots
 
 pytestmark = pytest.mark.e2e
 OPINION = "企业开办要跑好几个窗口，建议一网通办，当天领取营业执照。"
 OTHERS = ["建议企业开办全程网上办理，一网通办", "刻章收费太高，建议免费刻章", "监管不要多头检查，建议联合检查"]
 
 
-def _seed(app) -> int:  # type: ignore[no-untyped-def]
+def _seed(app, prefix: str = "loop", phones: str = "1380000") -> int:  # type: ignore[no-untyped-def]
     from consult.accounts import operations as accounts
     from consult.extensions import db
     from consult.plans import comments
     from consult.plans import operations as plans
 
     with app.app_context():
-        staff = accounts.register("loop-staff@example.gov.cn", "password123", "改革办", role="staff")
+        staff = accounts.register(f"{prefix}-staff@example.gov.cn", "password123", "改革办", role="staff")
         plan = plans.create_plan(author=staff, title="优化营商环境若干措施（征求意见稿）", department="市发改委", summary="", body="第一条 企业开办压缩至三个工作日。\n第二条 加强事中事后监管。", window_days=30, moderation="pre")
         plans.publish(plan)
-        citizen = accounts.register("loop-citizen@example.com", "password123", "小王")
+        citizen = accounts.register(f"{prefix}-citizen@example.com", "password123", "小王")
         citizen.verified_at = datetime.now(UTC)
         for i in range(9):
-            person = accounts.register(f"1380000{i:04d}", "password123", f"市民{i}")
+            person = accounts.register(f"{phones}{i:04d}", "password123", f"市民{i}")
             person.verified_at = datetime.now(UTC)
             comments.post_comment(user=person, plan=plan, body=f"{OTHERS[i % 3]}（{i}）")
         db.session.commit()
@@ -152,3 +153,50 @@ def test_citizen_comment_to_published_feedback(live_server, browser_page: Page, 
     expect(box).to_contain_text("我的意见的处理情况")
     expect(box).to_contain_text("已采纳")
     expect(citizen.get_by_role("link", name=re.compile("采纳情况反馈已公布"))).to_be_visible()
+
+
+def test_feedback_versions_list_and_earlier_version(live_server, browser_page: Page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Publish version 1, answer one more opinion, publish version 2: the public page lists both
+    versions, says what changed, and version 1 still shows the report as it was."""
+    from sqlalchemy import select
+
+    from consult.core.models import User
+    from consult.extensions import db
+    from consult.plans.models import Comment, Plan
+    from consult.responses import operations as answers
+
+    app, url = live_server.app, live_server.url
+    plan_id = _seed(app, "versions", "1390000")
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        for comment in db.session.scalars(select(Comment).where(Comment.plan_id == plan_id)):
+            comment.status = "published"
+        staff_user = db.session.scalar(select(User).where(User.role == "staff").order_by(User.id.desc()).limit(1))  # _seed's
+        first, second = db.session.scalars(select(Comment.id).where(Comment.plan_id == plan_id).order_by(Comment.id).limit(2)).all()
+        answers.answer_opinions(staff_user, plan, [first], status="adopted", text="第一版答复：已采纳。")
+        plan.closes_at = datetime.now(UTC) - timedelta(minutes=1)
+        staff_id = staff_user.id
+        db.session.commit()
+    staff = browser_page
+    _login(staff, url, "versions-staff@example.gov.cn")
+    staff.goto(f"{url}/staff/plans/{plan_id}/responses")
+    staff.get_by_role("button", name="公布并通知提出意见的公众").click()
+    expect(staff.locator("#version")).to_contain_text("第 1 版，公布于")
+    with app.app_context():
+        answers.answer_opinions(db.session.get(User, staff_id), db.session.get(Plan, plan_id), [second], status="partly", text="第二版答复：部分采纳。")
+        db.session.commit()
+    staff.goto(f"{url}/staff/plans/{plan_id}/responses")
+    expect(staff.locator("#publication-changes")).to_contain_text("自第 1 版以来有 1 条答复变化")
+    staff.get_by_role("button", name="发布第 2 版").click()
+    expect(staff.locator("#version")).to_contain_text("第 2 版，公布于")
+    expect(staff.locator("#changes")).to_contain_text("新给出或修改的答复 1 条")
+    versions = staff.locator("#versions")
+    expect(versions.get_by_role("link")).to_have_count(2)
+    expect(staff.locator(f"#c{second}")).to_contain_text("第二版答复：部分采纳。")
+    screenshots(staff, str(tmp_path), "feedback-v2")
+    versions.get_by_role("link", name="第 1 版").click()
+    expect(staff).to_have_url(re.compile(rf"/plans/{plan_id}/feedback/v1$"))
+    expect(staff.locator("#version")).to_contain_text("这是较早的版本")
+    expect(staff.locator(f"#c{second}")).to_contain_text("尚未答复")
+    screenshots(staff, str(tmp_path), "feedback-v1")
+    print("screenshots in", tmp_path)

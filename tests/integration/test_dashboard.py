@@ -78,8 +78,12 @@ def test_dashboard_figures(any_app, make_user, make_plan) -> None:  # type: igno
     assert re.search(r'id="dash-backlog">.*?<p class="figure">3</p>', html, re.S)
     assert "还剩 30 天" in row
     # Comments per day: 30 zero-filled days; the 40-day-old comment is not in the chart.
-    days = re.findall(r'data-day="([\d-]+)" data-count="(\d+)"', html)
+    days = re.findall(r"<title>(\d{4}-\d\d-\d\d)：(\d+)</title>", html)
     assert len(days) == 30
+    # The chart has axes: a title on each (with the unit), ticks on the count axis, dates below.
+    chart = html[html.index('id="chart-dash-daily"'):html.index("</svg>", html.index('id="chart-dash-daily"'))]
+    assert ">日期<" in chart and ">意见数（条）<" in chart
+    assert re.search(r'text-anchor="end"[^>]*>0<', chart) and chart.count("<line") >= 4
     two_days_ago = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
     assert dict(days)[two_days_ago] == "2"
     # Today: 2 + 1 late on the open plan and 3 pending on the other; two days ago: 2.
@@ -102,7 +106,7 @@ def test_department_staff_see_only_their_plans(app, make_user, make_plan) -> Non
     html = client.get("/staff/").get_data(as_text=True)
     assert f'data-plan-id="{pre_id}"' in html and f'data-plan-id="{open_id}"' not in html
     assert "开放中的方案" not in html
-    days = re.findall(r'data-day="([\d-]+)" data-count="(\d+)"', html)
+    days = re.findall(r"<title>(\d{4}-\d\d-\d\d)：(\d+)</title>", html)
     assert sum(int(n) for _d, n in days) == 3  # only the 3 comments on their own plan
 
 

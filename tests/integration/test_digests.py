@@ -127,6 +127,9 @@ def test_staff_digest_page_and_exports(seeded, make_user) -> None:  # type: igno
     sheet = load_workbook(io.BytesIO(xlsx.data)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "编号" and len(rows) == 62
+    summary = load_workbook(io.BytesIO(xlsx.data)).worksheets[1]
+    shares = [row[4] for row in summary.iter_rows(min_row=2)]
+    assert shares and all(isinstance(c.value, int | float) and c.number_format == "0.0%" for c in shares)  # 占比: numbers, not "12.5%"
     assert all("13812345678" not in str(r) for r in rows)
     html = staff.get(f"/staff/digests/{digest_id}/export.html").get_data(as_text=True)
     assert "<h1>" in html and "13812345678" not in html

@@ -118,8 +118,8 @@ def test_expert_opinions_stay_out_of_every_public_count_and_page(app, make_user,
     with app.app_context():
         plan = db.session.get(Plan, plan_id)
         assert db.session.scalar(select(Comment.id).where(Comment.body == "市民意见：支持。"))
-        assert feedback.view(plan).total == 1
-        assert all(comment.body != OPINION for _row, comment in feedback.view(plan).opinions)
+        assert feedback.live_view(plan).total == 1
+        assert all(comment.body != OPINION for _row, comment in feedback.live_view(plan).opinions)
         row = plan_rows([plan])[0]
         assert row.comments == 1
         assert sum(n for _day, n in comments_per_day([plan_id])) == 1

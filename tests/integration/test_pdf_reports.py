@@ -76,7 +76,7 @@ def test_feedback_report_pdf(app, client, tmp_path) -> None:  # type: ignore[no-
     assert "13812345678" not in text and "138****5678" in text  # masked as on the web page
     assert "北京时间" in text
     _first_page_is_not_blank(data, tmp_path)
-    assert 'feedback.pdf"' in client.get(f"/plans/{ids['plan']}/feedback").get_data(as_text=True)
+    assert '/feedback/v1.pdf"' in client.get(f"/plans/{ids['plan']}/feedback").get_data(as_text=True)
 
 
 def test_feedback_pdf_only_once_published(app, client) -> None:  # type: ignore[no-untyped-def]

@@ -364,8 +364,8 @@ def test_publishing_feedback_needs_a_closed_window_happens_once_and_notifies_eac
         db.session.commit()
     r = _post(staff, f"/staff/plans/{plan_id}/feedback", {"summary": "感谢参与"}, page)
     assert r.status_code == 302
-    r = _post(staff, f"/staff/plans/{plan_id}/feedback", {"summary": "再来一次"}, page)
-    assert r.status_code == 409 and "已经发布过了" in r.get_data(as_text=True)
+    r = _post(staff, f"/staff/plans/{plan_id}/feedback", {"summary": ""}, page)
+    assert r.status_code == 409 and "没有变化" in r.get_data(as_text=True)  # nothing new: no version 2
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(FeedbackReport)) == 1
         notes = list(db.session.scalars(select(Notification).where(Notification.kind == "feedback")))
@@ -478,3 +478,33 @@ def test_every_staff_route_refuses_citizens_and_anonymous_visitors(seeded, make_
     staff, _ = _staff(app, make_user)
     assert staff.get("/staff/plans/999999/responses").status_code == 404
     assert staff.get("/plans/999999/feedback").status_code == 404
+
+
+def test_demo_answers_fit_their_opinions_and_hearing_statements_their_plan(app) -> None:  # type: ignore[no-untyped-def]
+    from consult.demo import channels as demo_channels
+    from consult.demo import loader as demo
+    from consult.extensions import db
+    from consult.hearings.models import Hearing, HearingApplication
+    from consult.plans.models import Comment
+    from consult.responses.models import FeedbackReport, Response
+
+    with app.app_context():
+        demo.load()
+        db.session.commit()
+        plan_id = db.session.scalar(select(FeedbackReport.plan_id))
+        answered = db.session.execute(select(Comment, Response).join(Response, Response.comment_id == Comment.id).where(Comment.plan_id == plan_id)).all()
+        assert len(answered) > 100
+        from consult.plans.models import Plan
+
+        stances = demo._stances(db.session.get(Plan, plan_id))
+        expected = {"support": "covered", "oppose": "not_adopted", "question": "partly", "suggest": "adopted"}
+        answered = [(c, a) for c, a in answered if c.body in stances]  # the generated opinions (experts' ones are answered by their demo)
+        assert len(answered) > 100
+        for comment, answer in answered:
+            assert answer.status == expected[stances[comment.body]], (comment.body, answer.status)
+            assert (comment.clause.label if comment.clause else "方案") in answer.text  # it names what was commented on
+        assert len({a.status for _c, a in answered}) == 4
+        for key, statements in (("open", demo_channels.STATEMENTS), ("held", demo_channels.HELD_STATEMENTS)):
+            hearing = db.session.scalar(select(Hearing).where(Hearing.demo_key == key))
+            said = set(db.session.scalars(select(HearingApplication.statement).where(HearingApplication.hearing_id == hearing.id)))
+            assert said and said <= {s for group in statements.values() for s in group}, key

@@ -147,9 +147,17 @@ def test_exports_are_masked_neutralised_and_audited(any_app, make_user) -> None:
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert cells[0][:4] == ["题号", "题目", "选项/分值", "人数"]
     assert cells[1][:4] == ["done", "事情办成了吗", "办成了", 2]
+    # Shares and scores are numbers with a number format (Excel sums and sorts them), not text.
+    share = sheet.cell(row=2, column=5)
+    assert share.value == 1 and share.number_format == "0.0%"
+    scored = [c for row in sheet.iter_rows(min_row=2) for c in row[5:9] if isinstance(c.value, int | float)]
+    assert scored and all(c.number_format in ("0.00", "0.0", "0.0%") for c in scored), [[c.value for c in r] for r in sheet.iter_rows()]
+    assert not [c.value for row in sheet.iter_rows(min_row=2) for c in row[4:9] if isinstance(c.value, str) and c.value.endswith("%")]
+    csv_text = client.get(f"/staff/surveys/{survey_id}/export?kind=aggregate&fmt=csv").data.decode("utf-8-sig")
+    assert ",100.0%," in csv_text  # the CSV keeps the readable display
     assert client.get(f"/staff/surveys/{survey_id}/export?kind=evil&fmt=csv").status_code == 400
     with app.app_context():
-        assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "survey.export")) == 2
+        assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "survey.export")) == 3
 
 
 def test_department_staff_see_only_their_department(app, client, make_user) -> None:  # type: ignore[no-untyped-def]

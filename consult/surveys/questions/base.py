@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from flask_babel import gettext as _
 
 from consult.core.errors import ServiceError
+from consult.core.spreadsheets import decimal, percent
 from consult.core.text import clean_text
 
 MAX_OPTIONS = 30
@@ -170,10 +171,10 @@ class QuestionType:
         """Rows of the aggregate export: key, title, option/value, count, share, mean, index, low, NPS."""
         q, out = result.question, []
         for label, n in result.distribution:
-            out.append([q.key, q.title, label, n, f"{n / result.answered:.1%}" if result.answered else "", *_stats(result)])
+            out.append([q.key, q.title, label, n, percent(n / result.answered) if result.answered else "", *_stats(result)])
         return out
 
 
 def _stats(result: Any) -> list[Any]:
-    return [round(result.mean, 2) if result.mean is not None else "", round(result.index, 1) if result.index is not None else "",
-            f"{result.low_share:.1%}" if result.low_share is not None else "", round(result.nps, 1) if result.nps is not None else ""]
+    return [decimal(result.mean, 2) if result.mean is not None else "", decimal(result.index, 1) if result.index is not None else "",
+            percent(result.low_share) if result.low_share is not None else "", decimal(result.nps, 1) if result.nps is not None else ""]

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from consult.core.errors import ServiceError
 from consult.core.languages import N_
+from consult.core.spreadsheets import decimal
 from consult.surveys.questions.base import (
     Form,
     Grouped,
@@ -67,5 +68,5 @@ class Matrix(QuestionType):
 
     def aggregate_rows(self, result: Any) -> list[list[Any]]:
         q = result.question
-        return [[q.key, f"{q.title}：{row}", label, n, "", round(mean, 2) if mean is not None else "", "", "", ""]
+        return [[q.key, f"{q.title}：{row}", label, n, "", decimal(mean, 2) if mean is not None else "", "", "", ""]
                 for row, cells, mean in result.matrix for label, n in cells]
