@@ -56,6 +56,25 @@ def run(data: Path = DEFAULT_DATA) -> dict[str, Any]:
         "predicted": dict(sorted(Counter(p for _, p in pairs).items())),
         "confusion": dict(sorted(confusion.items())),
         "model": model_figures([(g, text_of[i]) for i, g in gold if i in text_of]),
+        "demo_generated": demo_figures(),
+    }
+
+
+def demo_figures() -> dict[str, Any]:
+    """Rules and model on comments the demo generator writes (300 per demo plan, seed 1).
+
+    Consultation comments, the product's home, but synthetic: each is built from a phrase
+    the generator files under a stance, so this is a check of transfer, not of accuracy.
+    """
+    from consult.demo.comments import _VOICES, generate_comments
+
+    items = [c for key in _VOICES for c in generate_comments(key, [], 300, 1)]
+    gold = ["suggestion" if c.stance == "suggest" else c.stance for c in items]
+    return {
+        "n": len(items),
+        "rules": scores([(g, str(analyse_stance(c.text).stance)) for g, c in zip(gold, items, strict=True)]),
+        "model_all_calls": scores([(g, str(classify(c.text, threshold=0.0).stance)) for g, c in zip(gold, items, strict=True)]),
+        "model_with_threshold": scores([(g, str(classify(c.text).stance)) for g, c in zip(gold, items, strict=True)]),
     }
 
 

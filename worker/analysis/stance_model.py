@@ -39,10 +39,16 @@ from .stance import CueHit, Stance, analyse_normalised, scan_cues
 # named: "至今未解决", "严重影响". Counted per 100 characters so long letters do not win.
 PERSISTENCE = ("至今", "迟迟", "一直", "多次", "长期", "仍然", "始终", "屡次", "反复", "依然")
 INTENSITY = ("严重", "非常", "极其", "极为", "太", "十分", "特别", "根本")
+# Forms of a real question (an interrogative word, a final 吗/呢 before the mark): what the
+# rules' list of question phrases misses ("怎么操作？", "会公开反馈吗？").
+ASKING = ("吗?", "呢?", "怎么", "哪里", "哪些", "哪个", "哪家", "谁", "多少", "几时")
 HARM = ("影响", "危害", "损害", "受害", "威胁", "损失", "隐患", "困扰")
 DENIAL = ("不", "没", "未", "无")
-FORMS = {"persistence": PERSISTENCE, "intensity": INTENSITY, "harm": HARM, "denial": DENIAL}
+FORMS = {"persistence": PERSISTENCE, "intensity": INTENSITY, "harm": HARM, "denial": DENIAL,
+         "asking": ASKING}  # fmt: skip
+# 不太 is a hedge ("不太明白"), not intensity; the lookbehind keeps it out.
 _FORM_RE = {k: re.compile("|".join(map(re.escape, v))) for k, v in FORMS.items()}
+_FORM_RE["intensity"] = re.compile("(?<!不)太|" + "|".join(map(re.escape, INTENSITY[:4] + INTENSITY[5:])))
 
 KINDS = ("support", "oppose", "grievance", "suggestion", "question", "polite")
 # The opening of a comment (a message's title, a comment's first sentence) says what it
