@@ -72,9 +72,18 @@ def demo_figures() -> dict[str, Any]:
     gold = ["suggestion" if c.stance == "suggest" else c.stance for c in items]
     return {
         "n": len(items),
-        "rules": scores([(g, str(analyse_stance(c.text).stance)) for g, c in zip(gold, items, strict=True)]),
-        "model_all_calls": scores([(g, str(classify(c.text, threshold=0.0).stance)) for g, c in zip(gold, items, strict=True)]),
-        "model_with_threshold": scores([(g, str(classify(c.text).stance)) for g, c in zip(gold, items, strict=True)]),
+        "rules": scores(
+            [(g, str(analyse_stance(c.text).stance)) for g, c in zip(gold, items, strict=True)]
+        ),
+        "model_all_calls": scores(
+            [
+                (g, str(classify(c.text, threshold=0.0).stance))
+                for g, c in zip(gold, items, strict=True)
+            ]
+        ),
+        "model_with_threshold": scores(
+            [(g, str(classify(c.text).stance)) for g, c in zip(gold, items, strict=True)]
+        ),
     }
 
 

@@ -48,7 +48,9 @@ FORMS = {"persistence": PERSISTENCE, "intensity": INTENSITY, "harm": HARM, "deni
          "asking": ASKING}  # fmt: skip
 # 不太 is a hedge ("不太明白"), not intensity; the lookbehind keeps it out.
 _FORM_RE = {k: re.compile("|".join(map(re.escape, v))) for k, v in FORMS.items()}
-_FORM_RE["intensity"] = re.compile("(?<!不)太|" + "|".join(map(re.escape, INTENSITY[:4] + INTENSITY[5:])))
+_FORM_RE["intensity"] = re.compile(
+    "(?<!不)太|" + "|".join(map(re.escape, INTENSITY[:4] + INTENSITY[5:]))
+)
 
 KINDS = ("support", "oppose", "grievance", "suggestion", "question", "polite")
 # The opening of a comment (a message's title, a comment's first sentence) says what it
