@@ -20,6 +20,7 @@ from consult.core import (
     converters,
     database,
     errors,
+    forms,
     languages,
     logmask,
     outbox,
@@ -77,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    forms.link_errors_to_fields()  # invalid fields name their messages (aria-describedby)
     babel.init_app(app, default_locale="zh_CN", locale_selector=languages.select_locale)
     languages.init_app(app)
     limiter.init_app(app)

@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 from flask import has_app_context, render_template
 
 from consult.core import channels, clock, pdf
+from consult.core.languages import N_
 from consult.core.spreadsheets import TableError, read_table, write_xlsx
 from consult.digests import readable
 from worker.analysis.normalise import mask_personal
 from worker.analysis.phrasing import clip
 from worker.analysis.pipeline import DigestDoc, DigestResult, build_digest
 
-STANCE_LABELS = {"support": "支持", "oppose": "反对", "suggestion": "建议", "question": "疑问", "neutral": "未判定"}
+STANCE_LABELS = {"support": N_("支持"), "oppose": N_("反对"), "suggestion": N_("建议"), "question": N_("疑问"), "neutral": N_("未判定")}  # N_: translated where shown
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 WIDTH = 340  # viewBox units: at 375 px a 14-unit font is still ~11 px, at 1366 px the card caps the size
@@ -85,7 +86,7 @@ def _highlights(figure: dict[str, Any]) -> str:
     label, series = figure["chart"]["label"], figure["chart"]["series"]
     key = "total" if figure["chart"]["type"] == "stacked" and figure["rows"] and "total" in figure["rows"][0] else series[0]
     top = sorted((r for r in figure["rows"] if isinstance(r.get(key), int | float)), key=lambda r: -r[key])[:3]
-    return "最多：" + "；".join(f"{r[label]} {_number(r[key])}" for r in top) + "。" if top else ""
+    return _("最多：%(items)s。", items=_("；").join(f"{r[label]} {_number(r[key])}" for r in top)) if top else ""
 
 
 def _legend(figure: dict[str, Any], y: float) -> tuple[list[Markup], float]:
@@ -134,7 +135,7 @@ def bars(figure: dict[str, Any], uid: str) -> Markup:
             body.append(_text(PAD + width + 4, y + thick - 1, shown, size=FONT - 2, fill=MUTED))
             y += thick + 2
         y += 8
-    body += _x_axis(y, ticks, PAD, span, labels[series[0]] if len(series) == 1 else "人数")
+    body += _x_axis(y, ticks, PAD, span, labels[series[0]] if len(series) == 1 else _("人数"))
     return _frame(figure, uid, y + 40, body)
 
 
@@ -146,17 +147,17 @@ def stacked(figure: dict[str, Any], uid: str) -> Markup:
     y += 4
     for row in figure["rows"]:
         total = sum(row.get(s) or 0 for s in series)
-        body.append(_label(str(row[label_key]), _clip(f"{row[label_key]}（{total}）"), y + FONT))
+        body.append(_label(str(row[label_key]), _clip(_("%(label)s（%(n)s）", label=row[label_key], n=total)), y + FONT))
         y += FONT + 4
         x = float(PAD)
         for k, key in enumerate(series):
             share = (row.get(key) or 0) / total if total else 0
             width = (WIDTH - 3 * PAD) * share
             if width > 0:
-                body.append(_rect(x, y, width, 16, colour(key, k), f"{labels[key]} {row.get(key) or 0}（{share:.0%}）"))
+                body.append(_rect(x, y, width, 16, colour(key, k), _("%(label)s %(n)s（%(share)s）", label=labels[key], n=row.get(key) or 0, share=format(share, ".0%"))))
             x += width
         y += 26
-    body += _x_axis(y, [0, 0.25, 0.5, 0.75, 1], PAD, WIDTH - 3 * PAD, "占比", percent=True)
+    body += _x_axis(y, [0, 0.25, 0.5, 0.75, 1], PAD, WIDTH - 3 * PAD, _("占比"), percent=True)
     return _frame(figure, uid, y + 40, body)
 
 
@@ -176,7 +177,7 @@ def timeline(figure: dict[str, Any], uid: str) -> Markup:
     step = span / max(len(rows), 1)
     for k, row in enumerate(rows):
         height = plot_h * row[key] / ticks[-1]
-        body.append(_rect(left + k * step + step * 0.1, top + plot_h - height, max(step * 0.8, 0.5), height, PALETTE[0], f"{row[label_key]}：{row[key]}"))
+        body.append(_rect(left + k * step + step * 0.1, top + plot_h - height, max(step * 0.8, 0.5), height, PALETTE[0], _("%(label)s：%(n)s", label=row[label_key], n=row[key])))
     base = top + plot_h
     body.append(_line(left, base, WIDTH - 6, base, MUTED))
     every = max(1, math.ceil(len(rows) / 4))

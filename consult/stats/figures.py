@@ -24,8 +24,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from consult.core import channels
+from consult.core.languages import N_
 from consult.digests import operations as digests
 from consult.digests import readable
 from consult.digests.reports import STANCE_LABELS, local
@@ -40,7 +42,7 @@ from consult.surveys.satisfaction import scorecard
 from worker.analysis.privacy import mask_text
 from worker.analysis.results import DigestResult
 
-WHOLE_PLAN = "整个方案（未能确定条款）"
+WHOLE_PLAN = N_("整个方案（未能确定条款）")  # translated where shown (zh-CN: the text itself)
 UNANSWERED = "unanswered"
 STATUSES = tuple(str(s) for s in ResponseStatus)
 
@@ -102,9 +104,9 @@ def plan_figures(plan_id: int) -> dict[str, Any] | None:
 
 def _daily(days: list[tuple[str, int]]) -> dict[str, Any]:
     return _figure(
-        "participation_daily", "每日意见数", [("day", "日期"), ("count", "意见数")],
+        "participation_daily", _("每日意见数"), [("day", _("日期")), ("count", _("意见数"))],
         [{"day": d, "count": n} for d, n in days], chart="timeline", series=["count"],
-        description="每天收到的意见条数（北京时间），各渠道合计；只计已公开或已纳入分析的意见。", source="comment",
+        description=_("每天收到的意见条数（北京时间），各渠道合计；只计已公开或已纳入分析的意见。"), source="comment",
     )
 
 
@@ -114,9 +116,9 @@ def _weekly(days: list[tuple[str, int]]) -> dict[str, Any]:
         start = date.fromisoformat(day)
         weeks[(start - timedelta(days=start.weekday())).isoformat()] += n
     return _figure(
-        "participation_weekly", "每周意见数", [("week", "周（自周一起）"), ("count", "意见数")],
+        "participation_weekly", _("每周意见数"), [("week", _("周（自周一起）")), ("count", _("意见数"))],
         [{"week": w, "count": weeks[w]} for w in sorted(weeks)], chart="timeline", series=["count"],
-        description="按自然周（周一至周日，北京时间）合计的意见条数。", source="comment",
+        description=_("按自然周（周一至周日，北京时间）合计的意见条数。"), source="comment",
     )
 
 
@@ -127,23 +129,23 @@ def _channels(counts: dict[str, int]) -> dict[str, Any]:
         for c in channels.all_channels() if c.tallied
     ]
     return _figure(
-        "per_channel", "各渠道意见数", [("channel", "渠道"), ("count", "意见数"), ("share", "占比")], rows,
+        "per_channel", _("各渠道意见数"), [("channel", _("渠道")), ("count", _("意见数")), ("share", _("占比"))], rows,
         chart="bar", series=["count"], source="comment.source",
-        description="网站留言、来信、电子邮件、热线、论坛、听证会、问卷等渠道各自的意见条数。",
+        description=_("网站留言、来信、电子邮件、热线、论坛、听证会、问卷等渠道各自的意见条数。"),
     )
 
 
 def _plans(plans: list[tuple[int, str, int]]) -> dict[str, Any]:
     return _figure(
-        "per_plan", "各方案意见数", [("plan", "方案"), ("count", "意见数"), ("plan_id", "方案编号")],
+        "per_plan", _("各方案意见数"), [("plan", _("方案")), ("count", _("意见数")), ("plan_id", _("方案编号"))],
         [{"plan": t, "count": n, "plan_id": i} for i, t, n in plans], chart="bar", series=["count"],
-        description="每个已发布方案收到的意见条数。", source="comment",
+        description=_("每个已发布方案收到的意见条数。"), source="comment",
     )
 
 
 def _clause_label(plan: Plan) -> dict[int, str]:
     many = len(plan.versions) > 1
-    return {c.id: (f"第{v.number}版 " if many else "") + c.label for v in plan.versions for c in v.clauses}
+    return {c.id: (_("第%(n)s版 ", n=v.number) if many else "") + c.label for v in plan.versions for c in v.clauses}
 
 
 def _clause_rows(plan: Plan, placed: dict[int | None, Counter[str | None]]) -> list[tuple[str, Counter[str | None]]]:
@@ -153,16 +155,16 @@ def _clause_rows(plan: Plan, placed: dict[int | None, Counter[str | None]]) -> l
     order = [c.id for c in base.clauses] if base else []
     order += [c.id for v in plan.versions for c in v.clauses if c.id not in order and c.id in placed]
     rows = [(labels[cid], placed.get(cid, Counter())) for cid in order]
-    rows += [(f"条款 {cid}", placed[cid]) for cid in placed if cid is not None and cid not in labels]
-    return rows + [(WHOLE_PLAN, placed.get(None, Counter()))]
+    rows += [(_("条款 %(n)s", n=cid), placed[cid]) for cid in placed if cid is not None and cid not in labels]
+    return rows + [(_(WHOLE_PLAN), placed.get(None, Counter()))]
 
 
 def _clauses(plan: Plan, placed: dict[int | None, Counter[str | None]]) -> dict[str, Any]:
     return _figure(
-        "per_clause", "各条款意见数", [("clause", "条款"), ("count", "意见数")],
+        "per_clause", _("各条款意见数"), [("clause", _("条款")), ("count", _("意见数"))],
         [{"clause": label, "count": sum(c.values())} for label, c in _clause_rows(plan, placed)], chart="bar", series=["count"],
-        description="意见归入的条款：针对条款提出的、工作人员更正的，或自动匹配置信度足够高的；其余计入“整个方案”。",
-        source="comment.clause_id / clause_override_id / 最新摘要的条款匹配",
+        description=_("意见归入的条款：针对条款提出的、工作人员更正的，或自动匹配置信度足够高的；其余计入“整个方案”。"),
+        source=_("comment.clause_id / clause_override_id / 最新摘要的条款匹配"),
     )
 
 
@@ -174,17 +176,17 @@ def _stance(result: DigestResult | None, reported: bool) -> dict[str, Any]:
     for theme in result.themes if result else []:
         counts.update(theme.stance_counts)
     total = sum(counts.values())
-    rows = [{"stance": label, "count": counts.get(key, 0), "share": round(counts.get(key, 0) / total, 4) if total else 0.0} for key, label in STANCE_LABELS.items()]
+    rows = [{"stance": _(label), "count": counts.get(key, 0), "share": round(counts.get(key, 0) / total, 4) if total else 0.0} for key, label in STANCE_LABELS.items()]
     return _figure(
-        "stance", "意见立场构成", [("stance", "立场"), ("count", "意见数"), ("share", "占比")], rows if total else [],
-        chart="bar", series=["count"], available=reported, note="" if reported else "采纳情况反馈公布后显示。",
-        description="摘要对每条意见判断的立场（支持、反对、建议、疑问、其他）的条数。", source="最新摘要（digest.result）",
+        "stance", _("意见立场构成"), [("stance", _("立场")), ("count", _("意见数")), ("share", _("占比"))], rows if total else [],
+        chart="bar", series=["count"], available=reported, note="" if reported else _("采纳情况反馈公布后显示。"),
+        description=_("摘要对每条意见判断的立场（支持、反对、建议、疑问、其他）的条数。"), source=_("最新摘要（digest.result）"),
     )
 
 
 def _status_columns(first: tuple[str, str]) -> list[tuple[str, str]]:
     labels = status_labels()
-    return [first, ("total", "意见数")] + [(s, str(labels[s])) for s in STATUSES] + [(UNANSWERED, "未答复"), ("adopted_share", "采纳及部分采纳占比")]
+    return [first, ("total", _("意见数"))] + [(s, str(labels[s])) for s in STATUSES] + [(UNANSWERED, _("未答复")), ("adopted_share", _("采纳及部分采纳占比"))]
 
 
 def _status_row(key: str, label: str, counts: Counter[str | None] | dict[str | None, int]) -> dict[str, Any]:
@@ -199,9 +201,9 @@ def _status_row(key: str, label: str, counts: Counter[str | None] | dict[str | N
 def _adoption_per_clause(plan: Plan, placed: dict[int | None, Counter[str | None]], reported: bool) -> dict[str, Any]:
     rows = [_status_row("clause", label, c) for label, c in _clause_rows(plan, placed) if sum(c.values())] if reported else []
     return _figure(
-        "adoption_per_clause", "各条款意见采纳情况", _status_columns(("clause", "条款")), rows,
-        chart="stacked", series=[*STATUSES, UNANSWERED], available=reported, note="" if reported else "采纳情况反馈公布后显示。",
-        description="每个条款下的意见被采纳、部分采纳、未采纳、现行规定已有或尚未答复的条数。", source="response（已公布的采纳情况反馈）",
+        "adoption_per_clause", _("各条款意见采纳情况"), _status_columns(("clause", _("条款"))), rows,
+        chart="stacked", series=[*STATUSES, UNANSWERED], available=reported, note="" if reported else _("采纳情况反馈公布后显示。"),
+        description=_("每个条款下的意见被采纳、部分采纳、未采纳、现行规定已有或尚未答复的条数。"), source=_("response（已公布的采纳情况反馈）"),
     )
 
 
@@ -220,9 +222,9 @@ def _adoption_per_cluster(plan_id: int, digest: Any, result: DigestResult | None
                 row["ref"] = f"D{digest.number}-T{t + 1}-I{i + 1}"
                 rows.append(row)
     return _figure(
-        "adoption_per_cluster", "各类问题意见采纳情况", [*_status_columns(("cluster", "问题")), ("ref", "问题编号")], rows,
-        chart="stacked", series=[*STATUSES, UNANSWERED], available=reported, note="" if reported else "采纳情况反馈公布后显示。",
-        description="摘要归纳的每类问题中，意见的采纳情况。", source="最新摘要的问题归类 + response",
+        "adoption_per_cluster", _("各类问题意见采纳情况"), [*_status_columns(("cluster", _("问题"))), ("ref", _("问题编号"))], rows,
+        chart="stacked", series=[*STATUSES, UNANSWERED], available=reported, note="" if reported else _("采纳情况反馈公布后显示。"),
+        description=_("摘要归纳的每类问题中，意见的采纳情况。"), source=_("最新摘要的问题归类 + response"),
     )
 
 
@@ -233,9 +235,9 @@ def _adoption_per_plan() -> dict[str, Any]:
         row["plan_id"] = plan_id
         rows.append(row)
     return _figure(
-        "adoption_per_plan", "各方案意见采纳情况", [*_status_columns(("plan", "方案")), ("plan_id", "方案编号")], rows,
+        "adoption_per_plan", _("各方案意见采纳情况"), [*_status_columns(("plan", _("方案"))), ("plan_id", _("方案编号"))], rows,
         chart="stacked", series=[*STATUSES, UNANSWERED],
-        description="已公布采纳情况反馈的方案中，意见的采纳情况。", source="response（已公布的采纳情况反馈）",
+        description=_("已公布采纳情况反馈的方案中，意见的采纳情况。"), source=_("response（已公布的采纳情况反馈）"),
     )
 
 
@@ -256,21 +258,21 @@ def _hearings(items: list[dict]) -> dict[str, Any]:
             "speakers": item["speakers"] if hearing.minutes_published_at else None,
             "hearing_id": hearing.id,
         })
-    columns = [("hearing", "听证会"), ("seats", "座位数"), ("applications", "报名人数"), ("selected", "入选人数"), ("waiting", "候补人数"),
-               ("cancelled", "取消报名"), ("speakers", "笔录中的发言人数"), ("starts_at", "举行时间"), ("hearing_id", "编号")]
+    columns = [("hearing", _("听证会")), ("seats", _("座位数")), ("applications", _("报名人数")), ("selected", _("入选人数")), ("waiting", _("候补人数")),
+               ("cancelled", _("取消报名")), ("speakers", _("笔录中的发言人数")), ("starts_at", _("举行时间")), ("hearing_id", _("编号"))]
     return _figure(
-        "hearings", "听证会参与情况", columns, rows, chart="grouped", series=["seats", "applications", "selected"],
-        description="每场听证会的座位数、报名人数（含后来取消的）、入选和候补人数（名单公布后）、笔录中的发言人数（笔录公布后）。系统不记录签到，出席人数以笔录为准。",
+        "hearings", _("听证会参与情况"), columns, rows, chart="grouped", series=["seats", "applications", "selected"],
+        description=_("每场听证会的座位数、报名人数（含后来取消的）、入选和候补人数（名单公布后）、笔录中的发言人数（笔录公布后）。系统不记录签到，出席人数以笔录为准。"),
         source="hearing, hearing_application, hearing_minutes_part",
     )
 
 
 def _handling(data: dict) -> dict[str, Any]:
-    rows = [{"bucket": label, "count": n} for label, n in data["buckets"]]
+    rows = [{"bucket": _(label), "count": n} for label, n in data["buckets"]]
     return _figure(
-        "suggestion_handling", "改革建议办理用时", [("bucket", "办理用时"), ("count", "建议数")], rows if any(r["count"] for r in rows) else [],
+        "suggestion_handling", _("改革建议办理用时"), [("bucket", _("办理用时")), ("count", _("建议数"))], rows if any(r["count"] for r in rows) else [],
         chart="bar", series=["count"], percentiles=data["percentiles"], open=data["open"],
-        description="常设建议征集中已答复的建议从提交到答复所用的天数分布；中位数和百分位数以天计。",
+        description=_("常设建议征集中已答复的建议从提交到答复所用的天数分布；中位数和百分位数以天计。"),
         source="suggestion.created_at / replied_at",
     )
 
@@ -291,10 +293,10 @@ def _satisfaction(plan_id: int | None = None) -> dict[str, Any]:
          "index": round(g["score"] / g["answers"], 1) if g["answers"] else None}
         for name, g in sorted(shown.items())
     ]
-    columns = [("department", "部门"), ("responses", "答卷数"), ("answers", "评分数")] + [(f"v{v}", f"{v}分") for v in range(1, 6)] + [("index", "满意度指数")]
+    columns = [("department", _("部门")), ("responses", _("答卷数")), ("answers", _("评分数"))] + [(f"v{v}", _("%(v)s分", v=v)) for v in range(1, 6)] + [("index", _("满意度指数"))]
     return _figure(
-        "satisfaction", "各部门满意度评分分布", columns, rows, chart="stacked", series=[f"v{v}" for v in range(1, 6)],
+        "satisfaction", _("各部门满意度评分分布"), columns, rows, chart="stacked", series=[f"v{v}" for v in range(1, 6)],
         hidden_groups=len(groups) - len(shown), min_group=floor,
-        note=f"答卷少于 {floor} 份的部门不单独显示，以免推断出个人。" if len(groups) > len(shown) else "",
-        description="满意度问卷中各部门 1-5 分评分的条数、答卷数和满意度指数（0-100）。", source="survey_answer（评分、满意度题）",
+        note=_("答卷少于 %(n)s 份的部门不单独显示，以免推断出个人。", n=floor) if len(groups) > len(shown) else "",
+        description=_("满意度问卷中各部门 1-5 分评分的条数、答卷数和满意度指数（0-100）。"), source=_("survey_answer（评分、满意度题）"),
     )

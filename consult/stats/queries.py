@@ -18,6 +18,7 @@ from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from consult.core import channels
+from consult.core.languages import N_
 from consult.core.models import Department
 from consult.extensions import db
 from consult.hearings.models import Hearing, HearingApplication, HearingMinutesPart
@@ -26,9 +27,9 @@ from consult.responses.models import FeedbackReport, Response
 from consult.responses.operations import ANSWERABLE
 from consult.suggestions.models import Suggestion, SuggestionStatus
 
-# Handling-time buckets in days: (upper bound exclusive, label).
+# Handling-time buckets in days: (upper bound exclusive, label translated where shown).
 HANDLING_BUCKETS: tuple[tuple[float, str], ...] = (
-    (1, "1天以内"), (3, "1-3天"), (7, "3-7天"), (15, "7-15天"), (30, "15-30天"), (float("inf"), "30天以上"),
+    (1, N_("1天以内")), (3, N_("1-3天")), (7, N_("3-7天")), (15, N_("7-15天")), (30, N_("15-30天")), (float("inf"), N_("30天以上")),
 )
 
 

@@ -35,23 +35,23 @@ def _apply(survey: Survey, *, title: str, description: str, department: str, ser
            followup_survey_id: int | None = None) -> None:
     title = (title or "").strip()
     if not title or len(title) > 200:
-        raise ServiceError(_("请填写问卷标题（不超过 200 字）。"))
+        raise ServiceError(_("请填写问卷标题（不超过 200 字）。"), field="title")
     if mode not in MODES:
-        raise ServiceError(_("发放方式无效。"))
+        raise ServiceError(_("发放方式无效。"), field="mode")
     if opens_at and closes_at and closes_at <= opens_at:
-        raise ServiceError(_("截止时间应晚于开始时间。"))
+        raise ServiceError(_("截止时间应晚于开始时间。"), field="closes_on")
     if plan_id is not None and db.session.get(Plan, plan_id) is None:
-        raise ServiceError(_("关联的方案不存在。"))
+        raise ServiceError(_("关联的方案不存在。"), field="plan_id")
     if followup_survey_id is not None:
         followup = db.session.get(Survey, followup_survey_id)
         if followup is None or followup.mode != "invite" or (survey.id is not None and followup.id == survey.id):
-            raise ServiceError(_("回访问卷应为另一份使用邀请链接的问卷。"))
+            raise ServiceError(_("回访问卷应为另一份使用邀请链接的问卷。"), field="followup_survey_id")
         owner = department_named(department)
         if followup.department_id != (owner.id if owner else None):
-            raise ServiceError(_("回访问卷应属于同一部门。"))
+            raise ServiceError(_("回访问卷应属于同一部门。"), field="followup_survey_id")
     if survey.published and anonymous != survey.anonymous:
         # Answers already given were promised (or not promised) anonymity: that cannot change.
-        raise ServiceError(_("问卷发布后不能更改是否匿名。"), 409)
+        raise ServiceError(_("问卷发布后不能更改是否匿名。"), 409, field="anonymous")
     survey.draft_spec = parse(spec)
     survey.title, survey.description = title, (description or "").strip()[:5000]
     survey.department = department_named(department)
@@ -61,10 +61,27 @@ def _apply(survey: Survey, *, title: str, description: str, department: str, ser
     survey.opens_at, survey.closes_at = opens_at, closes_at
 
 
+def _check_links(author: User, survey: Survey, fields: dict[str, Any]) -> None:
+    """A department account links only its department's plans and surveys (the selects offer just
+    those); a link already saved, set by the office, may stay."""
+    if author.role != "department":
+        return
+    plan_id, followup_id = fields.get("plan_id"), fields.get("followup_survey_id")
+    if plan_id is not None and plan_id != survey.plan_id:
+        plan = db.session.get(Plan, plan_id)
+        if plan is not None and plan.department_id != author.department_id:
+            raise ServiceError(_("您只能关联本部门的方案。"), 403, field="plan_id")
+    if followup_id is not None and followup_id != survey.followup_survey_id:
+        followup = db.session.get(Survey, followup_id)
+        if followup is not None and not can_manage(author, followup):
+            raise ServiceError(_("您只能选择本部门的问卷。"), 403, field="followup_survey_id")
+
+
 def create(author: User, **fields: Any) -> Survey:
     if author.role == "department":
         fields["department"] = author.department.name if author.department else ""
     survey = Survey(created_by_id=author.id, draft_spec={})
+    _check_links(author, survey, fields)
     _apply(survey, **fields)
     db.session.add(survey)
     db.session.flush()
@@ -75,6 +92,7 @@ def create(author: User, **fields: Any) -> Survey:
 def update(author: User, survey: Survey, **fields: Any) -> Survey:
     if author.role == "department":
         fields["department"] = author.department.name if author.department else ""
+    _check_links(author, survey, fields)
     _apply(survey, **fields)
     db.session.flush()
     audit.record(author, "survey.edit", "survey", survey.id, department_id=survey.department_id)

@@ -84,7 +84,7 @@ def take(token: str) -> str | Response | tuple[str, int] | tuple[Response, int]:
             db.session.rollback()
             if error.status != 400:
                 return _refusal(error)
-            return render_template("surveys/take.html", survey=survey, spec=survey.current_version.spec, values=values, error=error.message, action=request.path), 400
+            return render_template("surveys/take.html", survey=survey, spec=survey.current_version.spec, values=values, error=error.message, problems=getattr(error, "problems", {}), action=request.path), 400
         _after_commit(survey, building.local_day())
         return redirect(url_for("survey_public.thanks"))
     return render_template("surveys/take.html", survey=survey, spec=survey.current_version.spec, values=values, action=request.path)
@@ -121,10 +121,13 @@ def take_open(survey_id: int) -> str | Response | tuple[str, int]:
             db.session.rollback()
             if error.status != 400:
                 abort(error.status, description=error.message)
-            return render_template("surveys/take.html", survey=survey, spec=survey.current_version.spec, values=_form_values(), error=error.message, action=request.path, open_mode=True), 400
+            return render_template("surveys/take.html", survey=survey, spec=survey.current_version.spec, values=_form_values(), error=error.message, problems=getattr(error, "problems", {}),
+                                   action=request.path, open_mode=True), 400
         _after_commit(survey, building.local_day())
         return redirect(url_for("survey_public.thanks"))
-    response = Response(render_template("surveys/take.html", survey=survey, spec=survey.current_version.spec, values={}, action=request.path, open_mode=True))
+    # werkzeug's Response defaults to text/plain: the browser showed the open survey as source text.
+    response = Response(render_template("surveys/take.html", survey=survey, spec=survey.current_version.spec, values={}, action=request.path, open_mode=True),
+                        mimetype="text/html")
     if not visitor:
         response.set_cookie(VISITOR_COOKIE, secrets.token_urlsafe(24), max_age=400 * 86400, httponly=True, samesite="Lax",
                             secure=current_app.config.get("SESSION_COOKIE_SECURE", False))

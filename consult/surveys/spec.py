@@ -49,34 +49,49 @@ def parse(raw: str | dict) -> dict[str, Any]:
     seen: dict[str, dict] = {}
     out = []
     for n, item in enumerate(items, start=1):
-        where = _("第 %(n)s 项", n=n)
-        if not isinstance(item, dict):
-            raise _fail(_("%(where)s：应为对象。", where=where))
-        kind = item.get("type")
         try:
-            qtype = questions.get(kind)
+            question = _item(n, item, seen)
         except ServiceError as error:
-            raise _fail(_("%(where)s：%(message)s", where=where, message=error.message)) from None
-        title = item.get("title")
-        if not isinstance(title, str) or not title.strip() or len(title) > 500:
-            raise _fail(_("%(where)s：请填写题目（不超过 500 字）。", where=where))
-        question: dict[str, Any] = {"type": kind, "title": title.strip()}
-        if not qtype.answered:
-            out.append(question)
-            continue
-        key = item.get("key") or f"q{n}"
-        if not isinstance(key, str) or not KEY.match(key) or key in seen:
-            raise _fail(_("%(where)s：题目编号“%(key)s”无效或重复（字母开头，字母数字下划线）。", where=where, key=key))
-        question["key"] = key
-        question["required"] = bool(item.get("required", qtype.default_required))
-        question.update(qtype.parse(item, where))
-        if "show_if" in item:
-            question["show_if"] = _condition(item["show_if"], seen, where)
-        seen[key] = question
+            error.item = n - 1  # type: ignore[attr-defined]  # the builder shows the message at that question
+            raise
         out.append(question)
     if not seen:
         raise _fail(_("问卷至少需要一道题。"))
     return {"questions": out}
+
+
+def _item(n: int, item: Any, seen: dict[str, dict]) -> dict[str, Any]:
+    """One item of the list checked and normalised; an answered question is added to `seen`."""
+    where = _("第 %(n)s 项", n=n)
+    if not isinstance(item, dict):
+        raise _fail(_("%(where)s：应为对象。", where=where))
+    kind = item.get("type")
+    try:
+        qtype = questions.get(kind)
+    except ServiceError as error:
+        raise _fail(_("%(where)s：%(message)s", where=where, message=error.message)) from None
+    title = item.get("title")
+    if not isinstance(title, str) or not title.strip() or len(title) > 500:
+        raise _fail(_("%(where)s：请填写题目（不超过 500 字）。", where=where))
+    question: dict[str, Any] = {"type": kind, "title": title.strip()}
+    note = item.get("help")
+    if note not in (None, ""):
+        if not isinstance(note, str) or len(note) > 1000:
+            raise _fail(_("%(where)s：说明应为文字（不超过 1000 字）。", where=where))
+        if note.strip():
+            question["help"] = note.strip()
+    if not qtype.answered:
+        return question
+    key = item.get("key") or f"q{n}"
+    if not isinstance(key, str) or not KEY.match(key) or key in seen:
+        raise _fail(_("%(where)s：题目编号“%(key)s”无效或重复（字母开头，字母数字下划线）。", where=where, key=key))
+    question["key"] = key
+    question["required"] = bool(item.get("required", qtype.default_required))
+    question.update(qtype.parse(item, where))
+    if item.get("show_if") is not None:
+        question["show_if"] = _condition(item["show_if"], seen, where)
+    seen[key] = question
+    return question
 
 
 def _condition(cond: Any, seen: dict[str, dict], where: str) -> dict[str, Any]:

@@ -9,7 +9,17 @@ import re
 from collections.abc import Callable
 from datetime import datetime, time
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -38,6 +48,7 @@ from consult.surveys.models import (
     SurveyResponse,
     SurveyVersion,
 )
+from consult.surveys.spec import parse as parse_spec
 
 bp = Blueprint("surveys", __name__, template_folder="templates", url_prefix="/staff/surveys")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -79,6 +90,7 @@ def index() -> str:
 @staff_required
 def new() -> str | Response | tuple[str, int]:
     form = SurveyForm()
+    _choose(form, None)
     if not form.is_submitted() and current_user.role == "department" and current_user.department:
         form.department.data = current_user.department.name
     return _save(form, None, lambda: building.create(current_user, **_fields(form)), _("问卷草稿已保存，请预览后发布。"))
@@ -91,8 +103,34 @@ def edit(survey_id: int) -> str | Response | tuple[str, int]:
     # Plain values, never obj=survey: a field the page does not send (department accounts see no
     # department field) would otherwise keep the Department object and fail validation (a 500).
     form = SurveyForm(data=_stored(survey))
+    _choose(form, survey)
     saved = _("已保存。已发布的题目不变，发布新版本后才生效。") if survey.published else _("已保存。")
     return _save(form, survey, lambda: building.update(current_user, survey, **_fields(form)), saved)
+
+
+def _choose(form: SurveyForm, survey: Survey | None) -> None:
+    """The plan and follow-up selects: titles of what this staff member may manage (a department
+    account: its department's plans and surveys), plus the value already saved, whoever set it."""
+    department = current_user.department_id if current_user.role == "department" else None
+    plans = select(Plan).order_by(Plan.created_at.desc()).limit(500)
+    followups = select(Survey).where(Survey.mode == "invite").order_by(Survey.created_at.desc()).limit(500)
+    if current_user.role == "department":
+        plans = plans.where(Plan.department_id == department)
+        followups = followups.where(Survey.department_id == department)
+    plan_rows = list(db.session.scalars(plans))
+    survey_rows = [s for s in db.session.scalars(followups) if survey is None or s.id != survey.id]
+    if survey is not None and survey.plan is not None and survey.plan not in plan_rows:
+        plan_rows.append(survey.plan)
+    saved = db.session.get(Survey, survey.followup_survey_id) if survey is not None and survey.followup_survey_id else None
+    if saved is not None and saved not in survey_rows:
+        survey_rows.append(saved)
+    form.plan_id.choices = [("", _("不关联方案")), *((p.id, p.title) for p in plan_rows)]
+
+    def label(item: Survey) -> str:
+        owner = f"（{item.department.name}）" if item.department and current_user.role != "department" else ""
+        return f"{item.title}{owner}"
+
+    form.followup_survey_id.choices = [("", _("本问卷")), *((s.id, label(s)) for s in survey_rows)]
 
 
 def _stored(survey: Survey) -> dict:
@@ -118,11 +156,25 @@ def _save(form: SurveyForm, survey: Survey | None, apply: Callable[[], Survey], 
             return redirect(url_for("surveys.detail", survey_id=result.id))
         except ServiceError as error:
             db.session.rollback()
-            form.spec.errors.append(error.message)
-            return render_template("surveys/form.html", form=form, survey=survey), error.status
+            # Beside the field at fault; a definition error also names the question (the builder marks it).
+            target = getattr(form, error.field, None) if error.field else None
+            (target if target is not None else form.spec).errors.append(error.message)
+            return render_template("surveys/form.html", form=form, survey=survey, spec_error_item=getattr(error, "item", None)), error.status
     if form.is_submitted():
         return render_template("surveys/form.html", form=form, survey=survey), 400
     return render_template("surveys/form.html", form=form, survey=survey)
+
+
+@bp.post("/builder/preview")
+@staff_required
+def builder_preview() -> tuple[Response, int] | Response:
+    """The builder's live preview: the definition checked by the same spec parser as a save, and
+    the questions rendered by the respondents' templates (JSON: html, or error and the item at fault)."""
+    try:
+        spec = parse_spec(request.form.get("spec", ""))
+    except ServiceError as error:
+        return jsonify(error=error.message, item=getattr(error, "item", None)), 400
+    return jsonify(html=render_template("surveys/_preview.html", spec=spec))
 
 
 @bp.get("/<int:survey_id>")

@@ -14,7 +14,16 @@ from consult.surveys import questions
 from consult.surveys.questions.base import Row
 from consult.surveys.spec import answerable
 
-__all__ = ["Row", "parse_one", "rows", "shown", "validate"]
+__all__ = ["AnswerProblems", "Row", "parse_one", "rows", "shown", "validate"]
+
+
+class AnswerProblems(ServiceError):
+    """Answers refused, with a message per question key, so the form shows each one beside its
+    question (every missing or wrong answer at once) and the summary above the form."""
+
+    def __init__(self, message: str, problems: dict[str, str]) -> None:
+        super().__init__(message, 400)
+        self.problems = problems
 
 
 def parse_one(q: dict[str, Any], form: Mapping[str, Sequence[str]]) -> Any:
@@ -43,20 +52,36 @@ def validate(spec: dict[str, Any], form: Mapping[str, Sequence[str]], *, partial
     answers: dict[str, Any] = {}
     visible: set[str] = set()
     missing: list[str] = []
+    problems: dict[str, str] = {}
+    missing_keys: set[str] = set()
     for q in items:
-        value = parse_one(q, form)
+        try:
+            value = parse_one(q, form)
+        except ServiceError as error:
+            if partial:
+                raise
+            if not shown(q, answers, visible, by_key):
+                raise
+            visible.add(q["key"])
+            problems[q["key"]] = error.message  # keep checking: every problem is shown at once
+            continue
         if shown(q, answers, visible, by_key):
             visible.add(q["key"])
             if value is None and q["required"] and not partial:
                 missing.append(q["title"])
+                missing_keys.add(q["key"])
+                problems[q["key"]] = _("这是必答题，请回答。")
             if value is not None:
                 answers[q["key"]] = value
         elif value is not None and not partial:
             raise ServiceError(_("根据您前面的回答，不需要回答“%(title)s”，请返回修改后再提交。", title=q['title']), 400)
+    wrong = [m for k, m in problems.items() if k not in missing_keys]
+    if wrong:
+        raise AnswerProblems(wrong[0] if len(problems) == 1 else _("有 %(n)s 道题需要修改，请查看标出的题目：%(first)s", n=len(problems), first=wrong[0]), problems)
     if len(missing) == 1:
-        raise ServiceError(_("请回答必答题“%(title)s”。", title=missing[0]), 400)
+        raise AnswerProblems(_("请回答必答题“%(title)s”。", title=missing[0]), problems)
     if missing:
-        raise ServiceError(_("还有 %(n)s 道必答题没有回答：%(titles)s。", n=len(missing), titles="、".join(f"“{t}”" for t in missing)), 400)
+        raise AnswerProblems(_("还有 %(n)s 道必答题没有回答：%(titles)s。", n=len(missing), titles="、".join(f"“{t}”" for t in missing)), problems)
     return answers
 
 

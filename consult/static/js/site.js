@@ -103,3 +103,18 @@ document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
+
+// A table that scrolls sideways inside its box (a phone) can be scrolled from the keyboard: the box
+// takes focus and is named after its caption or the heading above it (WCAG 2.1.1).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".table-wrap, .matrix-wrap").forEach((box) => {
+    if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth + 1) return;
+    if (box.querySelector("a, button, input, select, textarea")) return;
+    const caption = box.querySelector("caption");
+    let heading = box.previousElementSibling;
+    while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", (caption || heading || document.querySelector("h1") || document.body).textContent.trim().slice(0, 80));
+  });
+});

@@ -85,11 +85,28 @@ class QuestionType:
     rated: ClassVar[bool] = False  # a score: may be low (a ticket) and come with a reason
     in_index: ClassVar[bool] = False  # counts in the satisfaction index (1-5 scales)
     crossable: ClassVar[bool] = False  # may be an axis of a cross-tab
+    # What the visual builder lets staff edit besides title, help, required and the condition:
+    # "options" (choice labels), "choose" (min/max chosen), "rows"/"columns" (matrix), "reason".
+    editor_fields: ClassVar[tuple[str, ...]] = ()
 
     @property
     def template(self) -> str:
         """The partial that renders the question's inputs (context: q, name, values, disabled)."""
         return f"surveys/questions/{self.name}.html"
+
+    def editor(self) -> dict[str, Any]:
+        """What the builder's script needs to edit this kind (consult/static/js/survey_builder.js)."""
+        try:
+            fixed = self.labels({})
+        except KeyError:  # labels come from the question's own options
+            fixed = []
+        try:
+            bounds = self.value_range({})
+        except KeyError:
+            bounds = None
+        return {"name": self.name, "label": _(self.label), "answered": self.answered, "template": self.builder,
+                "fields": list(self.editor_fields), "labels": fixed, "range": list(bounds) if bounds else None,
+                "default_required": self.default_required}
 
     # -- definition
     def parse(self, item: dict[str, Any], where: str) -> dict[str, Any]:

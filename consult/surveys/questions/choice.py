@@ -22,6 +22,7 @@ from consult.surveys.questions.base import (
 
 class _Choice(QuestionType):
     crossable = True
+    editor_fields = ("options",)
 
     def parse(self, item: dict[str, Any], where: str) -> dict[str, Any]:
         return {"options": text_list(item, "options", where, required=True)}
@@ -57,6 +58,7 @@ class Single(_Choice):
 
 class Multiple(_Choice):
     name, label = "multiple", N_("多选")
+    editor_fields = ("options", "choose")
     builder = {"type": "multiple", "title": "多选题", "options": ["选项一", "选项二", "选项三"], "min": 1, "max": 2}
 
     def parse(self, item: dict[str, Any], where: str) -> dict[str, Any]:

@@ -24,7 +24,11 @@ LIKERT = ["非常不同意", "不同意", "一般", "同意", "非常同意"]
 
 class Matrix(QuestionType):
     name, label = "matrix", N_("矩阵量表")
+    editor_fields = ("rows", "columns")
     builder = {"type": "matrix", "title": "您是否同意以下说法", "rows": ["说法一", "说法二"]}
+
+    def editor(self) -> dict[str, Any]:
+        return {**super().editor(), "default_columns": LIKERT}
 
     def parse(self, item: dict[str, Any], where: str) -> dict[str, Any]:
         return {"rows": text_list(item, "rows", where, required=True),

@@ -29,6 +29,7 @@ def score_100(value: float, low: int, high: int) -> float:
 
 class _Scale(QuestionType):
     rated = crossable = True
+    editor_fields = ("reason",)
     low: ClassVar[int] = 1
     high: ClassVar[int] = 5
 
