@@ -22,7 +22,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.stance_train import THRESHOLDS, coverage_table, scores  # noqa: E402
 from worker.analysis.stance import analyse_stance  # noqa: E402
+from worker.analysis.stance_model import classify  # noqa: E402
 
 LABELS = ROOT / "benchmarks" / "data" / "stance_labels.csv"
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "gov_messages_labeled.csv"
@@ -53,7 +55,66 @@ def run(data: Path = DEFAULT_DATA) -> dict[str, Any]:
         "recall": recall,
         "predicted": dict(sorted(Counter(p for _, p in pairs).items())),
         "confusion": dict(sorted(confusion.items())),
+        "model": model_figures([(g, text_of[i]) for i, g in gold if i in text_of]),
+        "demo_generated": demo_figures(),
     }
+
+
+def demo_figures() -> dict[str, Any]:
+    """Rules and model on comments the demo generator writes (300 per demo plan, seed 1).
+
+    Consultation comments, the product's home, but synthetic: each is built from a phrase
+    the generator files under a stance, so this is a check of transfer, not of accuracy.
+    """
+    from consult.demo.comments import _VOICES, generate_comments
+
+    items = [c for key in _VOICES for c in generate_comments(key, [], 300, 1)]
+    gold = ["suggestion" if c.stance == "suggest" else c.stance for c in items]
+    return {
+        "n": len(items),
+        "rules": scores(
+            [(g, str(analyse_stance(c.text).stance)) for g, c in zip(gold, items, strict=True)]
+        ),
+        "model_all_calls": scores(
+            [
+                (g, str(classify(c.text, threshold=0.0).stance))
+                for g, c in zip(gold, items, strict=True)
+            ]
+        ),
+        "model_with_threshold": scores(
+            [(g, str(classify(c.text).stance)) for g, c in zip(gold, items, strict=True)]
+        ),
+    }
+
+
+def model_figures(rows: list[tuple[str, str]]) -> dict[str, Any]:
+    """The shipped model (``stance_model.classify``) on the same held-out messages.
+
+    ``all_calls``: every call made (its guess), abstention off; ``with_threshold``: the
+    shipped threshold, a call below it counted as 未判定 (wrong, in accuracy);
+    ``decided``: coverage and accuracy of the calls kept, for each threshold.
+    """
+    calls = [(g, classify(t, threshold=0.0)) for g, t in rows]
+    shipped = [(g, classify(t)) for g, t in rows]
+    kept = [(g, str(c.stance)) for g, c in shipped if c.stance != "neutral"]
+    return {
+        "all_calls": scores([(g, str(c.stance)) for g, c in calls]),
+        "with_threshold": scores([(g, str(c.stance)) for g, c in shipped]),
+        "threshold": _threshold(),
+        "decided_at_threshold": {
+            "coverage": round(len(kept) / len(rows), 3),
+            "accuracy": round(sum(g == p for g, p in kept) / len(kept), 3) if kept else 0.0,
+        },
+        "decided": coverage_table(calls),
+        "thresholds": list(THRESHOLDS),
+        "predicted": dict(sorted(Counter(str(c.stance) for _, c in calls).items())),
+    }
+
+
+def _threshold() -> float:
+    from worker.analysis.stance_model import _model
+
+    return float(_model()["threshold"])
 
 
 def macro_f1(pairs: list[tuple[str, str]], classes: list[str]) -> float:

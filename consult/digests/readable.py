@@ -19,10 +19,12 @@ from typing import Any
 from flask import current_app
 
 from worker.analysis.lineage import Lineage, match_issues
-from worker.analysis.phrasing import Quote, phrase_label, quotes, summary_sentence
+from worker.analysis.normalise import mask_personal
+from worker.analysis.phrasing import Quote, distinct_quotes, phrase_label, quotes, summary_sentence
 from worker.analysis.pipeline import DigestResult, Issue
 
 RELIABILITY_FILE = Path(__file__).resolve().parent / "reliability.json"
+QUOTES_MIN = 3  # an issue card shows 3-5 different quotes when it holds that many opinions
 SAMPLE = 80  # member texts read per issue (representatives first): enough for a central sentence
 DEFAULT_MIN_CONFIDENCE = 0.5
 ISSUE_PAGE = 50  # comments per page of the staff issue page (views.issue)
@@ -93,9 +95,15 @@ def _issue_view(result: DigestResult, number: int, t: int, i: int, texts: dict[i
     sample = _texts(issue, texts)
     bodies = [x for _id, x in sample]
     clauses = Counter(links[m] for m in issue.member_ids if m in links)
-    summary, picked = _stored(issue)
+    summary, stored = _stored(issue)
     summary = summary or summary_sentence(bodies)
-    picked = picked or quotes(sample, k=5)
+    # The build stores its representatives' quotes; near-copies among them (the same point
+    # in traditional characters, or behind "第二，") are dropped and the set topped up from
+    # the other members, so an issue of three or more opinions shows 3-5 different quotes.
+    picked = distinct_quotes(stored)
+    if len(picked) < QUOTES_MIN:
+        more = [Quote(q.comment_id, mask_personal(q.text)) for q in quotes(sample, k=10)]
+        picked = distinct_quotes([*picked, *more])
     position = {m: k for k, m in enumerate(issue.member_ids)}
     return IssueView(
         quote_pages={q.comment_id: position.get(q.comment_id, 0) // ISSUE_PAGE + 1 for q in picked},

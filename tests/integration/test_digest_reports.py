@@ -65,6 +65,7 @@ def test_report_page_opens_with_an_overview_and_shows_short_quotes_linking_to_th
     figures = json.loads((Path(__file__).resolve().parents[2] / "consult" / "digests" / "reliability.json").read_text(encoding="utf-8"))
     assert "这份摘要有多可靠" in page and "待测" not in page
     assert f"{figures['theme_nmi']:.2f}" in page and f"{figures['stance_majority_accuracy']:.2f}" in page
+    assert f"{figures['stance_decided_accuracy']:.2f}" in page  # confident stance calls, measured
     assert LETTER[6:200] not in page  # the 1,900-character letter is never shown whole
     quotes = re.findall(r'<li><q>(.*?)</q> <a class="whole" href="([^"]+)">', page)
     assert len(quotes) >= 3

@@ -2,7 +2,9 @@
 
 import pytest
 
+from worker.analysis import stance_model
 from worker.analysis.stance import Stance, analyse_stance, stance_of
+from worker.analysis.stance_model import stance_of as model_stance_of
 
 
 @pytest.mark.parametrize(
@@ -25,7 +27,8 @@ from worker.analysis.stance import Stance, analyse_stance, stance_of
     ],
 )
 def test_typical_comments(text, expected):
-    assert stance_of(text) == expected
+    assert stance_of(text) == expected  # the rules
+    assert model_stance_of(text) == expected  # what digests count
 
 
 def test_traditional_and_full_width_text_is_understood():
@@ -51,3 +54,35 @@ def test_cue_inside_longer_oppose_cue_is_not_double_counted():
 def test_polite_request_question_counts_as_both():
     result = analyse_stance("能否延长办理时间")
     assert result.scores["question"] == result.scores["suggestion"] > 0
+
+
+# The model over the rules' cues (stance_model): a confidence, and 未判定 when unsure.
+
+
+def test_a_clear_call_has_high_confidence_and_an_unclear_one_is_not_judged():
+    clear = stance_model.classify("这种一刀切的做法不合理，坚决反对")
+    assert clear.stance == Stance.OPPOSE and clear.confidence >= 0.8
+    # A complaint told as a rhetorical question: the model hesitates between the two.
+    unsure = stance_model.classify("为什么我们小区的停车费这么高", threshold=0.99)
+    assert unsure.stance == Stance.NEUTRAL
+    assert unsure.guess in (Stance.QUESTION, Stance.OPPOSE)
+
+
+def test_support_comes_from_the_rules_and_no_cue_is_not_judged():
+    assert stance_model.classify("完全支持这项改革，利国利民！").stance == Stance.SUPPORT
+    assert stance_model.classify("今天去办事大厅办了营业执照。").confidence == 0.0
+
+
+def test_a_grievance_told_without_a_named_cue_reads_as_opposition():
+    # No oppose word, but harm and intensity: "严重影响".
+    call = stance_model.classify("这个条款会严重影响小微企业")
+    assert call.stance == Stance.OPPOSE
+
+
+def test_the_shipped_model_holds_weights_only_no_text():
+    raw = stance_model._model()
+    assert raw["features"] == stance_model.feature_names()
+    assert 0.0 < raw["threshold"] < 1.0
+    numbers = [w for ws in raw["coef"] for w in ws] + raw["intercept"]
+    assert all(isinstance(w, float) for w in numbers)
+    assert set(raw["classes"]) == {"oppose", "question", "suggestion"}

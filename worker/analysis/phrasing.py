@@ -20,6 +20,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .normalise import normalise
+
 SUMMARY_MAX = 60
 QUOTE_MAX = 80
 LABEL_MIN, LABEL_MAX = 4, 16
@@ -35,7 +37,9 @@ _FILLER = re.compile(
     r"并|和|且|也|还|将|把|在|的|了|是)+"
 )
 # "第二部分（三）第3条：" before a quote says where, and the clause column says it already.
-_LEADING_REF = re.compile(r"^(?:关于)?(?:第[一二三四五六七八九十百零〇\d]+[编章节条款部分项]+|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．]?)+[：:，,]\s*")
+_LEADING_REF = re.compile(
+    r"^(?:关于)?(?:第[一二三四五六七八九十百零〇\d]+[编章节条款部分项]+|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．]?)+[：:，,]\s*"
+)
 _SALUTATION = re.compile(r"^(尊敬的|您好|你好|此致|敬礼|谢谢|感谢|以上|特此)")
 _TRAILING = re.compile(r"[的了和与及或并而、，,。！？!?；;：:\s]+$")
 
@@ -143,7 +147,10 @@ def summary_sentence(texts: Sequence[str], limit: int = SUMMARY_MAX) -> str:
     if not pool:
         return ""
     space = _Space(pool)
-    best = max(range(len(pool)), key=lambda i: (_dot(space.vectors[i], space.centroid) * _length_weight(pool[i]), -i))
+    best = max(
+        range(len(pool)),
+        key=lambda i: (_dot(space.vectors[i], space.centroid) * _length_weight(pool[i]), -i),
+    )
     return clip(_after_lead_in(pool[best]), limit)
 
 
@@ -153,9 +160,35 @@ def _after_lead_in(sentence: str) -> str:
     return tail.strip() if sep and len(tail.strip()) >= 8 and len(head) <= 30 else sentence
 
 
+# An enumeration opening a point ("第二，", "三是", "其次") is how the writer counted, not
+# what they said: two quotes differing only by it are the same quote.
+_ENUMERATION = re.compile(
+    r"^(?:第[一二三四五六七八九十\d]+|[一二三四五六七八九十]是|首先|其次|再次|另外|此外|最后)[，,、：:]?\s*"
+)
+
+
+def _comparable(text: str) -> str:
+    # Simplified characters, half-width marks, no leading clause reference or enumeration:
+    # "第三，建議每項任務…" and "建议每项任务…" compare equal.
+    return _ENUMERATION.sub("", _LEADING_REF.sub("", normalise(text)))
+
+
 def _similar(a: str, b: str) -> bool:
-    ga, gb = set(_grams(a)), set(_grams(b))
+    ga, gb = set(_grams(_comparable(a))), set(_grams(_comparable(b)))
     return bool(ga and gb) and len(ga & gb) / len(ga | gb) > 0.6
+
+
+def distinct_quotes(candidates: Sequence[Quote], k: int = 5) -> list[Quote]:
+    """Up to ``k`` of ``candidates`` in order, each from another comment and no near-copy of
+    an earlier one (bigram Jaccard > 0.6 after simplifying and dropping enumerations)."""
+    out: list[Quote] = []
+    for q in candidates:
+        if not q.text or any(q.comment_id == o.comment_id or _similar(q.text, o.text) for o in out):
+            continue
+        out.append(q)
+        if len(out) >= k:
+            break
+    return out
 
 
 def quotes(comments: Sequence[tuple[int, str]], k: int = 5, limit: int = QUOTE_MAX) -> list[Quote]:
@@ -166,11 +199,14 @@ def quotes(comments: Sequence[tuple[int, str]], k: int = 5, limit: int = QUOTE_M
         pool = sentences(text)
         if not pool:
             continue
-        best = max(pool, key=lambda s: space.centrality(s) * _length_weight(s))
-        quote = clip(_LEADING_REF.sub("", best) or best, limit)
-        if any(_similar(quote, q.text) for q in out):
+        # The comment's most central sentence that says something not quoted yet: many
+        # commenters share a point and differ in what else they say.
+        ranked = sorted(pool, key=lambda s: space.centrality(s) * _length_weight(s), reverse=True)
+        fresh = [clip(_LEADING_REF.sub("", s) or s, limit) for s in ranked]
+        fresh = [q for q in fresh if not any(_similar(q, o.text) for o in out)]
+        if not fresh:
             continue
-        out.append(Quote(comment_id, quote))
+        out.append(Quote(comment_id, fresh[0]))
         if len(out) >= k:
             break
     return out

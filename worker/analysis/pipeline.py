@@ -5,7 +5,7 @@ weighted unit, so 500 copies count once for clustering but 500 times in sizes;
 (2) two-level clustering of the units into themes and issues (``cluster``);
 (3) every theme and issue is described (``describe``: phrase label, keywords,
 representatives; ``summarise``: one-sentence summary and short quotes) and its stance
-mix counted (``stance``); (4) comments are linked to clauses (``clauses``), unless the
+mix counted (``stance_model``); (4) comments are linked to clauses (``clauses``), unless the
 comment was made on a clause already; (5) issues are matched to the previous digest's
 issues (``change``) to report what is new, grown, merged or shrunk. Every comment lands
 in exactly one issue; comments no theme fits end up in a last group labelled
@@ -45,7 +45,7 @@ from .results import (
     Theme,
     intern_all,
 )
-from .stance import stance_of
+from .stance_model import stance_of
 from .summarise import quotes_of, summary_of
 
 __all__ = [

@@ -15,6 +15,10 @@ Rules, applied to the normalised text (simplified, half-width punctuation):
 4. The highest score wins; ties go to oppose > support > suggestion > question. With no
    cue at all the stance is ``neutral``.
 
+These rules find and score cues (``analyse_stance``); what digests count is
+``stance_model.stance_of``, which weighs the same cues with trained weights and says
+未判定 when unsure.
+
 The lexicon is deliberately small and readable; stance words are kept as tokens by the
 segmenter, but this module works on the raw text, not on tokens.
 """
@@ -100,6 +104,7 @@ _CUE_RE = re.compile(
     + ")"
 )
 _QUESTION_END = re.compile(r"\?+")
+_GRIEVANCE = frozenset(GRIEVANCE_CUES) - frozenset(OPPOSE_CUES)
 
 
 @dataclass
@@ -118,25 +123,47 @@ def _negated(text: str, start: int) -> bool:
     return any(n in before for n in NEGATORS)
 
 
-def analyse_stance(text: str) -> StanceResult:
-    """Score ``text`` against the rules of the module docstring."""
-    norm = normalise(text)
-    scores = {s.value: 0.0 for s in _TIE_ORDER}
-    cues: list[str] = []
+@dataclass(frozen=True)
+class CueHit:
+    """One cue found in the normalised text: its kind after negation, where, and what."""
+
+    kind: str  # support, oppose, grievance, suggestion, question or polite
+    start: int
+    cue: str
+
+
+def scan_cues(norm: str) -> list[CueHit]:
+    """Cues of normalised text, longest first, no overlaps, negation applied (rule 2)."""
+    hits: list[CueHit] = []
     for m in _CUE_RE.finditer(norm):
         cue = m.group(0)
-        kind = _CUE_KIND[cue]
+        kind = "grievance" if cue in _GRIEVANCE else _CUE_KIND[cue]
         if kind == "support" and _negated(norm, m.start()):
             kind = "oppose"
             cue = norm[max(0, m.start() - 3) : m.start()] + cue
         elif kind == "oppose" and cue == "反对" and _negated(norm, m.start()):
             kind = "support"
             cue = norm[max(0, m.start() - 3) : m.start()] + cue
-        cues.append(cue)
-        if kind == "polite":
+        hits.append(CueHit(kind, m.start(), cue))
+    return hits
+
+
+def analyse_stance(text: str) -> StanceResult:
+    """Score ``text`` against the rules of the module docstring."""
+    return analyse_normalised(normalise(text))
+
+
+def analyse_normalised(norm: str, hits: list[CueHit] | None = None) -> StanceResult:
+    """``analyse_stance`` of text already normalised (and its cues, if already scanned)."""
+    scores = {s.value: 0.0 for s in _TIE_ORDER}
+    cues: list[str] = []
+    for hit in scan_cues(norm) if hits is None else hits:
+        cues.append(hit.cue)
+        if hit.kind == "polite":
             scores[Stance.QUESTION] += 0.5
             scores[Stance.SUGGESTION] += 0.5
         else:
+            kind = "oppose" if hit.kind == "grievance" else hit.kind
             scores[kind] += _WEIGHTS[Stance(kind)]
     questions = len(_QUESTION_END.findall(norm))
     if questions:
@@ -148,5 +175,5 @@ def analyse_stance(text: str) -> StanceResult:
 
 
 def stance_of(text: str) -> Stance:
-    """The stance of one comment."""
+    """The rules' stance of one comment (digests count ``stance_model.stance_of``)."""
     return analyse_stance(text).stance
