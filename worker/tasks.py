@@ -52,6 +52,7 @@ def resegment_all(dictionary_version: int) -> int:
 
 
 @shared_task(
+    bind=True,
     name=tasks.BUILD_DIGEST,
     acks_late=True,
     autoretry_for=(Exception,),
@@ -60,9 +61,10 @@ def resegment_all(dictionary_version: int) -> int:
     soft_time_limit=25 * 60,
     time_limit=30 * 60,
 )
-def build_digest(digest_id: int) -> str:
-    """Every scope's digest (plan, suggestions, survey) is built by the one engine."""
-    return engine.build(digest_id)
+def build_digest(self, digest_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Every scope's digest (plan, suggestions, survey) is built by the one engine; the worker's
+    hostname goes on the result, so staff (and the two-worker test) see where it was built."""
+    return engine.build(digest_id, worker=self.request.hostname or "")
 
 
 @shared_task(name=tasks.BUILD_FEEDBACK, acks_late=True, soft_time_limit=25 * 60, time_limit=30 * 60)

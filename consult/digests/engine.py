@@ -4,6 +4,7 @@ report progress (the heartbeat), build it with the pure pipeline, or record why 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -131,9 +132,11 @@ def _finish(digest_id: int, result, count: int) -> None:  # type: ignore[no-unty
     db.session.commit()
 
 
-def build(digest_id: int) -> str:
+def build(digest_id: int, worker: str = "") -> str:
     """Build a digest of any scope; returns its status. Safe to call again at any point: a done
-    digest is left as it is, one another worker is building is left to it."""
+    digest is left as it is, one another worker is building is left to it. `worker` (the Celery
+    hostname) is kept in the result's stats with the loading time: which machine built which
+    digest, and how long reading the comments took beside the pipeline's own steps."""
     # numpy/scikit-learn come with the pipeline: loaded where a worker builds, not by every page
     from worker.analysis.pipeline import build_digest
 
@@ -151,7 +154,9 @@ def build(digest_id: int) -> str:
     try:
         report(0.01, _("读取意见"))
         scope = scopes.get(digest.scope)
+        started = time.perf_counter()
         docs, clauses = scope.load(digest, current_segmenter()[0])
+        loaded_s = round(time.perf_counter() - started, 3)
         previous = scope.previous(digest)
         result = build_digest(
             docs,
@@ -160,6 +165,7 @@ def build(digest_id: int) -> str:
             seed=0,
             progress=lambda f, stage: report(0.05 + 0.9 * f, stage),
         )
+        result.stats.update(load_seconds=loaded_s, worker=worker)
         _finish(digest_id, result, len(docs))
         return DigestStatus.DONE.value
     except Exception as error:

@@ -142,7 +142,16 @@ def _candidate_pairs(
     one verified edge to join its group, while pairing everyone with one fixed member
     fails when that member is itself heavily edited.
     """
-    out = []
+    out = list(_band_pairs(sig, idx, bands, rows, seed, window))
+    if not out:
+        return np.zeros((0, 2), dtype=np.int64)
+    return _distinct(np.concatenate(out), sig.shape[0])
+
+
+def _band_pairs(
+    sig: np.ndarray, idx: np.ndarray, bands: int, rows: int, seed: int, window: int = 8
+):  # type: ignore[no-untyped-def]
+    """The candidate pairs of each band in turn (an (m, 2) array per band, may repeat)."""
     mult = np.array(
         [0x9E3779B97F4A7C15 * (2 * k + 1) % 2**64 for k in range(rows)], dtype=np.uint64
     )
@@ -156,20 +165,60 @@ def _candidate_pairs(
         new_run = np.ones(sk.size, dtype=bool)
         new_run[1:] = sk[1:] != sk[:-1]
         run_start = np.maximum.accumulate(np.where(new_run, positions, 0))
+        found = []
         for t in range(1, window + 1):
             ok = positions - t >= run_start
             if not ok.any():
                 break
-            out.append(np.stack((idx[order[positions[ok] - t]], idx[order[ok]]), axis=1))
-    if not out:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(out)
-    pairs.sort(axis=1)
+            found.append(np.stack((idx[order[positions[ok] - t]], idx[order[ok]]), axis=1))
+        yield np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
+
+
+def _distinct(pairs: np.ndarray, n: int) -> np.ndarray:
+    pairs = np.sort(pairs, axis=1)
     # Row-wise np.unique sorts structured rows and is slow; one int64 key per pair is not.
-    span = np.int64(sig.shape[0])
+    span = np.int64(n)
     codes = np.sort(pairs[:, 0].astype(np.int64) * span + pairs[:, 1])
     codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
     return np.stack((codes // span, codes % span), axis=1)
+
+
+def _components(
+    sig: np.ndarray, idx: np.ndarray, bands: int, rows: int, seed: int, threshold: float
+) -> np.ndarray:
+    """Connected components of the verified candidate graph, band by band: a candidate pair
+    whose two documents are already connected adds nothing, so it is neither verified nor
+    kept. The components are those of verifying every candidate; at a million comments with
+    large campaigns most of the (up to bands × window × n) candidates are such pairs."""
+    u = sig.shape[0]
+    comp = np.arange(u)
+    edges = np.zeros((0, 2), dtype=np.int64)
+    for pairs in _band_pairs(sig, idx, bands, rows, seed):
+        pairs = pairs[comp[pairs[:, 0]] != comp[pairs[:, 1]]]
+        if not len(pairs):
+            continue
+        pairs = _distinct(pairs, u)
+        pairs = pairs[_verify(sig, pairs, threshold)]
+        if not len(pairs):
+            continue
+        edges = np.concatenate((edges, pairs))
+        graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(u, u))
+        _, comp = connected_components(graph, directed=False)
+        # Only edges between components matter from here on: one per joined pair of them.
+        edges = _spanning(edges, comp)
+    graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(u, u))
+    return connected_components(graph, directed=False)[1]
+
+
+def _spanning(edges: np.ndarray, comp: np.ndarray) -> np.ndarray:
+    """A smaller edge set with the same components: each document joined to its component's
+    first document (the first by index), which keeps the graph's connectivity exactly."""
+    nodes = np.unique(edges)
+    _, first = np.unique(comp[nodes], return_index=True)
+    root = np.full(comp.max() + 1, -1, dtype=np.int64)
+    root[comp[nodes[first]]] = nodes[first]
+    star = np.stack((root[comp[nodes]], nodes), axis=1)
+    return star[star[:, 0] != star[:, 1]]
 
 
 def _verify(sig: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
@@ -210,11 +259,7 @@ def group_documents(
     sig, has = _signatures(ukeys, num_perm, seed)
     eligible = np.flatnonzero(long_enough & has)
     bands, rows = lsh_params(threshold, num_perm)
-    pairs = _candidate_pairs(sig, eligible, bands, rows, seed)
-    if len(pairs):
-        pairs = pairs[_verify(sig, pairs, threshold)]
-    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(u, u))
-    _, comp_of_key = connected_components(graph, directed=False)
+    comp_of_key = _components(sig, eligible, bands, rows, seed, threshold)
     # Short texts stay apart even when copied exactly.
     comp_of_key = np.where(long_enough, comp_of_key, comp_of_key.max(initial=0) + 1 + np.arange(u))
     _, comp_of_key = np.unique(comp_of_key, return_inverse=True)

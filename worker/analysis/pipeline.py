@@ -153,22 +153,29 @@ def _collapse_campaigns(docs: Sequence[DigestDoc]) -> _Units:
     """One weighted unit per campaign, one unit per other document."""
     groups = group_documents([d.tokens for d in docs], min_size=CAMPAIGN_MIN_SIZE)
     n = len(docs)
-    unit_of = np.empty(n, dtype=np.int64)
-    rep: list[int] = []
-    size: list[int] = []
+    camp = np.asarray(groups.campaign_of, dtype=np.int64)
+    # Units in document order: each uncampaigned document, and each campaign at its first member.
+    # Array operations, not a Python loop over every document (a million at scale).
+    in_camp = np.flatnonzero(camp >= 0)
+    first = np.ones(n, dtype=bool)
+    if in_camp.size:
+        _, first_at = np.unique(camp[in_camp], return_index=True)
+        first[in_camp] = False
+        first[in_camp[first_at]] = True
+    starts = np.flatnonzero(first)  # document index -> a unit starts here, in order
+    unit_of = np.cumsum(first) - 1  # right for uncampaigned documents and first members
+    unit_of_camp = np.full(len(groups.campaigns), -1, dtype=np.int64)
+    unit_of_camp[camp[starts][camp[starts] >= 0]] = unit_of[starts][camp[starts] >= 0]
+    if in_camp.size:
+        unit_of[in_camp] = unit_of_camp[camp[in_camp]]
+    rep = starts.tolist()
+    size = [1] * len(rep)
     camp_unit: dict[int, int] = {}
-    for i in range(n):
-        c = int(groups.campaign_of[i])
-        if c >= 0:
-            if c not in camp_unit:
-                camp_unit[c] = len(rep)
-                rep.append(groups.campaigns[c].representative)
-                size.append(groups.campaigns[c].size)
-            unit_of[i] = camp_unit[c]
-        else:
-            unit_of[i] = len(rep)
-            rep.append(i)
-            size.append(1)
+    for c, u in enumerate(unit_of_camp.tolist()):  # one step per campaign, not per document
+        if u >= 0:
+            camp_unit[c] = u
+            rep[u] = groups.campaigns[c].representative
+            size[u] = groups.campaigns[c].size
     return _Units(groups, unit_of, rep, size, {u: c for c, u in camp_unit.items()})
 
 
