@@ -40,6 +40,7 @@ from consult.surveys import digest_scope as surveys_digest
 from consult.surveys import invitations as invites
 from consult.surveys import results as results_service
 from consult.surveys import satisfaction as index_service
+from consult.surveys.choices import choose_links
 from consult.surveys.forms import CallbackForm, InvitationForm, SurveyForm
 from consult.surveys.models import (
     ServiceTicket,
@@ -90,7 +91,7 @@ def index() -> str:
 @staff_required
 def new() -> str | Response | tuple[str, int]:
     form = SurveyForm()
-    _choose(form, None)
+    choose_links(form, None, current_user)
     if not form.is_submitted() and current_user.role == "department" and current_user.department:
         form.department.data = current_user.department.name
     return _save(form, None, lambda: building.create(current_user, **_fields(form)), _("问卷草稿已保存，请预览后发布。"))
@@ -103,34 +104,9 @@ def edit(survey_id: int) -> str | Response | tuple[str, int]:
     # Plain values, never obj=survey: a field the page does not send (department accounts see no
     # department field) would otherwise keep the Department object and fail validation (a 500).
     form = SurveyForm(data=_stored(survey))
-    _choose(form, survey)
+    choose_links(form, survey, current_user)
     saved = _("已保存。已发布的题目不变，发布新版本后才生效。") if survey.published else _("已保存。")
     return _save(form, survey, lambda: building.update(current_user, survey, **_fields(form)), saved)
-
-
-def _choose(form: SurveyForm, survey: Survey | None) -> None:
-    """The plan and follow-up selects: titles of what this staff member may manage (a department
-    account: its department's plans and surveys), plus the value already saved, whoever set it."""
-    department = current_user.department_id if current_user.role == "department" else None
-    plans = select(Plan).order_by(Plan.created_at.desc()).limit(500)
-    followups = select(Survey).where(Survey.mode == "invite").order_by(Survey.created_at.desc()).limit(500)
-    if current_user.role == "department":
-        plans = plans.where(Plan.department_id == department)
-        followups = followups.where(Survey.department_id == department)
-    plan_rows = list(db.session.scalars(plans))
-    survey_rows = [s for s in db.session.scalars(followups) if survey is None or s.id != survey.id]
-    if survey is not None and survey.plan is not None and survey.plan not in plan_rows:
-        plan_rows.append(survey.plan)
-    saved = db.session.get(Survey, survey.followup_survey_id) if survey is not None and survey.followup_survey_id else None
-    if saved is not None and saved not in survey_rows:
-        survey_rows.append(saved)
-    form.plan_id.choices = [("", _("不关联方案")), *((p.id, p.title) for p in plan_rows)]
-
-    def label(item: Survey) -> str:
-        owner = f"（{item.department.name}）" if item.department and current_user.role != "department" else ""
-        return f"{item.title}{owner}"
-
-    form.followup_survey_id.choices = [("", _("本问卷")), *((s.id, label(s)) for s in survey_rows)]
 
 
 def _stored(survey: Survey) -> dict:
