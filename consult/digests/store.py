@@ -134,15 +134,18 @@ def themes_view(session: Any, digest: Digest) -> list[readable.ThemeView]:
     return list(themes.values())
 
 
-def add_answers(session: Any, digest: Digest, themes: list[readable.ThemeView], answered_comment_ids: Any) -> None:
-    """Answered opinions per issue, counted in SQL (``answered_comment_ids``: a select of comment ids)."""
+def answered_counts(session: Any, digest: Digest, answered_comment_ids: Any) -> dict[tuple[int, int], int]:
+    """Answered opinions per (theme, issue), counted in SQL (``answered_comment_ids``: a select of comment ids)."""
     query = (
         select(DigestIssue.theme_position, DigestIssue.position, func.count())
         .join(DigestIssueComment, DigestIssueComment.issue_id == DigestIssue.id)
         .where(DigestIssue.digest_id == digest.id, DigestIssueComment.comment_id.in_(answered_comment_ids))
         .group_by(DigestIssue.theme_position, DigestIssue.position)
     )
-    counts = {(t, i): int(n) for t, i, n in session.execute(query)}
+    return {(t, i): int(n) for t, i, n in session.execute(query)}
+
+
+def add_answers(themes: list[readable.ThemeView], counts: dict[tuple[int, int], int]) -> None:
     for tv in themes:
         for iv in tv.issues:
             iv.answered = counts.get((iv.theme, iv.index), 0)

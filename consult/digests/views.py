@@ -17,15 +17,15 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consult.core import audit, channels
 from consult.core.buttons import EmptyForm
 from consult.core.converters import query_page
 from consult.core.errors import ServiceError
 from consult.core.permissions import safe_target, staff_required
-from consult.digests import operations as digests
 from consult.digests import engine, page_data, readable, reports, store
+from consult.digests import operations as digests
 from consult.digests.forms import ImportForm
 from consult.digests.models import Digest
 from consult.extensions import db
@@ -60,7 +60,12 @@ def stored_view(digest: Digest, plan: Plan) -> dict:
     """The page from the digest's rows (``consult.digests.store``): themes and issues as described at
     build time, answered counts and per-day/channel counts in SQL; the result itself is not read."""
     themes = store.themes_view(db.session, digest)
-    store.add_answers(db.session, digest, themes, select(Answer.comment_id).where(Answer.plan_id == plan.id))
+    # Answered counts join 100k memberships with the answers (~0.25 s at 100k): counted once per
+    # process while the plan's answers stay the same set (their number and newest id: an index scan).
+    answers = select(Answer.comment_id).where(Answer.plan_id == plan.id)
+    n, newest = db.session.execute(select(func.count(), func.max(Answer.id)).where(Answer.plan_id == plan.id)).one()
+    counts = page_data.memo(("answered", digest.id, digest.finished_at, n, newest), lambda: store.answered_counts(db.session, digest, answers))
+    store.add_answers(themes, counts)
     order = [c.id for v in plan.versions for c in v.clauses]
     daily, channels = page_data.counted(digest)
     overview, campaigns = store.overview(db.session, digest, order, daily, channels)
