@@ -61,17 +61,24 @@ KEYS = {
     "parts": _l("部分"), "progress": _l("进度"), "record": _l("记录"), "report": _l("报告"), "scope": _l("范围"),
     "scope_key": _l("范围"), "scopes": _l("权限范围"), "seed_commitment": _l("种子承诺值"), "size": _l("大小"), "sources": _l("渠道"),
     "task_id": _l("任务编号"), "token_id": _l("令牌编号"), "total": _l("合计"), "tracking_number": _l("查询码"), "updated": _l("更新"),
-    "value": _l("数值"), "version": _l("版本"), "via": _l("途径"), "weight": _l("权重"), "year": _l("年度"),
+    "value": _l("数值"), "deadline": _l("截止日期"), "lead": _l("牵头部门编号"), "version": _l("版本"), "via": _l("途径"), "weight": _l("权重"), "year": _l("年度"),
 }
 VALUES = {
     "adopted": _l("采纳"), "partly": _l("部分采纳"), "not_adopted": _l("未采纳"), "covered": _l("现行规定已有"),
     "citizen": _l("公众"), "department": _l("部门工作人员"), "staff": _l("改革办工作人员"), "admin": _l("管理员"),
     "expert": _l("专家"), "evaluator": _l("第三方评估"), "raw": _l("原始答卷"), "aggregate": _l("统计"),
+    "task": _l("改革任务"), "plan": _l("方案"),
+    "planned": _l("未启动"), "in_progress": _l("推进中"), "completed": _l("已完成"), "suspended": _l("暂缓"), "cancelled": _l("已取消"),
 }
 
 
 def action_label(code: str) -> str:
     return str(ACTIONS.get(code, code))
+
+
+def actor_label(label: str) -> str:
+    """Entries written by the worker or beat carry the actor "system" (kept in the data as written)."""
+    return str(_l("系统")) if label == "system" else label
 
 
 def target_label(code: str) -> str:
@@ -83,7 +90,7 @@ def _value(value: Any) -> str:
         shown = "、".join(_value(v) for v in value[:10])
         return shown + (f" 等 {len(value)} 项" if len(value) > 10 else "")
     if isinstance(value, dict):
-        return "；".join(f"{k}：{_value(v)}" for k, v in value.items())
+        return "；".join(f"{KEYS.get(k, k)}：{_value(v)}" for k, v in value.items())
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(VALUES.get(value, value)) if isinstance(value, str) else str(value)

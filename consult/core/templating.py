@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(masked, "masked")
     app.add_template_filter(audit_labels.action_label, "audit_action")
     app.add_template_filter(audit_labels.target_label, "audit_target")
+    app.add_template_filter(audit_labels.actor_label, "audit_actor")
     app.add_template_filter(audit_labels.detail_parts, "audit_detail")
     app.add_template_filter(channels.label, "channel")  # "forum" → 论坛, from the channel registry
 

@@ -24,6 +24,7 @@ from consult.ledger.models import ReformTask
 from consult.surveys.building import local_day
 
 DEMO_FILE = "third_party_evaluations.csv"
+SHOWN_AS = "第三方评估结果（示例）.csv"  # the name staff read as the import's source
 EVALUATOR_LOGIN = "evaluator@demo.invalid"
 INDICATORS = [
     ("任务进度", "task_progress", 25, "最近一次经办公室采信的进度报送；已完成为 100。"),
@@ -55,9 +56,10 @@ def load(now: datetime | None = None) -> dict[str, int]:
             created += 1
     evaluator = _evaluator()
     imported = 0
-    if db.session.scalar(select(ThirdPartyEvaluation.id).where(ThirdPartyEvaluation.source.like(f"导入：{DEMO_FILE}%"))) is None:
+    loaded = ThirdPartyEvaluation.source.like(f"导入：{SHOWN_AS}%") | ThirdPartyEvaluation.source.like(f"导入：{DEMO_FILE}%")
+    if db.session.scalar(select(ThirdPartyEvaluation.id).where(loaded)) is None:
         text = (resources.files("consult.demo") / "data" / DEMO_FILE).read_text(encoding="utf-8").replace("{year}", str(year))
-        added, errors = imports.import_file(None, DEMO_FILE, text.encode("utf-8"))  # type: ignore[arg-type]
+        added, errors = imports.import_file(None, SHOWN_AS, text.encode("utf-8"))  # type: ignore[arg-type]
         if errors:  # the demo file is ours: a row that no longer imports is a bug to see at once
             raise RuntimeError(f"demo third-party file: {errors}")
         for evaluation in added:

@@ -24,9 +24,10 @@ PASSWORD = "walk-password-2026"
 NAMES = {"citizen": "走查市民", "department": "走查部门", "staff": "走查改革办", "admin": "走查管理员", "expert": "走查专家", "evaluator": "走查评估方"}
 ROLES = ("anonymous", "citizen", "department", "staff", "admin", "expert", "evaluator")
 # Internal codes that must never reach a reader (labels exist for each of them).
-RAW = re.compile(r"\b(web|forum|hearing_statement|suggestion\.[a-z_]+|comment\.[a-z_]+|response\.[a-z_]+|plan\.[a-z_]+|not_adopted|partly|adopted|covered|pending|published|rejected|withdrawn|cluster=None|comment_ids=|来源 all)\b")
+RAW = re.compile(r"\b(web|forum|hearing_statement|suggestion\.[a-z_]+|comment\.[a-z_]+|response\.[a-z_]+|plan\.[a-z_]+|ledger\.[a-z_]+|evaluation\.[a-z_]+|api_token\.[a-z_]+|expert\.(?:opinion|conclusion|invite|create|update|score|accept|withdraw|conflict)[a-z_]*|not_adopted|partly|adopted|covered|pending|published|rejected|withdrawn|cluster=None|comment_ids=|来源 all)\b")
 # Latin words allowed on the zh-CN interface: names, formats and units.
-ALLOWED = {"consult", "xlsx", "csv", "docx", "json", "excel", "word", "pdf", "nps", "id", "ip", "url", "sha", "js", "api", "a4", "ok", "utc", "d", "t", "i", "wcag", "ukey", "demo", "invalid", "example", "gov", "cn", "com"}
+ALLOWED = {"consult", "xlsx", "csv", "docx", "json", "excel", "word", "pdf", "nps", "id", "ip", "url", "sha", "js", "api", "a4", "ok", "utc", "d", "t", "i", "wcag", "ukey", "demo", "invalid", "example", "gov", "cn", "com",
+           "english", "cc", "by", "md", "txt", "jy", "ctrl"}  # the language switch names its language; CC BY; file types; 建议 numbers JY-…
 WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -78,6 +79,7 @@ def pages(ids: dict[str, object]) -> dict[str, list[tuple[str, str]]]:
         ("home", "/"), ("plan-open", f"/plans/{o}"), ("plan-closed", f"/plans/{c}"), ("plan-closed-v1", f"/plans/{c}?version=1"),
         ("clause", f"/plans/{o}/clauses/{ids['clause']}"), ("feedback", f"/plans/{c}/feedback"), ("forums", "/forums/"),
         ("hearings", "/hearings/"), ("suggestion-new", "/suggestions/new"), ("search", "/search?q=%E8%90%A5%E5%95%86"),
+        ("reforms", "/reforms/"), ("stats", "/stats"), ("plan-stats", f"/plans/{c}/stats"),
     ]
     if ids["thread"]:
         public.append(("thread", f"/forums/threads/{ids['thread']}"))
@@ -88,11 +90,15 @@ def pages(ids: dict[str, object]) -> dict[str, list[tuple[str, str]]]:
         *citizen, ("staff", "/staff/"), ("moderation", "/staff/moderation/"), ("responses", f"/staff/plans/{c}/responses"),
         ("digest", f"/staff/plans/{c}/digest"), ("staff-plan", f"/staff/plans/{c}"), ("suggestion-queue", "/staff/suggestions/"),
         ("surveys", "/staff/surveys/"), ("scorecard", "/staff/surveys/scorecard"), ("tickets", "/staff/surveys/tickets"),
+        ("ledger", "/staff/ledger/"), ("ledger-major", "/staff/ledger/major"), ("ledger-new", "/staff/ledger/new"),
+        ("ledger-import", "/staff/ledger/import"), ("experts", "/staff/experts/"), ("evaluation", "/staff/evaluation/"),
+        ("indicators", "/staff/evaluation/indicators"), ("third-party", "/staff/evaluation/third-party"),
     ]
     if ids["survey"]:
         staff += [("survey", f"/staff/surveys/{ids['survey']}"), ("survey-edit", f"/staff/surveys/{ids['survey']}/edit"), ("survey-results", f"/staff/surveys/{ids['survey']}/results")]
     admin = [*staff, ("audit", "/admin/audit"), ("users", "/admin/users"), ("departments", "/admin/departments"), ("words", "/staff/moderation/words")]
-    return {"anonymous": public, "citizen": citizen, "department": staff, "staff": staff, "admin": admin, "expert": citizen, "evaluator": citizen}
+    return {"anonymous": public, "citizen": citizen, "department": staff, "staff": staff, "admin": admin, "expert": [*citizen, ("expert-space", "/expert/")],
+            "evaluator": [*citizen, ("evaluator-space", "/evaluator/")]}
 
 
 def _problems(page, status: int) -> list[str]:  # type: ignore[no-untyped-def]
@@ -102,9 +108,12 @@ def _problems(page, status: int) -> list[str]:  # type: ignore[no-untyped-def]
     text = page.evaluate("() => document.body.innerText")
     for match in RAW.finditer(text):
         found.append(f"raw code {match.group(0)!r}: …{text[max(0, match.start() - 20):match.end() + 20]!r}…")
-    english = sorted({w for w in WORD.findall(text) if w.lower() not in ALLOWED and not re.fullmatch(r"[A-Z]\d*", w)})
+    prose = re.sub(r"\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b", " ", text)  # hashes (lottery seed commitments) are not words
+    english = sorted({w for w in WORD.findall(prose) if w.lower() not in ALLOWED and not re.fullmatch(r"[A-Z]\d*", w)})
     if english:
-        found.append(f"English: {', '.join(english[:12])}")
+        at = re.search(rf"\b{re.escape(english[0])}\b", prose)
+        where = prose[max(0, at.start() - 25):at.end() + 25] if at else ""
+        found.append(f"English: {', '.join(english[:12])} (…{where!r}…)")
     wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     if wide > 2:
         found.append(f"wider than the screen by {wide}px")
