@@ -128,8 +128,37 @@ def _finish(digest_id: int, result, count: int) -> None:  # type: ignore[no-unty
     digest.comment_count = count
     digest.status, digest.progress, digest.stage = DigestStatus.DONE, 1.0, _("完成")
     digest.finished_at = datetime.now(UTC)
+    if digest.scope == plan_scope.PlanScope.name:
+        store_rows(digest, result)
     outbox.mark_done(BUILD_TASK, digest_id)
     db.session.commit()
+
+
+def previous_done(digest: Digest) -> Digest | None:
+    """The version before ``digest`` of the same plan and sources (what lineage marks compare with)."""
+    return db.session.scalar(
+        select(Digest)
+        .where(Digest.plan_id == digest.plan_id, Digest.sources_key == digest.sources_key, Digest.status == DigestStatus.DONE,
+               Digest.number < digest.number)
+        .order_by(Digest.number.desc())
+        .limit(1)
+    )
+
+
+def store_rows(digest: Digest, result: DigestResult) -> None:
+    """Write the rows the plan digest's pages read (``consult.digests.store``), once, at the end of
+    the build: phrasing the labels and matching the previous version used to be the first view's work."""
+    from consult.digests import page_data, readable, store
+    from consult.plans.models import Plan
+
+    plan = db.session.get(Plan, digest.plan_id)
+    labels = {c.id: c.label for v in plan.versions for c in v.clauses}
+    opinions = page_data.opinions(page_data.shown_ids(result, readable.SAMPLE), labels)
+    previous = previous_done(digest)
+    before = DigestResult.from_dict(previous.result) if previous is not None and previous.result else None
+    rows = store.describe_rows(result, digest.number, {i: o.text for i, o in opinions.items()}, readable.min_confidence(),
+                               before, previous.number if before is not None else None)
+    store.write(db.session.connection(), digest.id, rows)
 
 
 def build(digest_id: int, worker: str = "") -> str:

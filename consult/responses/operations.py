@@ -17,6 +17,7 @@ from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.spreadsheets import TableError, read_table
 from consult.core.text import clean_text
+from consult.digests import store
 from consult.digests.models import Digest, DigestStatus
 from consult.extensions import db
 from consult.plans.models import Comment, CommentStatus, Plan
@@ -79,6 +80,11 @@ def cluster_members(plan: Plan, ref: str) -> list[int]:
     digest = db.session.scalar(
         select(Digest).where(Digest.plan_id == plan.id, Digest.number == number, Digest.status == DigestStatus.DONE)
     )
+    if digest is not None and store.has_rows(db.session, digest):  # membership rows: the result is not read
+        members = store.member_ids(db.session, digest, theme - 1, issue - 1)
+        if members is None:
+            raise ServiceError(_("第 %(n)s 版摘要中没有问题 %(r)s。", n=number, r=ref), 404)
+        return members
     if digest is None or not digest.result:
         raise ServiceError(_("没有找到第 %(n)s 版摘要。", n=number), 404)
     result = DigestResult.from_dict(digest.result)
