@@ -8,11 +8,10 @@ from sqlalchemy import select
 from consult.core.models import User
 from consult.extensions import db
 from consult.plans.models import Plan
-from consult.surveys.forms import SurveyForm
 from consult.surveys.models import Survey
 
 
-def choose_links(form: SurveyForm, survey: Survey | None, user: User) -> None:
+def link_choices(survey: Survey | None, user: User) -> tuple[list[tuple[object, str]], list[tuple[object, str]]]:
     """The plan and follow-up selects: titles of what this staff member may manage (a department
     account: its department's plans and surveys), plus the value already saved, whoever set it."""
     department = user.department_id if user.role == "department" else None
@@ -28,10 +27,10 @@ def choose_links(form: SurveyForm, survey: Survey | None, user: User) -> None:
     saved = db.session.get(Survey, survey.followup_survey_id) if survey is not None and survey.followup_survey_id else None
     if saved is not None and saved not in survey_rows:
         survey_rows.append(saved)
-    form.plan_id.choices = [("", _("不关联方案")), *((p.id, p.title) for p in plan_rows)]
+    plan_choices = [("", _("不关联方案")), *((p.id, p.title) for p in plan_rows)]
 
     def label(item: Survey) -> str:
         owner = f"（{item.department.name}）" if item.department and user.role != "department" else ""
         return f"{item.title}{owner}"
 
-    form.followup_survey_id.choices = [("", _("本问卷")), *((s.id, label(s)) for s in survey_rows)]
+    return plan_choices, [("", _("本问卷")), *((s.id, label(s)) for s in survey_rows)]

@@ -40,7 +40,7 @@ from consult.surveys import digest_scope as surveys_digest
 from consult.surveys import invitations as invites
 from consult.surveys import results as results_service
 from consult.surveys import satisfaction as index_service
-from consult.surveys.choices import choose_links
+from consult.surveys.choices import link_choices
 from consult.surveys.forms import CallbackForm, InvitationForm, SurveyForm
 from consult.surveys.models import (
     ServiceTicket,
@@ -91,7 +91,7 @@ def index() -> str:
 @staff_required
 def new() -> str | Response | tuple[str, int]:
     form = SurveyForm()
-    choose_links(form, None, current_user)
+    form.plan_id.choices, form.followup_survey_id.choices = link_choices(None, current_user)
     if not form.is_submitted() and current_user.role == "department" and current_user.department:
         form.department.data = current_user.department.name
     return _save(form, None, lambda: building.create(current_user, **_fields(form)), _("问卷草稿已保存，请预览后发布。"))
@@ -104,7 +104,7 @@ def edit(survey_id: int) -> str | Response | tuple[str, int]:
     # Plain values, never obj=survey: a field the page does not send (department accounts see no
     # department field) would otherwise keep the Department object and fail validation (a 500).
     form = SurveyForm(data=_stored(survey))
-    choose_links(form, survey, current_user)
+    form.plan_id.choices, form.followup_survey_id.choices = link_choices(survey, current_user)
     saved = _("已保存。已发布的题目不变，发布新版本后才生效。") if survey.published else _("已保存。")
     return _save(form, survey, lambda: building.update(current_user, survey, **_fields(form)), saved)
 

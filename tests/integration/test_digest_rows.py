@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from tests.conftest import login, seed_open_plan
 from tests.support.services import fresh_postgres_database, require_postgres_url
 
-BEFORE, ROWS = "6c3e8f5a0d32", "a4d7c2e9b6f1"
+BEFORE, ROWS = "b7d41e9c3a52", "a4d7c2e9b6f1"
 TEXTS = [
     "企业开办还是要跑好几个窗口，希望真正一网通办", "建议企业开办全程网上办理，营业执照当天领取",
     "工程建设项目审批材料太多，告知承诺制要落实", "施工许可审批时间太长，建议并联审批",

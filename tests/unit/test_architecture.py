@@ -54,6 +54,7 @@ LAZY_IMPORTS: dict[tuple[str, str, str], str] = {
     ("consult/experts/report.py", "docx", "docx"): "python-docx + lxml, only for a report download",
     ("consult/core/spreadsheets.py", "_xlsx_rows", "openpyxl"): "openpyxl, only for .xlsx uploads",
     ("consult/core/spreadsheets.py", "write_xlsx", "openpyxl"): "openpyxl, only for .xlsx exports",
+    ("consult/core/spreadsheets.py", "write_xlsx", "openpyxl.cell"): "openpyxl, only for .xlsx exports (typed number cells)",
     ("consult/demo/comments.py", "_s2t", "opencc"): "OpenCC dictionaries, only while generating demo data",
     ("consult/core/pdf.py", "OfficePdf.__init__", "fpdf"): "fpdf2 + Pillow + fontTools (~1 s), only for a PDF download",
     ("consult/core/pdf.py", "_char_wrap", "fpdf.enums"): "fpdf2, only for a PDF download",
