@@ -55,6 +55,8 @@ LAZY_IMPORTS: dict[tuple[str, str, str], str] = {
     ("consult/core/spreadsheets.py", "_xlsx_rows", "openpyxl"): "openpyxl, only for .xlsx uploads",
     ("consult/core/spreadsheets.py", "write_xlsx", "openpyxl"): "openpyxl, only for .xlsx exports",
     ("consult/core/spreadsheets.py", "write_xlsx", "openpyxl.cell"): "openpyxl, only for .xlsx exports (typed number cells)",
+    ("consult/digests/engine.py", "store_rows", "consult.digests"): "page_data imports plan_scope, which the engine imports: a cycle at module level",
+    ("consult/digests/engine.py", "store_rows", "consult.plans.models"): "only where a plan digest finishes (the engine serves every scope)",
     ("consult/demo/comments.py", "_s2t", "opencc"): "OpenCC dictionaries, only while generating demo data",
     ("consult/core/pdf.py", "OfficePdf.__init__", "fpdf"): "fpdf2 + Pillow + fontTools (~1 s), only for a PDF download",
     ("consult/core/pdf.py", "_char_wrap", "fpdf.enums"): "fpdf2, only for a PDF download",
