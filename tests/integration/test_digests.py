@@ -226,3 +226,42 @@ def test_staff_correct_clause_mapping(seeded, make_user) -> None:  # type: ignor
         t, i = result.assignments[comment_id]
         assert result.themes[t].issues[i].clause_counts.get(target_id, 0) >= 1
         assert db.session.get(Digest, new_id).number == 2
+
+
+def test_the_digest_page_lists_the_largest_campaigns_and_the_rest_on_request(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from consult.core.models import User
+    from consult.extensions import db
+    from consult.plans import comments
+    from consult.plans.models import Plan
+
+    plan_id = make_plan(body=BODY)
+    user_ids = [make_user()[0] for _ in range(3)]
+    pool = "营商环境企业开办审批监管信用中介收费窗口材料时间许可检查公示服务税务社保医保公积金不动产登记水电气网络园区人才住房教育交通"
+    rng = random.Random(5)
+    letters = ["".join(rng.choice(pool) for _ in range(40)) for _ in range(32)]
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        for g, letter in enumerate(letters):
+            for k in range(5 + (g == 0) * 3):  # the first group is the largest: listed first
+                comments.post_comment(user=db.session.get(User, user_ids[k % 3]), plan=plan, body=f"{letter}{'！' * k}")
+        db.session.commit()
+    digest_id = _build(app, plan_id)
+    _, email, password = make_user(role="staff")
+    staff = app.test_client()
+    login(staff, email, password)
+    with app.app_context():
+        from consult.digests.models import Digest
+        from worker.analysis.pipeline import DigestResult
+
+        found = len(DigestResult.from_dict(db.session.get(Digest, digest_id).result).campaigns)
+    assert found > 30
+    page = staff.get(f"/staff/plans/{plan_id}/digest").get_data(as_text=True)
+    campaigns = page[page.index('id="campaigns"'):]
+    rows = campaigns[:campaigns.index("</table>")].count("<tr>") - 1
+    assert rows == 30 and f"共 {found} 组" in campaigns and "显示全部" in campaigns
+    assert letters[0][:20] in campaigns[:campaigns.index("</tr>", campaigns.index("<tbody>"))]  # the largest first
+    everything = staff.get(f"/staff/plans/{plan_id}/digest?campaigns=all").get_data(as_text=True)
+    listed = everything[everything.index('id="campaigns"'):]
+    assert listed[:listed.index("</table>")].count("<tr>") - 1 == found and "显示全部" not in listed
