@@ -3,9 +3,9 @@
 Method (see docs/clustering.md): TF-IDF -> LSA -> k-means micro-clusters; an ensemble of
 k-means runs with random k on a sample votes which micro-clusters belong together
 (evidence accumulation); average linkage on that co-association matrix builds a
-dendrogram, cut where a number of clusters survives over the widest range of distances
-(the "maximum lifetime" criterion). The same procedure, inside each theme, gives its
-issues. Neither number is given by the caller.
+dendrogram. Themes: cut at a fixed co-association distance (``THEMES.cut``) unless one
+number of clusters clearly survives longest (the "maximum lifetime" criterion), which
+issues always use. The same procedure, inside each theme, gives its issues. Neither number is given by the caller.
 
 Deterministic: the samples the micro-clusters and the ensembles are fitted on are chosen by
 a hash of each document's cleaned tokens, and every k-means start comes from a fixed
