@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -18,7 +18,15 @@ from consult.experts.fields import field_labels
 from consult.experts.invitations import is_past_deadline
 from consult.experts.models import Expert, ExpertInvitation, InvitationStatus
 from consult.extensions import db
-from consult.plans.models import Comment, CommentStatus, DecisionKind, DecisionStep, Plan
+from consult.plans.models import (
+    Comment,
+    CommentRevision,
+    CommentStatus,
+    DecisionKind,
+    DecisionStep,
+    Plan,
+)
+from consult.responses.models import Response
 
 OPINION_MAX = 5000
 
@@ -57,6 +65,45 @@ def add_opinion(user: User, invitation: ExpertInvitation, *, clause_id: int | No
     outbox.add(tasks.SEGMENT_COMMENT, comment.id)  # segmented like any comment, for the digest
     sync_review_step(plan)
     audit.record(user, "expert.opinion", "comment", comment.id, department_id=plan.department_id, invitation_id=invitation.id)
+    return comment
+
+
+def _own_editable(user: User, invitation: ExpertInvitation, comment_id: int) -> Comment:
+    """One of this invitation's opinions that its expert may still change: before the deadline, not yet answered."""
+    _writable(invitation)
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.origin_type != ORIGIN or comment.origin_id != invitation.id or comment.status != CommentStatus.INTERNAL:
+        raise ServiceError(_("没有找到这条论证意见。"), 404)
+    # An answered opinion is what the office replied to: changing it afterwards would change the record.
+    if db.session.scalar(select(Response.id).where(Response.comment_id == comment.id)) is not None:
+        raise ServiceError(_("改革办已答复这条意见，不能再修改或撤回；如有补充，请另提一条意见。"), 409)
+    return comment
+
+
+def edit_opinion(user: User, invitation: ExpertInvitation, comment_id: int, body: str) -> Comment:
+    """The expert's new text; the previous one is kept as a revision for the office."""
+    comment = _own_editable(user, invitation, comment_id)
+    if not (body or "").strip():
+        raise ServiceError(_("请填写论证意见。"), field="body")
+    text = clean_text(body, field=_("论证意见"), max_chars=OPINION_MAX, key="body")
+    if text == comment.body:
+        raise ServiceError(_("内容没有变化。"), field="body")
+    now = datetime.now(UTC)
+    db.session.add(CommentRevision(comment_id=comment.id, body=comment.body, created_at=now))
+    comment.body, comment.search_terms, comment.edited_at = text, search_terms(text), now
+    comment.tokens, comment.segmented_at = None, None  # the next digest reads the new text
+    db.session.flush()
+    outbox.add(tasks.SEGMENT_COMMENT, comment.id)
+    audit.record(user, "expert.opinion_edit", "comment", comment.id, department_id=invitation.plan.department_id, invitation_id=invitation.id)
+    return comment
+
+
+def withdraw_opinion(user: User, invitation: ExpertInvitation, comment_id: int) -> Comment:
+    comment = _own_editable(user, invitation, comment_id)
+    comment.status, comment.withdrawn_at = CommentStatus.WITHDRAWN, datetime.now(UTC)
+    db.session.flush()
+    sync_review_step(invitation.plan)
+    audit.record(user, "expert.opinion_withdraw", "comment", comment.id, department_id=invitation.plan.department_id, invitation_id=invitation.id)
     return comment
 
 

@@ -40,7 +40,8 @@ def _own(invitation_id: int) -> ExpertInvitation:
 
 
 def _invitation_page(invitation_id: int, *, form: object = None, opinion_form: OpinionForm | None = None,
-                     conclusion_form: ConclusionForm | None = None, score_form: object = None, respond_form: RespondForm | None = None) -> str:
+                     conclusion_form: ConclusionForm | None = None, score_form: object = None, respond_form: RespondForm | None = None,
+                     edit_form: OpinionForm | None = None, editing: int | None = None) -> str:
     invitation = _own(invitation_id)
     mine = opinions.opinions_of(invitation) if invitation.plan_id is not None else []
     sheet = evaluation.sheet_of(invitation) if invitation.task_id is not None else None
@@ -53,7 +54,7 @@ def _invitation_page(invitation_id: int, *, form: object = None, opinion_form: O
         conclusion_form=conclusion_form or ConclusionForm(formdata=None, data={"conclusion": invitation.conclusion}),
         score_form=score_form, sheet=sheet, criteria=CRITERIA, respond_form=respond_form or RespondForm(formdata=None),
         past_deadline=invitations.is_past_deadline(invitation), accepted=invitation.status == InvitationStatus.ACCEPTED,
-        field_labels=field_labels,
+        field_labels=field_labels, edit_form=edit_form, editing=editing,
     )
 
 
@@ -108,6 +109,38 @@ def add_opinion(invitation_id: int) -> Response | tuple[str, int]:
     flash(_("意见已提交。"), "success")
     anchor = f"clause-{comment.clause_id}" if comment.clause_id else "whole-plan"
     return redirect(url_for("experts.invitation", invitation_id=invitation_id) + f"#{anchor}")
+
+
+@bp.post("/invitations/<int:invitation_id>/opinions/<int:comment_id>")
+@expert_required
+def edit_opinion(invitation_id: int, comment_id: int) -> Response | tuple[str, int]:
+    own = _own(invitation_id)
+    form = OpinionForm()
+    render = lambda **kw: _invitation_page(invitation_id, edit_form=kw["form"], editing=comment_id)  # noqa: E731
+    if not form.validate_on_submit():
+        return rerender(render, form)
+    try:
+        comment = opinions.edit_opinion(current_user, own, comment_id, form.body.data or "")
+    except ServiceError as error:
+        return rerender(render, form, error, default="body")
+    db.session.commit()
+    flash(_("意见已修改。"), "success")
+    return redirect(url_for("experts.invitation", invitation_id=invitation_id) + f"#opinion-{comment.id}")
+
+
+@bp.post("/invitations/<int:invitation_id>/opinions/<int:comment_id>/withdraw")
+@expert_required
+def withdraw_opinion(invitation_id: int, comment_id: int) -> Response:
+    own = _own(invitation_id)
+    if not OpinionForm().validate_on_submit():
+        abort(400, description=_("页面已过期，请刷新后重试。"))
+    try:
+        opinions.withdraw_opinion(current_user, own, comment_id)
+    except ServiceError as error:
+        abort(error.status, description=error.message)
+    db.session.commit()
+    flash(_("意见已撤回。"), "success")
+    return redirect(url_for("experts.invitation", invitation_id=invitation_id))
 
 
 @bp.post("/invitations/<int:invitation_id>/conclusion")

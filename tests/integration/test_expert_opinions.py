@@ -190,3 +190,41 @@ def test_the_digest_counts_expert_opinions_as_their_own_channel(app, make_user, 
     html = staff.get(f"/staff/plans/{plan_id}/digest").get_data(as_text=True)
     assert '<tr><td>专家意见</td><td class="num">2</td>' in html and '<tr><td>网站留言</td><td class="num">3</td>' in html
     assert 'value="expert"' in html  # the digest's source filter offers the channel
+
+
+def test_an_expert_edits_or_withdraws_an_opinion_until_it_is_answered(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+    from consult.plans.models import Comment, CommentRevision
+
+    staff, expert, plan_id, invitation_id, clause_id = _setup(app, make_user, make_plan)
+    _accept(expert, invitation_id)
+    page = f"/expert/invitations/{invitation_id}"
+    assert post_form(expert, page, f"{page}/opinions", {"clause_id": str(clause_id), "body": OPINION}).status_code == 302
+    assert post_form(expert, page, f"{page}/opinions", {"clause_id": "", "body": "总体可行，但要补充过渡期。"}).status_code == 302
+    with app.app_context():
+        first, second = db.session.scalars(select(Comment.id).where(Comment.source == "expert", Comment.plan_id == plan_id).order_by(Comment.id)).all()
+
+    # A refused edit keeps what was typed beside the field; the opinion is unchanged.
+    bad = post_form(expert, page, f"{page}/opinions/{first}", {"body": "<b>加粗</b>第二条"})
+    assert bad.status_code == 400 and "第二条" in bad.get_data(as_text=True) and "HTML" in bad.get_data(as_text=True)
+    edited = "建议第二条明确适用范围的例外情形，并列明上位法依据。"
+    assert post_form(expert, page, f"{page}/opinions/{first}", {"body": edited}).status_code == 302
+    mine = expert.get(page).get_data(as_text=True)
+    assert edited in mine and "已修改" in mine
+    with app.app_context():
+        assert db.session.get(Comment, first).body == edited
+        assert [r.body for r in db.session.scalars(select(CommentRevision).where(CommentRevision.comment_id == first))] == [OPINION]
+
+    # Withdrawn: gone from the expert's page and from the workbench.
+    assert post_form(expert, page, f"{page}/opinions/{second}/withdraw", {}).status_code == 302
+    assert "补充过渡期" not in expert.get(page).get_data(as_text=True)
+    bench = f"/staff/plans/{plan_id}/responses"
+    assert "补充过渡期" not in staff.get(f"{bench}?filter=all&source=expert").get_data(as_text=True)
+
+    # Once the office has answered, the record stays as answered.
+    assert post_form(staff, bench, bench, {"comment_ids": [str(first)], "status": "adopted", "text": "已采纳。"}).status_code == 302
+    late = post_form(expert, page, f"{page}/opinions/{first}", {"body": "改成别的意思"})
+    assert late.status_code == 409 and "已答复" in late.get_data(as_text=True) and "改成别的意思" in late.get_data(as_text=True)
+    assert post_form(expert, page, f"{page}/opinions/{first}/withdraw", {}).status_code == 409
+    # Someone else's opinion id is not found.
+    assert post_form(expert, page, f"{page}/opinions/999999", {"body": "x"}).status_code == 404
