@@ -58,7 +58,7 @@ def test_cut_at_fixed_coassociation_and_small_clusters_folded():
     sizes = np.array([50.0, 50.0, 50.0, 50.0, 1.0])
     level = cluster._Level(max_micro=10, runs=1, k_low=2, k_high=2, min_clusters=2,
                            max_clusters=12, sample=10, cut=0.8, min_share=0.02)  # fmt: skip
-    labels = cluster._cut_at(_tree(co), co, sizes, level)
+    labels = cluster._cut_at(_tree(co), co, sizes, level, 0.8)
     assert labels[0] == labels[1] != labels[2]
     assert labels[2] == labels[3] == labels[4]
     assert labels.max() == 1

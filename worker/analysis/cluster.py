@@ -74,9 +74,8 @@ class _Level:
     sample: int  # documents the ensemble runs are fitted on
     repeats: int = 1  # independent ensembles whose lifetime curves are averaged
     finer: float = 1.0  # finest k whose lifetime is >= finer x the longest lifetime
-    # When set: cut the averaged tree at this co-association distance instead of choosing k
-    # by lifetimes, and fold clusters under ``min_share`` of the documents into their
-    # closest cluster (see ``_cut_at``).
+    # When set: cut the averaged tree at this co-association distance (unless one lifetime
+    # is clear) and fold clusters under ``min_share`` of the documents (``_cut_at``).
     cut: float | None = None
     min_share: float = 0.02
 
@@ -255,7 +254,7 @@ def _consensus(
     tree = _tree(coassoc)
     if level.cut is not None and not _clear_lifetime(lifetimes, m, level):
         sizes = np.bincount(micro, minlength=m).astype(float)
-        return _cut_at(tree, coassoc, sizes, level)[micro]
+        return _cut_at(tree, coassoc, sizes, level, level.cut)[micro]
     k = _best_lifetime(lifetimes, m, level.min_clusters, level.max_clusters, level.finer)
     return (fcluster(tree, k, criterion="maxclust") - 1)[micro].astype(np.int64)
 
@@ -266,9 +265,8 @@ CLEAR_LIFETIME = 2.0  # a longest lifetime this many times the runner-up is clea
 def _clear_lifetime(lifetimes: np.ndarray, m: int, level: _Level) -> bool:
     """True when one k lives at least ``CLEAR_LIFETIME`` times longer than any other.
 
-    Then the lifetime cut is trusted (two well separated topics are two themes); on a
-    flat curve, where the choice among near-equal lifetimes flips with a 1 % change of
-    the data, the fixed co-association cut decides.
+    Then the lifetime cut is trusted (two separated topics are two themes); on a flat
+    curve, whose choice flips with a 1 % change of the data, the fixed cut decides.
     """
     high = min(level.max_clusters, max(m // 2, 1))
     low = min(max(level.min_clusters, 1), high)
@@ -276,14 +274,13 @@ def _clear_lifetime(lifetimes: np.ndarray, m: int, level: _Level) -> bool:
     return len(window) < 2 or window[0] >= CLEAR_LIFETIME * window[1]
 
 
-def _cut_at(tree: np.ndarray, coassoc: np.ndarray, sizes: np.ndarray, level: _Level) -> np.ndarray:
-    """Micro-cluster labels: the tree cut at distance ``level.cut``, small clusters folded.
+def _cut_at(
+    tree: np.ndarray, coassoc: np.ndarray, sizes: np.ndarray, level: _Level, cut: float
+) -> np.ndarray:
+    """Micro-cluster labels: the tree cut at distance ``cut``, small clusters folded.
 
-    A fixed co-association level ("together in most runs") moves by one cluster when one
-    merge height crosses it, where a choice among near-equal lifetimes can jump by several.
-    """
-    assert level.cut is not None
-    labels = fcluster(tree, level.cut, criterion="distance") - 1
+    A fixed level moves by one cluster when one merge height crosses it (see docs)."""
+    labels = fcluster(tree, cut, criterion="distance") - 1
     k = int(labels.max()) + 1
     if k > level.max_clusters:
         labels = fcluster(tree, level.max_clusters, criterion="maxclust") - 1
@@ -293,7 +290,6 @@ def _cut_at(tree: np.ndarray, coassoc: np.ndarray, sizes: np.ndarray, level: _Le
     if len(big) < max(level.min_clusters, 1):
         big = np.argsort(-weight, kind="stable")[: max(level.min_clusters, 1)]
     if len(big) < k:
-        # Mean co-association of every micro-cluster with each kept cluster.
         member = np.zeros((len(coassoc), len(big)))
         for j, c in enumerate(big):
             member[labels == c, j] = sizes[labels == c]
