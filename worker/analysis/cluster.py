@@ -3,9 +3,9 @@
 Method (see docs/clustering.md): TF-IDF -> LSA -> k-means micro-clusters; an ensemble of
 k-means runs with random k on a sample votes which micro-clusters belong together
 (evidence accumulation); average linkage on that co-association matrix builds a
-dendrogram, cut where a number of clusters survives over the widest range of distances
-(the "maximum lifetime" criterion). The same procedure, inside each theme, gives its
-issues. Neither number is given by the caller.
+dendrogram. Themes: cut at a fixed co-association distance (``THEMES.cut``) unless one
+number of clusters clearly survives longest (the "maximum lifetime" criterion), which
+issues always use. The same procedure, inside each theme, gives its issues. Neither number is given by the caller.
 
 Deterministic: the samples the micro-clusters and the ensembles are fitted on are chosen by
 a hash of each document's cleaned tokens, and every k-means start comes from a fixed
@@ -74,10 +74,14 @@ class _Level:
     sample: int  # documents the ensemble runs are fitted on
     repeats: int = 1  # independent ensembles whose lifetime curves are averaged
     finer: float = 1.0  # finest k whose lifetime is >= finer x the longest lifetime
+    # When set: cut the averaged tree at this co-association distance (unless one lifetime
+    # is clear) and fold clusters under ``min_share`` of the documents (``_cut_at``).
+    cut: float | None = None
+    min_share: float = 0.02
 
 
 THEMES = _Level(max_micro=200, runs=20, k_low=4, k_high=20, min_clusters=2, max_clusters=12,
-                sample=3000, repeats=5, finer=0.7)  # fmt: skip
+                sample=3000, repeats=5, finer=0.7, cut=0.8)  # fmt: skip
 ISSUES = _Level(max_micro=60, runs=10, k_low=2, k_high=12, min_clusters=1, max_clusters=10,
                 sample=2000)  # fmt: skip
 LSA_DIMS = 100
@@ -246,9 +250,54 @@ def _consensus(
         coassoc = _coassociation(z, w, keys, micro, centres, level, seed * 1009 + b)
         total += coassoc
         lifetimes += _lifetimes(_tree(coassoc)[:, 2], m, level.max_clusters)
-    tree = _tree(total / level.repeats)
+    coassoc = total / level.repeats
+    tree = _tree(coassoc)
+    if level.cut is not None and not _clear_lifetime(lifetimes, m, level):
+        sizes = np.bincount(micro, minlength=m).astype(float)
+        return _cut_at(tree, coassoc, sizes, level, level.cut)[micro]
     k = _best_lifetime(lifetimes, m, level.min_clusters, level.max_clusters, level.finer)
     return (fcluster(tree, k, criterion="maxclust") - 1)[micro].astype(np.int64)
+
+
+CLEAR_LIFETIME = 2.0  # a longest lifetime this many times the runner-up is clear structure
+
+
+def _clear_lifetime(lifetimes: np.ndarray, m: int, level: _Level) -> bool:
+    """True when one k lives at least ``CLEAR_LIFETIME`` times longer than any other.
+
+    Then the lifetime cut is trusted (two separated topics are two themes); on a flat
+    curve, whose choice flips with a 1 % change of the data, the fixed cut decides.
+    """
+    high = min(level.max_clusters, max(m // 2, 1))
+    low = min(max(level.min_clusters, 1), high)
+    window = np.sort(lifetimes[low : high + 1])[::-1]
+    return len(window) < 2 or window[0] >= CLEAR_LIFETIME * window[1]
+
+
+def _cut_at(
+    tree: np.ndarray, coassoc: np.ndarray, sizes: np.ndarray, level: _Level, cut: float
+) -> np.ndarray:
+    """Micro-cluster labels: the tree cut at distance ``cut``, small clusters folded.
+
+    A fixed level moves by one cluster when one merge height crosses it (see docs)."""
+    labels = fcluster(tree, cut, criterion="distance") - 1
+    k = int(labels.max()) + 1
+    if k > level.max_clusters:
+        labels = fcluster(tree, level.max_clusters, criterion="maxclust") - 1
+        k = int(labels.max()) + 1
+    weight = np.bincount(labels, weights=sizes, minlength=k)
+    big = np.flatnonzero(weight >= level.min_share * sizes.sum())
+    if len(big) < max(level.min_clusters, 1):
+        big = np.argsort(-weight, kind="stable")[: max(level.min_clusters, 1)]
+    if len(big) < k:
+        member = np.zeros((len(coassoc), len(big)))
+        for j, c in enumerate(big):
+            member[labels == c, j] = sizes[labels == c]
+        affinity = (coassoc @ member) / np.maximum(member.sum(axis=0), 1e-12)
+        small = ~np.isin(labels, big)
+        labels = labels.copy()
+        labels[small] = big[affinity[small].argmax(axis=1)]
+    return np.unique(labels, return_inverse=True)[1].ravel().astype(np.int64)
 
 
 def _tree(coassoc: np.ndarray) -> np.ndarray:

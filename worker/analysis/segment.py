@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
-from .normalise import normalise
+from .normalise import canonical_text, normalise
 
 
 class _Engine(Protocol):
@@ -52,13 +52,21 @@ def _read_resource(name: str) -> Iterator[str]:
 @cache
 def default_user_words() -> tuple[str, ...]:
     """The bundled policy vocabulary, normalised, in file order without repeats."""
-    return tuple(dict.fromkeys(normalise(w) for w in _read_resource("policy_words.txt")))
+    return tuple(dict.fromkeys(_both_spellings(_read_resource("policy_words.txt"))))
+
+
+def _both_spellings(words: Iterable[str]) -> Iterator[str]:
+    # Content tokens are cut from ``canonical_text``, search terms from ``normalise``: a
+    # word must be known in both spellings (they differ for a few, e.g. 想象 / 想像).
+    for w in words:
+        yield normalise(w)
+        yield canonical_text(w)
 
 
 @cache
 def default_stopwords() -> frozenset[str]:
-    """The bundled stop-word list, normalised."""
-    return frozenset(normalise(w) for w in _read_resource("stopwords.txt"))
+    """The bundled stop-word list, normalised (both spellings, see ``_both_spellings``)."""
+    return frozenset(_both_spellings(_read_resource("stopwords.txt")))
 
 
 _HAS_HAN = re.compile(r"[\u4e00-\u9fd5]")
@@ -212,12 +220,12 @@ class Segmenter:
         *,
         engine: str | None = None,
     ) -> None:
-        extra = [normalise(w) for w in user_words]
+        extra = list(_both_spellings(user_words))
         words = tuple(dict.fromkeys([*default_user_words(), *(w for w in extra if w)]))
         self.engine_name = engine or ENGINE
         self._engine = _engine_for(self.engine_name, words)
         self.stopwords = (
-            default_stopwords() if stopwords is None else frozenset(normalise(w) for w in stopwords)
+            default_stopwords() if stopwords is None else frozenset(_both_spellings(stopwords))
         )
         self._seen: set[str] = set(self.stopwords)
         self._drop: set[str] = set(self.stopwords)
@@ -230,8 +238,12 @@ class Segmenter:
         return self._engine.cut(normalise(text))
 
     def tokens(self, text: str) -> list[str]:
-        """Content tokens: stop words, punctuation, numbers, single latin letters dropped."""
-        toks = self._engine.cut(normalise(text))
+        """Content tokens: stop words, punctuation, numbers, single latin letters dropped.
+
+        Cut from ``canonical_text``, so a comment gives the same tokens in simplified or
+        traditional characters (these are the tokens intake stores and digests cluster).
+        """
+        toks = self._engine.cut(canonical_text(text))
         drop = self._drop
         fresh = set(toks).difference(self._seen)
         if fresh:
