@@ -71,6 +71,7 @@ ROLE_ONLY = {
 DEPARTMENT_GENERAL = {
     "staff.index", "staff.new_plan", "moderation.queue",
     "surveys.index", "surveys.new", "surveys.scorecard", "surveys.ticket_list", "responses.create_template",
+    "surveys.builder_preview",  # renders a posted definition; reads no survey, so nothing of another department
     "ledger.index", "ledger.major",  # lists scoped to the tasks the department leads or co-operates on
     "evaluation.mine",  # redirects a department account to its own scorecard
 }
