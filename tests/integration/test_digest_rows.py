@@ -5,7 +5,6 @@ is answered from an index."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import login, seed_open_plan
-from tests.support.services import fresh_postgres_database, require_postgres_url
+from tests.support.own_database import app_on_own_database
 
 BEFORE, ROWS = "b7d41e9c3a52", "a4d7c2e9b6f1"
 TEXTS = [
@@ -30,33 +29,7 @@ BODY = "第一条 为优化营商环境，制定本办法。\n第二条 企业�
 @pytest.fixture(params=["sqlite", "postgres"])
 def migrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """An app on its own database, migrated to head (so it can be downgraded and upgraded again)."""
-    from flask_migrate import upgrade
-
-    from consult import create_app
-
-    def make(url: str) -> Flask:
-        os.environ["DATABASE_URL"] = url
-        try:
-            app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": url,
-                              "RATELIMIT_ENABLED": False})
-        finally:
-            os.environ.pop("DATABASE_URL", None)
-        with app.app_context():
-            upgrade()
-        return app
-
-    if request.param == "sqlite":
-        yield make(f"sqlite:///{tmp_path / 'rows.sqlite'}")
-        return
-    request.applymarker(pytest.mark.postgres)
-    with fresh_postgres_database(require_postgres_url()) as url:
-        app = make(url)
-        yield app
-        from consult.extensions import db
-
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    yield from app_on_own_database(request, tmp_path, migrate=True, RATELIMIT_ENABLED=False)
 
 
 def _post(app: Flask, plan_id: int, citizen_id: int, texts: list[str]) -> None:

@@ -4,7 +4,6 @@ built by the worker, and a database from before versions upgrades with its repor
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from tests.integration.test_responses import _close, _fresh_login_limits, _post,
 from tests.integration.test_responses import (
     seeded as seeded,  # the plan with 12 opinions and a digest
 )
-from tests.support.services import fresh_postgres_database, require_postgres_url
+from tests.support.own_database import app_on_own_database
 
 NEW_ANSWER = "第二版新增的答复：已纳入修订稿第三条。"
 
@@ -137,27 +136,7 @@ BEFORE = "6c3e8f5a0d32"
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def empty_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    from consult import create_app
-
-    def make(url: str) -> Flask:
-        os.environ["DATABASE_URL"] = url
-        try:
-            return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": url})
-        finally:
-            os.environ.pop("DATABASE_URL", None)
-
-    if request.param == "sqlite":
-        yield make(f"sqlite:///{tmp_path / 'old.sqlite'}")
-        return
-    request.applymarker(pytest.mark.postgres)
-    with fresh_postgres_database(require_postgres_url()) as url:
-        app = make(url)
-        yield app
-        from consult.extensions import db
-
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    yield from app_on_own_database(request, tmp_path)
 
 
 def test_a_report_published_before_versions_is_version_1_after_the_upgrade(empty_app: Flask) -> None:

@@ -4,7 +4,6 @@ them back."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from tests.support.services import fresh_postgres_database, require_postgres_url
+from tests.support.own_database import app_on_own_database
 
 BEFORE, MOVED = "4c4a66c84c3a", "b7d3e91f4a20"
 RESULT = {
@@ -25,27 +24,7 @@ RESULT = {
 @pytest.fixture(params=["sqlite", "postgres"])
 def empty_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """An app on an empty database that has not been migrated yet."""
-    from consult import create_app
-
-    def make(url: str) -> Flask:
-        os.environ["DATABASE_URL"] = url
-        try:
-            return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": url})
-        finally:
-            os.environ.pop("DATABASE_URL", None)
-
-    if request.param == "sqlite":
-        yield make(f"sqlite:///{tmp_path / 'old.sqlite'}")
-        return
-    request.applymarker(pytest.mark.postgres)
-    with fresh_postgres_database(require_postgres_url()) as url:
-        app = make(url)
-        yield app
-        from consult.extensions import db
-
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    yield from app_on_own_database(request, tmp_path)
 
 
 def _old_release_data(connection: sa.Connection, now: datetime) -> dict[str, int]:
