@@ -106,7 +106,12 @@ def init_app(app: Flask) -> None:
         try:
             db.session.rollback()
         except (OperationalError, InterfaceError):
-            db.session.invalidate()  # the connection is gone; the pool will make a new one
+            # The server went away mid-rollback: drop the session (its connection is invalidated), the
+            # pool connects anew on the next request. The answer is still the 503 below, never a 500.
+            try:
+                db.session.remove()
+            except (OperationalError, InterfaceError):
+                log.warning("could not close the session after the database went away")
         if full:
             return render_error(503, _("服务器存储空间不足，您的内容没有保存，请稍后重试。"), {"Retry-After": "60"})
         return render_error(503, _("数据库暂时不可用，您的内容没有保存，请稍后重试。"), {"Retry-After": "30"})

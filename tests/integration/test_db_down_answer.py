@@ -1,0 +1,23 @@
+"""The database vanishing mid-request is a 503 with Retry-After, even when the rollback itself fails
+(the fault run once got a 500 here: the server was shutting down between the query and the rollback)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+
+def test_a_failed_rollback_while_the_database_goes_away_still_answers_503(app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from consult.extensions import db
+
+    def gone(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+
+    @app.get("/_test/db-gone")
+    def db_gone() -> str:
+        raise OperationalError("UPDATE login_session", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(db.session, "rollback", gone)
+    answer = app.test_client().get("/_test/db-gone")
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "30"
+    assert "数据库暂时不可用" in answer.get_data(as_text=True)
