@@ -167,25 +167,8 @@ def issue(digest_id: int, theme: int, issue: int) -> str:
     item = result.themes[theme].issues[issue]
     page_no = query_page()
     ids = item.member_ids[(page_no - 1) * readable.ISSUE_PAGE : page_no * readable.ISSUE_PAGE]
-    comments = digests.comments_by_id(ids)
-    return render_template(
-        "digests/issue.html",
-        plan=plan,
-        digest=digest,
-        theme=result.themes[theme],
-        issue=item,
-        comments=[comments[i] for i in ids if i in comments],
-        page=page_no,
-        pages=max(1, -(-len(item.member_ids) // readable.ISSUE_PAGE)),
-        links=result.clause_links,
-        clause_labels=digests.clause_labels(plan),
-        clauses=[c for c in plan.current_version.clauses],
-        stance_text=reports.stance_text,
-        mask=mask_personal,
-        form=EmptyForm(),
-        theme_index=theme,
-        issue_index=issue,
-    )
+    return _issue_page(plan, digest, theme, issue, theme_view=result.themes[theme], issue_view=item, ids=ids, page_no=page_no,
+                       pages=max(1, -(-len(item.member_ids) // readable.ISSUE_PAGE)), links=result.clause_links)
 
 
 def _stored_issue(digest: Digest, plan: Plan, theme: int, issue: int) -> str:
@@ -197,24 +180,23 @@ def _stored_issue(digest: Digest, plan: Plan, theme: int, issue: int) -> str:
     page_no = query_page()
     members = store.members_page(db.session, item.id, page_no, readable.ISSUE_PAGE)
     ids = [m for m, _c, _f in members]
+    return _issue_page(
+        plan, digest, theme, issue, theme_view=SimpleNamespace(label=theme_row.raw_label),
+        issue_view=SimpleNamespace(label=item.raw_label, size=item.size, keywords=item.keywords, stance_counts=item.stance_counts),
+        ids=ids, page_no=page_no, pages=max(1, -(-store.member_count(db.session, item.id) // readable.ISSUE_PAGE)),
+        links={m: (c, f) for m, c, f in members if c is not None},
+    )
+
+
+def _issue_page(plan: Plan, digest: Digest, theme: int, issue: int, *, theme_view: object, issue_view: object, ids: list[int],
+                page_no: int, pages: int, links: dict) -> str:
+    """One page of an issue's opinions, whether the issue was read from rows or from the stored result."""
     comments = digests.comments_by_id(ids)
     return render_template(
-        "digests/issue.html",
-        plan=plan,
-        digest=digest,
-        theme=SimpleNamespace(label=theme_row.raw_label),
-        issue=SimpleNamespace(label=item.raw_label, size=item.size, keywords=item.keywords, stance_counts=item.stance_counts),
-        comments=[comments[i] for i in ids if i in comments],
-        page=page_no,
-        pages=max(1, -(-store.member_count(db.session, item.id) // readable.ISSUE_PAGE)),
-        links={m: (c, f) for m, c, f in members if c is not None},
-        clause_labels=digests.clause_labels(plan),
-        clauses=[c for c in plan.current_version.clauses],
-        stance_text=reports.stance_text,
-        mask=mask_personal,
-        form=EmptyForm(),
-        theme_index=theme,
-        issue_index=issue,
+        "digests/issue.html", plan=plan, digest=digest, theme=theme_view, issue=issue_view,
+        comments=[comments[i] for i in ids if i in comments], page=page_no, pages=pages, links=links,
+        clause_labels=digests.clause_labels(plan), clauses=list(plan.current_version.clauses), stance_text=reports.stance_text,
+        mask=mask_personal, form=EmptyForm(), theme_index=theme, issue_index=issue,
     )
 
 
