@@ -95,7 +95,8 @@ def write(connection: Connection, digest_id: int, rows: Rows) -> None:
 
 
 def has_rows(session: Any, digest: Digest) -> bool:
-    return session.get(DigestView, digest.id) is not None
+    """Whether the digest was stored as rows (its key only: the view row holds every campaign)."""
+    return session.scalar(select(DigestView.digest_id).where(DigestView.digest_id == digest.id)) is not None
 
 
 @dataclass
@@ -189,3 +190,14 @@ def member_ids(session: Any, digest: Digest, theme: int, position: int) -> list[
 
 def member_count(session: Any, issue_id: int) -> int:
     return int(session.scalar(select(func.count()).select_from(DigestIssueComment).where(DigestIssueComment.issue_id == issue_id)) or 0)
+
+
+def links(session: Any, digest: Digest, comment_ids: list[int], threshold: float) -> dict[int, tuple[int, float]]:
+    """Comment id → (clause id, confidence) of the digest's automatic mapping at or above ``threshold``,
+    for the given comments only (the workbench's page of 50; index ``(digest_id, comment_id)``)."""
+    if not comment_ids:
+        return {}
+    query = select(DigestIssueComment.comment_id, DigestIssueComment.clause_id, DigestIssueComment.confidence).where(
+        DigestIssueComment.digest_id == digest.id, DigestIssueComment.comment_id.in_(comment_ids),
+        DigestIssueComment.clause_id.is_not(None), DigestIssueComment.confidence >= threshold)
+    return {int(m): (int(c), float(f)) for m, c, f in session.execute(query)}

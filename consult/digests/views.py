@@ -9,12 +9,14 @@ from flask import (
     Response,
     abort,
     flash,
+    get_template_attribute,
     jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -56,20 +58,37 @@ def _previous(digest: Digest) -> Digest | None:
     return engine.previous_done(digest)
 
 
-def stored_view(digest: Digest, plan: Plan) -> dict:
+def stored_view(digest: Digest, plan: Plan, clause_labels: dict[int, str]) -> dict:
     """The page from the digest's rows (``consult.digests.store``): themes and issues as described at
-    build time, answered counts and per-day/channel counts in SQL; the result itself is not read."""
-    themes = store.themes_view(db.session, digest)
-    # Answered counts join 100k memberships with the answers (~0.25 s at 100k): counted once per
-    # process while the plan's answers stay the same set (their number and newest id: an index scan).
+    build time, answered counts and per-day/channel counts in SQL; the result itself is not read.
+
+    A finished digest's rows never change, so per process are kept: its themes with their answered
+    counts and the themes' HTML (both while the plan's set of answers is the same: their number and
+    newest id, one index-only aggregate; and per language and clause labels), and its overview."""
     answers = select(Answer.comment_id).where(Answer.plan_id == plan.id)
     n, newest = db.session.execute(select(func.count(), func.max(Answer.id)).where(Answer.plan_id == plan.id)).one()
-    counts = page_data.memo(("answered", digest.id, digest.finished_at, n, newest), lambda: store.answered_counts(db.session, digest, answers))
-    store.add_answers(themes, counts)
+
+    def described() -> list[readable.ThemeView]:
+        themes = store.themes_view(db.session, digest)
+        # Answered counts join 100k memberships with the answers (~0.25 s at 100k).
+        store.add_answers(themes, store.answered_counts(db.session, digest, answers))
+        return themes
+
     order = [c.id for v in plan.versions for c in v.clauses]
     daily, channels = page_data.counted(digest)
-    overview, campaigns = store.overview(db.session, digest, order, daily, channels)
-    return {"themes_view": themes, "overview": overview, "previous": _previous(digest), "daily": daily,
+    if not digest.is_done:  # rows of a digest still being finished: nothing kept
+        themes = described()
+        overview, campaigns = store.overview(db.session, digest, order, daily, channels)
+        return {"themes_view": themes, "overview": overview, "previous": _previous(digest), "daily": daily,
+                "result": store.PageResult(campaigns, themes)}
+    key = (digest.id, digest.finished_at, n, newest)
+    themes = page_data.memo(("themes", *key), described)
+    overview, campaigns = page_data.memo(("overview", digest.id, digest.finished_at, tuple(order)),
+                                         lambda: store.overview(db.session, digest, order, daily, channels))
+    render = get_template_attribute("digests/_theme.html", "readable_themes")
+    html = page_data.memo(("themes_html", *key, str(get_locale()), tuple(sorted(clause_labels.items()))),
+                          lambda: render(themes, digest, clause_labels, reports.stance_text))  # a macro's output is Markup
+    return {"themes_view": themes, "themes_html": html, "overview": overview, "previous": _previous(digest), "daily": daily,
             "result": store.PageResult(campaigns, themes)}
 
 
@@ -108,8 +127,9 @@ def page(plan_id: int) -> str:
     history = list(db.session.scalars(select(Digest).where(Digest.plan_id == plan.id).order_by(Digest.id.desc()).limit(20)))
     pending = next((d for d in history if d.is_pending), None)
     digest = digests.latest(plan.id, key)
+    clause_labels = digests.clause_labels(plan)
     if digest is not None and store.has_rows(db.session, digest):
-        extra = stored_view(digest, plan)
+        extra = stored_view(digest, plan, clause_labels)
     else:  # a digest of a scope without rows (or one not converted): from its result, as before
         result = page_data.parsed(digest) if digest else None
         extra = {**readable_view(digest, result, plan), "result": result} if digest and result else {"daily": [], "result": None}
@@ -124,7 +144,7 @@ def page(plan_id: int) -> str:
         source=key,
         sources=channels.sources(),
         source_labels=channels.labels(),
-        clause_labels=digests.clause_labels(plan),
+        clause_labels=clause_labels,
         stance_text=reports.stance_text,
         form=EmptyForm(),
     )

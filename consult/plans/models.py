@@ -121,10 +121,11 @@ class Comment(db.Model):
     __table_args__ = (
         # A double-submitted form carries the same submission id: stored once.
         UniqueConstraint("user_id", "submission_id"),
-        Index("ix_comment_plan_status", "plan_id", "status"),
+        # Answerable/participation counts (untallied channels excluded) from the index alone.
+        Index("ix_comment_plan_status_source", "plan_id", "status", "source", "id"),
         Index("ix_comment_origin", "origin_type", "origin_id"),
-        # Plan and clause pages: counts per clause and the newest page of one clause, from the index.
-        Index("ix_comment_version_status_clause", "version_id", "status", "clause_id", "created_at"),
+        # Plan and clause pages: counts per clause, the top-level total and the newest page of one clause, from the index.
+        Index("ix_comment_version_status_clause_parent", "version_id", "status", "clause_id", "parent_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

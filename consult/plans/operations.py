@@ -175,3 +175,22 @@ def comment_counts(version: PlanVersion) -> dict[int | None, int]:
         .group_by(Comment.clause_id)
     )
     return {clause_id: count for clause_id, count in rows}
+
+
+def page_counts(version: PlanVersion) -> tuple[dict[int | None, int], int]:
+    """``comment_counts`` and the number of public top-level whole-plan comments (published or
+    withdrawn: what the plan page lists to anyone) in one index-only scan of the version's comments."""
+    counts: dict[int | None, int] = {}
+    top_level = 0
+    rows = db.session.execute(
+        select(Comment.clause_id, Comment.status, Comment.parent_id.is_(None), func.count())
+        .where(Comment.version_id == version.id, Comment.status.in_((CommentStatus.PUBLISHED, CommentStatus.WITHDRAWN)))
+        .group_by(Comment.clause_id, Comment.status, Comment.parent_id.is_(None))
+    )
+    for clause_id, status, is_top, n in rows:
+        if status == CommentStatus.PUBLISHED:
+            counts[clause_id] = counts.get(clause_id, 0) + n
+        if clause_id is None and is_top:
+            top_level += n
+    return counts, top_level
+

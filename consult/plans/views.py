@@ -85,9 +85,10 @@ def _comment_form(plan: Plan, version: PlanVersion, clause: Clause | None = None
     return form
 
 
-def _page(query, sort: str):  # type: ignore[no-untyped-def]
+def _page(query, sort: str, total: int | None = None):  # type: ignore[no-untyped-def]
     page = query_page()
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = list(db.session.scalars(query.order_by(SORTS.get(sort, SORTS["new"]), Comment.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
     return items, page, max(1, -(-total // PAGE_SIZE)), total
 
@@ -100,13 +101,25 @@ def _comments_elsewhere(plan: Plan, version: PlanVersion) -> list[tuple[PlanVers
     return [(v, counts[v.id]) for v in plan.versions if counts.get(v.id)]
 
 
-def _render_comments(template: str, plan: Plan, version: PlanVersion, clause: Clause | None, form: CommentForm | None = None, **extra: Any) -> str:
+def _own_hidden(version_id: int) -> int:
+    """The viewer's own top-level whole-plan comments the public does not see (pending, rejected…)."""
+    if not current_user.is_authenticated:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(Comment).where(
+        Comment.user_id == current_user.id, Comment.version_id == version_id, Comment.parent_id.is_(None), Comment.clause_id.is_(None),
+        Comment.status.not_in((CommentStatus.PUBLISHED, CommentStatus.WITHDRAWN)))) or 0
+
+
+def _render_comments(template: str, plan: Plan, version: PlanVersion, clause: Clause | None, form: CommentForm | None = None,
+                     public_total: int | None = None, **extra: Any) -> str:
     """A plan or clause page: its visible comments, paginated and sorted, with the comment form
-    (`form` when a refused submission is shown again)."""
+    (`form` when a refused submission is shown again). ``public_total``: the whole-plan list's public
+    count when already known (``plan_service.page_counts``); the viewer's own hidden ones are added."""
     sort = request.args.get("sort", "new")
     query = _visible(select(Comment), version.id)
     query = query.where(Comment.clause_id == clause.id) if clause else query.where(Comment.clause_id.is_(None))
-    items, page, pages, total = _page(query, sort)
+    known = None if clause is not None or public_total is None else public_total + _own_hidden(version.id)
+    items, page, pages, total = _page(query, sort, known)
     viewer = current_user if current_user.is_authenticated else None
     replies = editing.replies_for([c.id for c in items], viewer.id if viewer else None)
     shown = [c.id for c in items] + [r.id for rs in replies.values() for r in rs]
@@ -140,7 +153,8 @@ def _render_comments(template: str, plan: Plan, version: PlanVersion, clause: Cl
 def detail(plan_id: int) -> str:
     plan = _plan_or_404(plan_id)
     version = _version(plan)
-    return _render_comments("plans/detail.html", plan, version, None, counts=plan_service.comment_counts(version))
+    counts, public_total = plan_service.page_counts(version)
+    return _render_comments("plans/detail.html", plan, version, None, public_total=public_total, counts=counts)
 
 
 @bp.get("/<int:plan_id>/clauses/<int:clause_id>")

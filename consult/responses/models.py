@@ -25,9 +25,11 @@ class Response(db.Model):
     """The answer to one comment. A cluster answer is stored on every member comment, so a later
     digest that clusters differently never orphans it; comments arriving later stay unanswered."""
 
+    __table_args__ = (Index("ix_response_plan_status", "plan_id", "status"),)  # the workbench's counts per status
+
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), unique=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text, default="")

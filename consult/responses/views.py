@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -19,6 +20,7 @@ from consult.extensions import db
 from consult.plans import editing
 from consult.plans.access import can_manage_plan, managed_plan
 from consult.plans.models import Comment, Plan
+from consult.responses import counts as counts_service
 from consult.responses import feedback, feedback_pdf, placement, publications
 from consult.responses import operations as answers
 from consult.responses.forms import AnswerForm, ImportAnswersForm, PublishForm, TemplateForm
@@ -35,6 +37,20 @@ def _answer_form() -> AnswerForm:
     form = AnswerForm()
     form.template_id.choices = [("", _("（不使用模板）"))] + [(str(t.id), t.title) for t in answers.templates_for(current_user)]
     return form
+
+
+def _clause_options(clauses: list) -> object:
+    """The clause ``<option>``s of the per-row correction menu, built once per selected clause (a page of
+    50 opinions × every clause of the plan was most of the template's time)."""
+    built: dict[int | None, Markup] = {}
+
+    def options(selected: int | None) -> Markup:
+        if selected not in built:
+            built[selected] = Markup("").join(
+                Markup('<option value="{}" {}>{}</option>').format(cl.id, "selected" if cl.id == selected else "", cl.label) for cl in clauses)
+        return built[selected]
+
+    return options
 
 
 def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, import_errors: list[tuple[int, str]] | None = None, import_form: ImportAnswersForm | None = None):  # type: ignore[no-untyped-def]
@@ -65,18 +81,22 @@ def _workbench(plan: Plan, form: AnswerForm | None = None, status: int = 200, im
         query = query.where(~answered)
     elif shown == "answered":
         query = query.where(answered)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    totals = counts_service.totals(plan.id, answers.ANSWERABLE)
+    if source or cluster or clause_filter:  # a filtered list is counted as it is
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    else:  # the whole list: from the page's own aggregates (no anti-join of every opinion)
+        total = totals.shown(shown)
     page = query_page()
     items = list(db.session.scalars(query.order_by(Comment.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
-    counts = dict(db.session.execute(select(Response.status, func.count()).where(Response.plan_id == plan.id).group_by(Response.status)).all())
-    all_count = db.session.scalar(select(func.count()).select_from(Comment).where(Comment.plan_id == plan.id, Comment.status.in_(answers.ANSWERABLE))) or 0
+    counts, all_count = totals.per_status, totals.answerable
     form = form or _answer_form()
     if cluster and not form.cluster.data:
         form.cluster.data = cluster
     return render_template(
         "responses/workbench.html",
         plan=plan, comments=items, responses=answers.for_comments([c.id for c in items]),
-        placements=placement.placements(plan, items), clause_filter=clause_filter, clauses=list(plan.current_version.clauses),
+        placements=placement.placements(plan, items), clause_filter=clause_filter, clauses=(clauses := list(plan.current_version.clauses)),
+        clause_options=_clause_options(clauses),
         shown=shown, cluster=cluster, cluster_error=cluster_error, cluster_counts=cluster_counts, page=page, pages=max(1, -(-total // PAGE_SIZE)), total=total,
         counts=counts, all_count=all_count, labels=answers.status_labels(), clause_labels=digests.clause_labels(plan),
         form=form, template_form=TemplateForm(), import_form=import_form or ImportAnswersForm(), publish_form=PublishForm(),
