@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.conftest import csrf_from
 from tests.integration import test_digests
@@ -16,7 +16,7 @@ seeded = test_digests.seeded  # the same seeded plan (a pytest fixture)
 
 def _map(app, plan_id, digest_id):  # type: ignore[no-untyped-def]
     """Two whole-plan opinions: one mapped confidently to clause 2, one guessed for clause 3 at 0.23."""
-    from consult.digests.models import Digest
+    from consult.digests.models import Digest, DigestIssueComment
     from consult.extensions import db
     from consult.plans.models import Comment, Plan
 
@@ -28,6 +28,9 @@ def _map(app, plan_id, digest_id):  # type: ignore[no-untyped-def]
         links = dict(digest.result["clause_links"])
         links[str(sure)], links[str(guess)] = [clauses[1].id, 0.86], [clauses[2].id, 0.23]
         digest.result = {**digest.result, "clause_links": links}
+        for cid, (clause, confidence) in ((sure, links[str(sure)]), (guess, links[str(guess)])):  # the rows pages read, as a build writes them
+            db.session.execute(update(DigestIssueComment).where(DigestIssueComment.digest_id == digest_id, DigestIssueComment.comment_id == cid)
+                               .values(clause_id=clause, confidence=confidence))
         db.session.commit()
         return sure, guess, [c.id for c in clauses]
 

@@ -508,3 +508,39 @@ def test_demo_answers_fit_their_opinions_and_hearing_statements_their_plan(app) 
             hearing = db.session.scalar(select(Hearing).where(Hearing.demo_key == key))
             said = set(db.session.scalars(select(HearingApplication.statement).where(HearingApplication.hearing_id == hearing.id)))
             assert said and said <= {s for group in statements.values() for s in group}, key
+
+
+def test_workbench_and_digest_counts_follow_answers_and_moderation(seeded, make_user, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The list's pages, the totals and the digest's 已答复 figures stay right when opinions are answered
+    or leave the answerable set (the unfiltered totals come from aggregates, the digest page is kept per process)."""
+    import re
+
+    from consult.extensions import db
+    from consult.plans.models import Comment
+    from consult.responses import views
+
+    app, plan_id, ids, _citizens = seeded
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    staff, _ = _staff(app, make_user)
+    page, digest_page = f"/staff/plans/{plan_id}/responses", f"/staff/plans/{plan_id}/digest"
+
+    def answered_on_digest() -> int:
+        return sum(int(a) for a in re.findall(r"已答复 (\d+)/\d+", staff.get(digest_page).get_data(as_text=True)))
+
+    before = answered_on_digest()
+    _post(staff, page, {"comment_ids": [str(i) for i in ids[:3]], "status": "adopted", "text": "采纳。"}, page)
+    assert answered_on_digest() == before + 3
+    html = staff.get(page).get_data(as_text=True)
+    assert "可答复意见 12 条，已答复 3 条。" in html and "1 / 5" in html  # 9 unanswered, 2 a page
+    assert "1 / 2" in staff.get(page + "?filter=answered").get_data(as_text=True)
+    assert "1 / 6" in staff.get(page + "?filter=all").get_data(as_text=True)
+    with app.app_context():  # a moderator rejects one answered and one unanswered opinion
+        for cid in (ids[0], ids[5]):
+            db.session.get(Comment, cid).status = "rejected"
+        db.session.commit()
+    html = staff.get(page).get_data(as_text=True)
+    assert "可答复意见 10 条，已答复 3 条。" in html and "1 / 4" in html  # 8 unanswered
+    assert 'class="pager"' not in staff.get(page + "?filter=answered").get_data(as_text=True)  # 2 left: one page
+    assert "1 / 5" in staff.get(page + "?filter=all").get_data(as_text=True)
+    _post(staff, page, {"comment_ids": [str(ids[3])], "status": "partly", "text": "部分采纳。"}, page)
+    assert answered_on_digest() == before + 4
