@@ -7,6 +7,9 @@ dendrogram. Themes: cut at a fixed co-association distance (``THEMES.cut``) unle
 number of clusters clearly survives longest (the "maximum lifetime" criterion), which
 issues always use. The same procedure, inside each theme, gives its issues. Neither number is given by the caller.
 
+Copies of one cleaned text are one unit weighing their summed weight (``units.py``): the
+model sees distinct texts, so a corpus posted twice is fitted like the corpus once.
+
 Deterministic: the samples the micro-clusters and the ensembles are fitted on are chosen by
 a hash of each document's cleaned tokens, and every k-means start comes from a fixed
 stream, so a rebuild of the same comments gives the same themes whatever ``seed`` says, and
