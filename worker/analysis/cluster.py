@@ -136,15 +136,7 @@ def cluster_two_level(
     uw = np.bincount(unit_of, weights=w, minlength=len(first))
     keys = document_keys([cleaned[i] for i in first])
     rows = tfidf.matrix[first] if n else tfidf.matrix
-    # The vector space is learnt on every document (copies weigh in the SVD and the word
-    # co-occurrences as before); fitting it on the distinct rows only was measured worse.
-    uz = (
-        document_vectors(tfidf.matrix, lsa_dims=LSA_DIMS, seed=STREAM, word_vectors=WORD_VECTORS)[
-            first
-        ]
-        if n
-        else np.zeros((0, 1))
-    ).astype(np.float32)
+    uz = _unit_vectors(tfidf.matrix, first)
     has_text = np.asarray(rows.getnnz(axis=1) > 0) if n else np.zeros(0, bool)
     has_text &= np.linalg.norm(uz, axis=1) > 0
 
@@ -178,6 +170,16 @@ def cluster_two_level(
         vocabulary=tfidf.vocabulary,
         unassigned_themes={int(u_theme[empty[0]])} if len(empty) else set(),
     )
+
+
+def _unit_vectors(matrix: sp.csr_matrix, first: np.ndarray) -> np.ndarray:
+    """float32 vectors of the units. The vector space is learnt on every document (copies
+    weigh in the SVD and the word co-occurrences as before); learning it on the distinct
+    rows only was measured worse (docs/clustering.md)."""
+    if matrix.shape[0] == 0:
+        return np.zeros((0, 1), dtype=np.float32)
+    z = document_vectors(matrix, lsa_dims=LSA_DIMS, seed=STREAM, word_vectors=WORD_VECTORS)
+    return z[first].astype(np.float32)
 
 
 def _refine(
