@@ -32,17 +32,32 @@ def main() -> None:
     clustering = cluster_two_level([tokens(t) for t in texts])
     after = unassign_outliers(clustering, np.ones(len(texts)))
     moved = int((after.theme_of != clustering.theme_of).sum()) if after is not clustering else 0
-    labels_kept = [lab for lab, t in zip(labels, after.theme_of, strict=True) if t not in after.unassigned_themes]
+    labels_kept = [
+        lab
+        for lab, t in zip(labels, after.theme_of, strict=True)
+        if t not in after.unassigned_themes
+    ]
     themes_kept = [t for t in after.theme_of if t not in after.unassigned_themes]
-    print(json.dumps({
-        "n": len(texts),
-        "themes": clustering.n_themes,
-        "nmi_before": round(float(normalized_mutual_info_score(labels, clustering.theme_of)), 4),
-        "nmi_after": round(float(normalized_mutual_info_score(labels, after.theme_of)), 4),
-        "nmi_after_assigned_only": round(float(normalized_mutual_info_score(labels_kept, themes_kept)), 4),
-        "moved_to_unassigned": moved,
-        "unassigned_share": round(float(np.isin(after.theme_of, list(after.unassigned_themes)).mean()), 4),
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "n": len(texts),
+                "themes": clustering.n_themes,
+                "nmi_before": round(
+                    float(normalized_mutual_info_score(labels, clustering.theme_of)), 4
+                ),
+                "nmi_after": round(float(normalized_mutual_info_score(labels, after.theme_of)), 4),
+                "nmi_after_assigned_only": round(
+                    float(normalized_mutual_info_score(labels_kept, themes_kept)), 4
+                ),
+                "moved_to_unassigned": moved,
+                "unassigned_share": round(
+                    float(np.isin(after.theme_of, list(after.unassigned_themes)).mean()), 4
+                ),
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

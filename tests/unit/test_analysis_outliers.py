@@ -24,8 +24,22 @@ def _clustering(docs: list[list[str]], themes: list[int]) -> TwoLevelClustering:
 
 
 def test_a_generic_approval_leaves_the_theme_for_the_unassigned_group() -> None:
-    topic_a = [["容错", "情形"], ["容错", "认定"], ["容错"], ["容错", "情形"], ["认定", "容错"], ["容错"]]
-    topic_b = [["打卡", "晒图"], ["打卡"], ["晒图", "打卡"], ["打卡", "基层"], ["晒图"], ["打卡", "晒图"]]
+    topic_a = [
+        ["容错", "情形"],
+        ["容错", "认定"],
+        ["容错"],
+        ["容错", "情形"],
+        ["认定", "容错"],
+        ["容错"],
+    ]
+    topic_b = [
+        ["打卡", "晒图"],
+        ["打卡"],
+        ["晒图", "打卡"],
+        ["打卡", "基层"],
+        ["晒图"],
+        ["打卡", "晒图"],
+    ]
     generic = [["规定"], ["基层"]]  # "为基层干部说话的规定，支持。", "基层的事。"
     docs = topic_a * 2 + generic + topic_b
     clustering = _clustering(docs, [0] * 14 + [1] * 6)
@@ -47,7 +61,10 @@ def test_a_coherent_clustering_is_left_as_it_is() -> None:
 
 def test_summaries_and_quotes_drop_clause_references_salutations_and_enumerations() -> None:
     for raw, clean in [
-        ("第二部分（三）第3条：信用修复机制很关键，企业犯过一次小错不应该被一直卡着。", "信用修复机制很关键"),
+        (
+            "第二部分（三）第3条：信用修复机制很关键，企业犯过一次小错不应该被一直卡着。",
+            "信用修复机制很关键",
+        ),
         ("我看了第十二条，容错认定程序恐怕又是走过场。", "容错认定程序"),
         ("对第十一条的意见：“同类错误经提醒后仍然发生”太模糊。", "“同类错误"),
         ("各位领导：我是一名基层干部，恳请明确写上严禁打卡晒图。", "我是一名基层干部"),
@@ -55,6 +72,8 @@ def test_summaries_and_quotes_drop_clause_references_salutations_and_enumeration
     ]:
         assert strip_preamble(raw).startswith(clean), raw
         assert summary_sentence([raw]).startswith(clean), raw
-        assert summary_of([raw], {"信用": 1.0, "容错": 1.0, "打卡": 1.0, "同类": 1.0}).startswith(clean), raw
+        assert summary_of([raw], {"信用": 1.0, "容错": 1.0, "打卡": 1.0, "同类": 1.0}).startswith(
+            clean
+        ), raw
     # A number that is the point stays.
     assert strip_preamble("30日内书面答复，程序很完整。") == "30日内书面答复，程序很完整。"

@@ -29,13 +29,17 @@ CORE_LIFT = 2.0
 MIN_GROUP = 5
 
 
-def core_terms(incidence: sp.csr_matrix, members: np.ndarray, w: np.ndarray, totals: np.ndarray) -> np.ndarray:
+def core_terms(
+    incidence: sp.csr_matrix, members: np.ndarray, w: np.ndarray, totals: np.ndarray
+) -> np.ndarray:
     """Column indices of the group's core terms (see the module doc)."""
     counts = np.asarray(incidence[members].T @ w[members]).ravel()
     inside = float(w[members].sum())
     outside = max(float(w.sum()) - inside, 1e-12)
     share = counts / max(inside, 1e-12)
-    return np.flatnonzero((share >= CORE_SHARE) & (share >= CORE_LIFT * (totals - counts) / outside))
+    return np.flatnonzero(
+        (share >= CORE_SHARE) & (share >= CORE_LIFT * (totals - counts) / outside)
+    )
 
 
 def outlier_units(clustering: TwoLevelClustering, weights: np.ndarray) -> np.ndarray:
@@ -48,7 +52,10 @@ def outlier_units(clustering: TwoLevelClustering, weights: np.ndarray) -> np.nda
     w = np.asarray(weights, dtype=np.float64)
     totals = np.asarray(incidence.T @ w).ravel()
     vouched = np.isin(clustering.theme_of, sorted(clustering.unassigned_themes))
-    levels = ((clustering.issue_of, clustering.n_issues), (clustering.theme_of, clustering.n_themes))
+    levels = (
+        (clustering.issue_of, clustering.n_issues),
+        (clustering.theme_of, clustering.n_themes),
+    )
     for labels, k in levels:
         order = np.argsort(labels, kind="stable")
         bounds = np.searchsorted(labels[order], np.arange(k + 1))
