@@ -92,14 +92,19 @@ def write(connection: Connection, digest_id: int, rows: Rows) -> None:
 MEMBER_COLUMNS = ("issue_id", "rank", "digest_id", "comment_id", "clause_id", "confidence")
 
 
+def _copy_value(value: Any) -> str:
+    return "\\N" if value is None else repr(float(value)) if isinstance(value, float) else str(int(value))
+
+
 def _insert_members(connection: Connection, members: list[tuple[Any, ...]]) -> None:
     """One row per analysed comment: COPY on PostgreSQL (an INSERT of 100,000 rows went row by row
     through the driver's pipeline), batched INSERTs elsewhere."""
     if connection.dialect.name == "postgresql" and hasattr(connection.connection.dbapi_connection, "pgconn"):
         raw = connection.connection.dbapi_connection
         with raw.cursor() as cursor, cursor.copy(f"COPY digest_issue_comment ({', '.join(MEMBER_COLUMNS)}) FROM STDIN") as copy:
-            for row in members:
-                copy.write_row(row)
+            for k in range(0, len(members), 50_000):  # COPY's text format, built by one join per chunk
+                copy.write("".join(f"{i}\t{r}\t{d}\t{m}\t{_copy_value(c)}\t{_copy_value(f)}\n"
+                                   for i, r, d, m, c, f in members[k : k + 50_000]))
         return
     for k in range(0, len(members), BATCH):
         connection.execute(insert(DigestIssueComment.__table__), [dict(zip(MEMBER_COLUMNS, row, strict=True)) for row in members[k : k + BATCH]])
