@@ -46,7 +46,7 @@ from .results import (
     Theme,
     intern_all,
 )
-from .stance_model import stance_of
+from .stance_model import stances_of
 from .summarise import quotes_of, summary_of
 
 __all__ = [
@@ -120,7 +120,7 @@ def build_digest(
     clustering = unassign_outliers(clustering, cluster_mod.damp_weights(units.sizes, len(units.rep)))
     clock.lap("clustering")
     clock.step(0.6, "stance")
-    unit_stance = [str(stance_of(docs[i].text)) for i in units.rep]
+    unit_stance = [str(s) for s in stances_of([docs[i].text for i in units.rep])]
     clock.lap("stance")
     clock.step(0.65, "clauses")
     clause_links = _clause_links(docs, units, clauses)
