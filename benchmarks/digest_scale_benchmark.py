@@ -4,13 +4,17 @@
     python benchmarks/digest_scale_benchmark.py --url postgresql+psycopg://postgres@127.0.0.1/perf_bench100k
 
 The plan is the one benchmarks/scale_plan.py built there. ``--again`` builds a new digest even if
-one is done (the figures of a fresh build).
+one is done (the figures of a fresh build). ``--profile N`` runs the build under cProfile and prints
+the N top functions by own time (``tottime``) after the JSON, for docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
+import pstats
 import resource
 import sys
 import time
@@ -78,11 +82,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--again", action="store_true")
+    parser.add_argument("--profile", type=int, default=0, help="print this many top functions by own time")
     args = parser.parse_args()
     app = scale_plan.make_app(args.url)
     with app.app_context():
         plan = db.session.scalar(db.select(Plan).where(Plan.title.like("基准方案%")))
-        print(json.dumps(build_timed(plan.id, again=args.again)))
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler is not None:
+            profiler.enable()
+        figures = build_timed(plan.id, again=args.again)
+        if profiler is not None:
+            profiler.disable()
+        print(json.dumps(figures))
+        if profiler is not None:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.profile)
+            print("\n".join(ln for ln in out.getvalue().splitlines() if ln.strip() and ("/" in ln or "{" in ln or "ncalls" in ln)))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     python benchmarks/digest_worker_benchmark.py --comments 100000
     python benchmarks/digest_worker_benchmark.py --comments 1000000
+    python benchmarks/digest_worker_benchmark.py --comments 100000 --database perf_x_100k --redis redis://127.0.0.1:6379/5
 
 The plan is built on PostgreSQL by benchmarks/scale_plan.py in a database named
 ``digestspeed_100k`` / ``digestspeed_1m`` (kept and reused by later runs: the 1M build takes minutes; ``--rebuild``
@@ -51,12 +52,12 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def ensure_plan(n: int, rebuild: bool) -> tuple[str, dict[str, Any]]:
+def ensure_plan(n: int, rebuild: bool, name: str = "") -> tuple[str, dict[str, Any]]:
     """The database holding the N-comment plan, built once (CREATE DATABASE + scale_plan)."""
     import sqlalchemy as sa
 
     size = f"{n // 1_000_000}m" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
-    name = f"digestspeed_{size}"
+    name = name or f"digestspeed_{size}"
     url = f"{SERVER}/{name}"
     admin = sa.create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -83,12 +84,12 @@ def ensure_plan(n: int, rebuild: bool) -> tuple[str, dict[str, Any]]:
     return url, {"built_database": name, "build_s": round(time.perf_counter() - t0, 1), **built}
 
 
-def run(url: str, timeout: float) -> dict[str, Any]:
+def run(url: str, timeout: float, redis: str = REDIS) -> dict[str, Any]:
     from benchmarks import scale_plan
     from tests.support.processes import start_process, stop_process, wait_for
 
     tmp = Path(tempfile.mkdtemp(prefix="digestspeed-"))
-    env = {"DATABASE_URL": url, "REDIS_URL": REDIS, "CONSULT_INSTANCE_PATH": str(tmp), "SECRET_KEY": "bench",
+    env = {"DATABASE_URL": url, "REDIS_URL": redis, "CONSULT_INSTANCE_PATH": str(tmp), "SECRET_KEY": "bench",
            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")}
     os.environ.update(env)
     app = scale_plan.make_app(url)
@@ -155,9 +156,13 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--rebuild", action="store_true", help="drop and build the plan's database again")
     parser.add_argument("--timeout", type=float, default=1200)
+    parser.add_argument("--database", default="", help="database name (default digestspeed_100k / _1m)")
+    parser.add_argument("--redis", default=REDIS, help="broker URL (a Redis db of your own on a shared machine)")
     args = parser.parse_args()
-    url, built = ensure_plan(args.comments, args.rebuild)
-    print(json.dumps({**built, **run(url, args.timeout)}, ensure_ascii=False))
+    url, built = ensure_plan(args.comments, args.rebuild, args.database)
+    load = os.getloadavg()
+    print(json.dumps({**built, **run(url, args.timeout, args.redis), "load_average": [round(x, 1) for x in load]},
+                     ensure_ascii=False))
 
 
 if __name__ == "__main__":

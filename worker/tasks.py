@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from flask import current_app
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from consult.core import audit, notifications, outbox, tasks
 from consult.digests import engine
@@ -18,6 +19,8 @@ from consult.suggestions import digest_scope as _suggestion_scope  # noqa: F401 
 from consult.surveys import digest_scope as _survey_scope  # noqa: F401 - registers its scope
 
 log = logging.getLogger(__name__)
+
+TRANSIENT_DB = (OperationalError, InterfaceError)
 
 RETRY = {
     "autoretry_for": (Exception,),
@@ -67,15 +70,19 @@ def build_digest(self, digest_id: int) -> str:  # type: ignore[no-untyped-def]
     return engine.build(digest_id, worker=self.request.hostname or "")
 
 
-@shared_task(name=tasks.BUILD_FEEDBACK, acks_late=True, soft_time_limit=25 * 60, time_limit=30 * 60)
-def build_feedback_publication(publication_id: int) -> str:
-    """A large plan's feedback publication: stored once, then served as it is."""
+@shared_task(bind=True, name=tasks.BUILD_FEEDBACK, acks_late=True, max_retries=3, soft_time_limit=25 * 60, time_limit=30 * 60)
+def build_feedback_publication(self, publication_id: int) -> str:  # type: ignore[no-untyped-def]
+    """A large plan's feedback publication: stored once, then served as it is. A database that went
+    away (failover, restart) is retried with backoff; anything else, or the last retry, marks the
+    version failed so staff see it and publish again."""
     try:
         outcome = publications.build(publication_id)
         db.session.commit()
     except Exception as error:
         db.session.rollback()
-        publications.fail(publication_id, error)  # staff see it failed and publish again
+        if isinstance(error, TRANSIENT_DB) and self.request.retries < self.max_retries:
+            raise self.retry(exc=error, countdown=15 * 2**self.request.retries) from error
+        publications.fail(publication_id, error)
         outbox.mark_done(tasks.BUILD_FEEDBACK, publication_id)
         db.session.commit()
         raise

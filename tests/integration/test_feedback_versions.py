@@ -129,6 +129,54 @@ def test_a_large_plans_version_is_built_by_the_worker_task(seeded, make_user) ->
         app.config["FEEDBACK_INLINE_MAX"] = 3000
 
 
+def test_a_build_that_loses_the_database_is_retried_and_a_real_fault_is_shown_failed(seeded, make_user, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import OperationalError
+
+    from consult.core.tasks import BUILD_FEEDBACK
+    from consult.extensions import db
+    from consult.responses import publications
+    from consult.responses.models import FeedbackPublication, PublicationStatus
+
+    app, plan_id, _ids, _citizens = seeded
+    staff, _ = _staff(app, make_user)
+    _close(app, plan_id)
+    app.config["FEEDBACK_INLINE_MAX"] = 5
+    real_build, calls = publications.build, []
+
+    def flaky(publication_id: int) -> str:
+        calls.append(publication_id)
+        if len(calls) == 1:
+            raise OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
+        return real_build(publication_id)
+
+    try:
+        assert _publish(staff, plan_id).status_code == 302
+        with app.app_context():
+            publication_id = db.session.scalar(select(FeedbackPublication.id).where(FeedbackPublication.plan_id == plan_id))
+        monkeypatch.setattr(publications, "build", flaky)
+        task = app.extensions["celery"].tasks[BUILD_FEEDBACK]  # bound to this app (the suite has one per database)
+        with app.app_context():
+            # apply() runs the task as the worker would, retries included (eagerly, without the countdown).
+            assert task.apply(args=[publication_id]).get() == "ready"
+            assert len(calls) == 2
+            assert db.session.get(FeedbackPublication, publication_id).status == PublicationStatus.READY
+
+        def broken(publication_id: int) -> str:
+            raise ValueError("a bug, not an outage")
+
+        monkeypatch.setattr(publications, "build", broken)
+        with app.app_context():
+            publication = db.session.get(FeedbackPublication, publication_id)
+            publication.status = PublicationStatus.BUILDING
+            db.session.commit()
+            result = task.apply(args=[publication_id])
+            assert result.failed()
+            db.session.expire_all()
+            assert db.session.get(FeedbackPublication, publication_id).status == PublicationStatus.FAILED
+    finally:
+        app.config["FEEDBACK_INLINE_MAX"] = 3000
+
+
 # --- upgrading a database that has a published report --------------------------------------------
 
 BEFORE = "6c3e8f5a0d32"

@@ -307,3 +307,13 @@ def test_every_missing_answer_is_named_at_once(app) -> None:  # type: ignore[no-
     assert missing.status_code == 400 and "还有 3 道必答题没有回答" in body
     assert "“总体评价”" in body and "“办理速度”" in body and "“是否同意”" in body
     assert "窗口很好" in body  # what was typed is kept
+
+
+def test_the_autosave_notice_speaks_the_readers_language(app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    survey_id = make_survey(app)
+    (token,) = make_links(app, survey_id)
+    chinese = client.get(f"/s/{token}").get_data(as_text=True)
+    assert 'data-saved="进度已自动保存"' in chinese
+    english = client.get(f"/s/{token}?lang=en").get_data(as_text=True)
+    assert 'data-saved="Progress saved automatically"' in english and "进度已自动保存" not in english

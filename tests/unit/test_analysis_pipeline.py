@@ -139,6 +139,30 @@ def test_round_trip_through_json(digest):
     assert back.assignments == digest.assignments
 
 
+def test_stored_result_holds_every_field_of_the_result(digest):
+    # to_dict is written out by hand (asdict was seconds at 100k): nothing may go missing.
+    from dataclasses import asdict
+
+    from worker.analysis.results import Change
+
+    digest.themes[0].issues[0].change = Change("grown", 3, 2, "旧标签", ["合并的"])
+    try:
+        expected = asdict(digest)
+        got = digest.to_dict()
+        for c in expected["campaigns"]:
+            c["first_at"], c["last_at"] = c["first_at"].isoformat(), c["last_at"].isoformat()
+        for th in expected["themes"]:
+            th["clause_counts"] = {str(k): v for k, v in th["clause_counts"].items()}
+            for iss in th["issues"]:
+                iss["clause_counts"] = {str(k): v for k, v in iss["clause_counts"].items()}
+        expected["assignments"] = {str(k): list(v) for k, v in digest.assignments.items()}
+        expected["clause_links"] = {str(k): list(v) for k, v in digest.clause_links.items()}
+        assert got == expected
+        assert json.dumps(got, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)  # same keys, same order
+    finally:
+        digest.themes[0].issues[0].change = None
+
+
 def test_comments_made_on_a_clause_keep_that_clause(docs):
     seg = Segmenter()
     clauses = [

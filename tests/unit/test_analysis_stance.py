@@ -86,3 +86,13 @@ def test_the_shipped_model_holds_weights_only_no_text():
     numbers = [w for ws in raw["coef"] for w in ws] + raw["intercept"]
     assert all(isinstance(w, float) for w in numbers)
     assert set(raw["classes"]) == {"oppose", "question", "suggestion"}
+
+
+def test_stances_of_many_comments_are_the_calls_made_one_by_one():
+    texts = [
+        "坚决反对这个方案，劳民伤财。", "非常支持！好政策。", "建议增加公交线路，希望尽快落实。",
+        "请问什么时候开始实施？", "今天天气不错", "至今没有解决，严重影响生活", "並不反對，但是希望能否延期？",
+        "能否公开反馈吗？", "不太支持", "", "？？？", "非常支持！好政策。", "投诉物业乱收费，置之不理。",
+    ]
+    assert stance_model.stances_of(texts) == [model_stance_of(t) for t in texts]
+    assert stance_model.stances_of([]) == []

@@ -218,3 +218,26 @@ def test_tfidf_drops_generic_terms() -> None:
     assert "物业" in t.vocabulary
     z = lsa(t.matrix, n_components=10)
     assert z.shape == (len(docs), 10)
+
+
+def test_comments_posted_several_times_are_grouped_like_the_originals() -> None:
+    from sklearn.metrics import adjusted_rand_score
+
+    docs, _ = corpus(30, ["housing", "school", "health"], seed=5)
+    once = cluster_two_level(docs)
+    thrice = cluster_two_level(docs * 3)
+    n = len(docs)
+    # Every copy sits with its original, and the originals are grouped as before.
+    for copy in (1, 2):
+        assert np.array_equal(thrice.theme_of[:n], thrice.theme_of[copy * n : (copy + 1) * n])
+        assert np.array_equal(thrice.issue_of[:n], thrice.issue_of[copy * n : (copy + 1) * n])
+    assert thrice.n_themes == once.n_themes
+    assert adjusted_rand_score(once.theme_of, thrice.theme_of[:n]) >= 0.95
+
+
+def test_distinct_units() -> None:
+    from worker.analysis.units import distinct_units
+
+    unit_of, first = distinct_units([["a", "b"], ["c"], ["a", "b"], [], ["ab"], []])
+    assert unit_of.tolist() == [0, 1, 0, 2, 3, 2]
+    assert first.tolist() == [0, 1, 3, 4]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from worker.analysis.pipeline import build_digest
 from worker.analysis.results import ClauseRef, DigestDoc
 from worker.analysis.segment import Segmenter
 
+PREAMBLE = re.compile(r"^(?:我看了|对|关于)?第[一二三四五六七八九十\d]+[条章部分]|^(?:尊敬的|各位领导|您好)")
 PLANS = sorted((Path(__file__).resolve().parents[2] / "consult" / "demo" / "plans").glob("*.json"))
 
 
@@ -46,3 +48,9 @@ def test_demo_plan_headings_are_topics(index: int) -> None:
     assert labels and not [x for x in labels if is_filler_label(x)], shown
     stored = [g.label for _, _, g in result.issues()] + [t.label for t in result.themes]
     assert not [x for x in stored if is_filler_label(x) and not x.startswith("其他")]
+    # Summaries and quotes start with the point, not "第二部分（三）第3条：", "我看了第十二条，" or "各位领导：".
+    openings = [iv.summary for tv in themes for iv in tv.issues] + [q.text for tv in themes for iv in tv.issues for q in iv.quotes]
+    assert not [x for x in openings if PREAMBLE.match(x)], shown
+    # No catch-all: comments that name nothing of a theme go to 其他/未归类 instead.
+    topical = [t for t in result.themes if not t.unassigned]
+    assert max(t.size for t in topical) <= 0.4 * len(docs), [(t.label, t.size) for t in result.themes]

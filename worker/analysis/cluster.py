@@ -7,6 +7,9 @@ dendrogram. Themes: cut at a fixed co-association distance (``THEMES.cut``) unle
 number of clusters clearly survives longest (the "maximum lifetime" criterion), which
 issues always use. The same procedure, inside each theme, gives its issues. Neither number is given by the caller.
 
+Copies of one cleaned text are one unit weighing their summed weight (``units.py``): the
+model sees distinct texts, so a corpus posted twice is fitted like the corpus once.
+
 Deterministic: the samples the micro-clusters and the ensembles are fitted on are chosen by
 a hash of each document's cleaned tokens, and every k-means start comes from a fixed
 stream, so a rebuild of the same comments gives the same themes whatever ``seed`` says, and
@@ -17,7 +20,6 @@ membership as it was (a random sample would be redrawn entirely).
 from __future__ import annotations
 
 import warnings
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +31,7 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 
 from worker.analysis.features import clean_documents
+from worker.analysis.units import distinct_units, document_keys, hash_sample
 from worker.analysis.vectorise import build_tfidf, document_vectors
 
 
@@ -127,36 +130,37 @@ def cluster_two_level(
     n = len(token_lists)
     w = damp_weights(weights, n)
     cleaned = clean_documents(token_lists)
-    keys = document_keys(cleaned)
     tfidf = build_tfidf(cleaned, seed=STREAM, max_df=MAX_DF)
-    vectors = (
-        document_vectors(tfidf.matrix, lsa_dims=LSA_DIMS, seed=STREAM, word_vectors=WORD_VECTORS)
-        if n
-        else np.zeros((0, 1))
-    )
-    vectors = vectors.astype(np.float32)
-    has_text = np.asarray(tfidf.matrix.getnnz(axis=1) > 0) if n else np.zeros(0, bool)
-    has_text &= np.linalg.norm(vectors, axis=1) > 0
+    # Copies of one cleaned text are one unit weighing their summed weight (units.py).
+    unit_of, first = distinct_units(cleaned)
+    uw = np.bincount(unit_of, weights=w, minlength=len(first))
+    keys = document_keys([cleaned[i] for i in first])
+    rows = tfidf.matrix[first] if n else tfidf.matrix
+    uz = _unit_vectors(tfidf.matrix, first)
+    has_text = np.asarray(rows.getnnz(axis=1) > 0) if n else np.zeros(0, bool)
+    has_text &= np.linalg.norm(uz, axis=1) > 0
 
-    theme_of = np.zeros(n, dtype=np.int64)
-    issue_of = np.zeros(n, dtype=np.int64)
+    u_theme = np.zeros(len(first), dtype=np.int64)
+    u_issue = np.zeros(len(first), dtype=np.int64)
     issue_theme: list[int] = []
     live = np.flatnonzero(has_text)
     if len(live):
-        themes = _consensus(vectors[live], w[live], keys[live], THEMES, STREAM)
-        themes = _by_size(_refine(vectors[live], w[live], themes), w[live])
-        theme_of[live] = themes
+        themes = _consensus(uz[live], uw[live], keys[live], THEMES, STREAM)
+        themes = _by_size(_refine(uz[live], uw[live], themes), uw[live])
+        u_theme[live] = themes
         for t in range(int(themes.max()) + 1):
             members = live[themes == t]
-            issues = _consensus(vectors[members], w[members], keys[members], ISSUES, STREAM + 1 + t)
-            issues = _by_size(issues, w[members])
-            issue_of[members] = issues + len(issue_theme)
+            issues = _consensus(uz[members], uw[members], keys[members], ISSUES, STREAM + 1 + t)
+            issues = _by_size(issues, uw[members])
+            u_issue[members] = issues + len(issue_theme)
             issue_theme.extend([t] * (int(issues.max()) + 1))
     empty = np.flatnonzero(~has_text)
     if len(empty):
-        theme_of[empty] = int(theme_of[live].max()) + 1 if len(live) else 0
-        issue_of[empty] = len(issue_theme)
-        issue_theme.append(int(theme_of[empty[0]]))
+        u_theme[empty] = int(u_theme[live].max()) + 1 if len(live) else 0
+        u_issue[empty] = len(issue_theme)
+        issue_theme.append(int(u_theme[empty[0]]))
+    theme_of, issue_of = u_theme[unit_of], u_issue[unit_of]
+    vectors = uz[unit_of]
     return TwoLevelClustering(
         theme_of=theme_of,
         issue_of=issue_of,
@@ -164,8 +168,18 @@ def cluster_two_level(
         doc_vectors=vectors,
         tfidf=tfidf.matrix,
         vocabulary=tfidf.vocabulary,
-        unassigned_themes={int(theme_of[empty[0]])} if len(empty) else set(),
+        unassigned_themes={int(u_theme[empty[0]])} if len(empty) else set(),
     )
+
+
+def _unit_vectors(matrix: sp.csr_matrix, first: np.ndarray) -> np.ndarray:
+    """float32 vectors of the units. The vector space is learnt on every document (copies
+    weigh in the SVD and the word co-occurrences as before); learning it on the distinct
+    rows only was measured worse (docs/clustering.md)."""
+    if matrix.shape[0] == 0:
+        return np.zeros((0, 1), dtype=np.float32)
+    z = document_vectors(matrix, lsa_dims=LSA_DIMS, seed=STREAM, word_vectors=WORD_VECTORS)
+    return z[first].astype(np.float32)
 
 
 def _refine(
@@ -201,32 +215,6 @@ def _by_size(labels: np.ndarray, w: np.ndarray) -> np.ndarray:
     return rank[labels]
 
 
-def document_keys(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
-    """A stable 64-bit hash of each document's tokens (equal documents, equal keys)."""
-    return np.fromiter(
-        (zlib.crc32("\x1f".join(t).encode("utf-8")) for t in token_lists),
-        dtype=np.uint64,
-        count=len(token_lists),
-    )
-
-
-def _mix(keys: np.ndarray, stream: int) -> np.ndarray:
-    """splitmix64 of ``keys`` xor a stream constant: one pseudo-random order per stream."""
-    with np.errstate(over="ignore"):
-        x = keys ^ np.uint64((stream * 0x9E3779B97F4A7C15) % 2**64)
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
-
-
-def _sample(keys: np.ndarray, size: int, stream: int) -> np.ndarray | None:
-    """Indices of ``size`` documents chosen by their content hash (None: take all)."""
-    if len(keys) <= size:
-        return None
-    order = np.lexsort((np.arange(len(keys)), _mix(keys, stream)))
-    return np.sort(order[:size])
-
-
 def _consensus(
     z: np.ndarray, w: np.ndarray, keys: np.ndarray, level: _Level, seed: int
 ) -> np.ndarray:
@@ -246,6 +234,7 @@ def _consensus(
     # their averaged lifetime curves choose where (one ensemble's curve is noisy).
     total = np.zeros((m, m))
     lifetimes = np.zeros(level.max_clusters + 1)
+    counts = np.bincount(micro, minlength=m).astype(float)
     for b in range(level.repeats):
         coassoc = _coassociation(z, w, keys, micro, centres, level, seed * 1009 + b)
         total += coassoc
@@ -253,8 +242,7 @@ def _consensus(
     coassoc = total / level.repeats
     tree = _tree(coassoc)
     if level.cut is not None and not _clear_lifetime(lifetimes, m, level):
-        sizes = np.bincount(micro, minlength=m).astype(float)
-        return _cut_at(tree, coassoc, sizes, level, level.cut)[micro]
+        return _cut_at(tree, coassoc, counts, level, level.cut)[micro]
     k = _best_lifetime(lifetimes, m, level.min_clusters, level.max_clusters, level.finer)
     return (fcluster(tree, k, criterion="maxclust") - 1)[micro].astype(np.int64)
 
@@ -317,7 +305,7 @@ def _micro_clusters(
     if len(first) <= max_micro:
         return inverse.ravel(), z[first]
     # Fitted on a sample, applied to all: the cost stays flat as the corpus grows.
-    fit = _sample(keys, MICRO_FIT, seed)
+    fit = hash_sample(keys, MICRO_FIT, seed)
     zf, wf = (z[fit], w[fit]) if fit is not None else (z, w)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -340,7 +328,7 @@ def _coassociation(
     """How often, over the ensemble, the documents of two micro-clusters share a cluster."""
     rng = np.random.default_rng(seed)
     m = len(centres)
-    sample = _sample(keys, level.sample, seed)
+    sample = hash_sample(keys, level.sample, seed)
     zs = z[sample] if sample is not None else z
     ws = w[sample] if sample is not None else w
     ms = micro[sample] if sample is not None else micro

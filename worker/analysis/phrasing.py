@@ -33,7 +33,7 @@ _CLAUSE_REF = re.compile(
     r"第[一二三四五六七八九十百零〇\d]+[编章节条款部分项]+|[（(][一二三四五六七八九十\d]+[)）]|^[一二三四五六七八九十\d]+[、.．]"
 )
 _FILLER = re.compile(
-    r"^(?:但是|但|可是|不过|而且|同时|另外|此外|关于|对于|针对|就|对|建议|希望|要求|认为|觉得|恳请|呼吁|请|应当|应该|应|要|能否|是否|可否|我们|我|本人|强烈|尽快|进一步|"
+    r"^(?:但是|但|可是|不过|而且|同时|另外|此外|比如|例如|譬如|关于|对于|针对|就|对|建议|希望|要求|认为|觉得|恳请|呼吁|请|应当|应该|应|要|能否|是否|可否|我们|我|本人|强烈|尽快|进一步|"
     r"并|和|且|也|还|将|把|在|的|了|是)+"
 )
 # "第二部分（三）第3条：" before a quote says where, and the clause column says it already.
@@ -41,6 +41,27 @@ _LEADING_REF = re.compile(
     r"^(?:关于)?(?:第[一二三四五六七八九十百零〇\d]+[编章节条款部分项]+|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．]?)+[：:，,]\s*"
 )
 _SALUTATION = re.compile(r"^(尊敬的|您好|你好|此致|敬礼|谢谢|感谢|以上|特此)")
+# A sentence's lead-in that says where or to whom, not what: "我看了第十二条，", "对第十一条的意见：",
+# "第二部分（一）2提到", "尊敬的领导：", "各位领导：". The clause column and the card say it already.
+_N = r"一二三四五六七八九十百零〇\d"
+_REF_LEAD = re.compile(
+    rf"^(?:我看了|看了|对于|对|关于|针对|就)?(?:第[{_N}]+[编章节条款部分项点]+|[（(][{_N}]+[)）])"
+    rf"(?:第[{_N}]+[编章节条款部分项点]+|[（(][{_N}]+[)）]|[{_N}]+[、.．]?)*"
+    r"(?:的意见|的内容|的规定|中提到|提到的?|[：:，,]\s*)[：:，,]?\s*"
+)
+_GREETING = re.compile(r"^(?:(?:尊敬的|各位)[^：:，,！!。？?]{0,12}|您好|你好)[：:，,！!]\s*")
+
+
+def strip_preamble(sentence: str) -> str:
+    """``sentence`` without a leading salutation, clause reference ("第二部分（三）第3条：…") or
+    enumeration ("第三，", "二是")."""
+    out = sentence.strip()
+    for _ in range(3):  # "尊敬的领导：关于第五条，…"
+        stripped = _ENUMERATION.sub("", _REF_LEAD.sub("", _GREETING.sub("", out), count=1)).strip()
+        if stripped == out:
+            break
+        out = stripped
+    return out if len(out) >= 4 else sentence.strip()
 _TRAILING = re.compile(r"[的了和与及或并而、，,。！？!?；;：:\s]+$")
 
 
@@ -52,6 +73,8 @@ FILLER_WORDS = (
     "之前", "之后", "以前", "以后", "以上", "以下", "如下", "上述", "下述", "前述", "这个", "那个",
     "这些", "那些", "这样", "那样", "这里", "那里", "这种", "那种", "这项", "该项", "本条", "此条",
     "尊敬", "您好", "你好", "谢谢", "感谢", "此致", "敬礼", "盼复", "认真研究", "起草部门", "各位",
+    # Sign-offs wishing the text well ("期待正式稿早日出台", "望采纳"): how a letter ends, not a topic.
+    "正式稿", "早日出台", "早日实施", "尽快落地", "供参考", "望采纳",
 )  # fmt: skip
 
 
@@ -79,7 +102,7 @@ def sentences(text: str) -> list[str]:
     """The sentences of a comment, salutations and sign-offs left out."""
     out = []
     for part in _SENTENCE_END.split(text or ""):
-        part = part.strip(" \t　")
+        part = strip_preamble(part.strip(" \t　"))
         if len(part) < 4 or _SALUTATION.match(part):
             continue
         out.append(part)
@@ -213,7 +236,7 @@ def quotes(comments: Sequence[tuple[int, str]], k: int = 5, limit: int = QUOTE_M
 
 
 def _fragment(part: str) -> str:
-    part = _CLAUSE_REF.sub("", part).strip()
+    part = _ENUMERATION.sub("", _CLAUSE_REF.sub("", part).strip())
     part = _FILLER.sub("", part)
     return _TRAILING.sub("", part).strip()
 

@@ -32,6 +32,7 @@ from .clauses import map_to_clauses
 from .describe import GroupDescription, describe_groups, stance_mix
 from .lineage import compare
 from .normalise import mask_personal
+from .outliers import unassign_outliers
 from .results import (
     CLAUSE_CONFIDENCE_MIN,
     UNASSIGNED_LABEL,
@@ -45,7 +46,7 @@ from .results import (
     Theme,
     intern_all,
 )
-from .stance_model import stance_of
+from .stance_model import stances_of
 from .summarise import quotes_of, summary_of
 
 __all__ = [
@@ -115,9 +116,11 @@ def build_digest(
     clock.step(0.15, "clustering")
     unit_tokens = [docs[i].tokens for i in units.rep]
     clustering = cluster_mod.cluster_two_level(unit_tokens, seed=seed, weights=units.sizes)
+    # Members that name nothing their issue or theme is about: 其他/未归类, not a wrong theme.
+    clustering = unassign_outliers(clustering, cluster_mod.damp_weights(units.sizes, len(units.rep)))
     clock.lap("clustering")
     clock.step(0.6, "stance")
-    unit_stance = [str(stance_of(docs[i].text)) for i in units.rep]
+    unit_stance = [str(s) for s in stances_of([docs[i].text for i in units.rep])]
     clock.lap("stance")
     clock.step(0.65, "clauses")
     clause_links = _clause_links(docs, units, clauses)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .normalise import normalise
+from .phrasing import strip_preamble
 
 SUMMARY_MAX = 60
 QUOTE_MAX = 80
@@ -39,7 +40,7 @@ def sentences(text: str, limit: int = SUMMARY_MAX) -> list[str]:
     """The sentences of ``text``, each at most ``limit`` characters (see module doc)."""
     out = []
     for part in _SPLIT.split(text or ""):
-        part = part.strip().strip(_SOFT)
+        part = strip_preamble(part.strip()).strip(_SOFT)
         if len(part) >= MIN_SENTENCE or (part and not out):
             out.append(_fit(part, limit))
     return out

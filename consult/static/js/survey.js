@@ -72,9 +72,10 @@
     data.set("action", "save");
     try {
       const response = await fetch(form.getAttribute("action"), { method: "POST", body: data, headers: { "Accept": "application/json" } });
-      if (response.ok && status) status.textContent = "进度已自动保存";
+      // The words come from the page, so they follow the reader's language.
+      if (status) status.textContent = response.ok ? status.dataset.saved : status.dataset.failed;
     } catch (error) {
-      if (status) status.textContent = "";
+      if (status) status.textContent = status.dataset.failed;
     }
   }
   form.addEventListener("input", () => {
