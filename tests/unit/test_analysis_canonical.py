@@ -62,3 +62,19 @@ def test_cut_at_fixed_coassociation_and_small_clusters_folded():
     assert labels[0] == labels[1] != labels[2]
     assert labels[2] == labels[3] == labels[4]
     assert labels.max() == 1
+
+
+T2S = opencc.OpenCC("t2s")
+
+
+def test_round_trip_is_skipped_only_where_it_changes_nothing():
+    from worker.analysis.normalise import needs_conversion
+
+    # Simplified text the round trip leaves alone (回复, 了解 come back as they were) is not converted.
+    for plain in ["建议简化行政审批流程", "经了解，已回复市民", "答复如下"]:
+        assert not needs_conversion(plain)
+        assert T2S.convert(S2T.convert(plain)) == plain
+    # Words the round trip changes (想象 → 想像, 由于单 → 由於单), and traditional text.
+    for text in ["后果不堪想象", "由于单位原因", "這個問題"]:
+        assert needs_conversion(text)
+        assert canonical_text(text) == normalise(S2T.convert(text))

@@ -126,3 +126,25 @@ def test_custom_stopwords_replace_the_bundled_list():
     toks = seg.tokens("我们的营商环境")
     assert "营商环境" not in toks
     assert "我们" in toks
+
+
+def test_one_segmentation_gives_tokens_and_search_terms():
+    seg = Segmenter()
+    for text in _sentences(60, seed=5) + ["持续优化营商环境，推进一网通办", "想像一下", ""]:
+        assert seg.analyse(text) == (seg.tokens(text), seg.search_terms(text))
+
+
+def test_search_finds_a_variant_spelling_of_the_same_word():
+    # 想像 is how 想象 is written in traditional characters, and a valid simplified variant.
+    seg = Segmenter()
+    assert set(seg.search_terms("想象")) <= set(seg.search_terms("后果不可想像"))
+
+
+@pytest.mark.skipif(segment.ENGINE != "rjieba", reason="rjieba not installed")
+@pytest.mark.xfail(strict=True, reason="jieba-rs's HMM picks the other path of a near tie (docs/performance.md)")
+def test_hmm_near_tie_gives_jieba_tokens():
+    # The two best Viterbi paths of 常在年 (S S S and B E S) differ by 1.5e-7 in log
+    # probability: jieba keeps 常 / 在 / 年, jieba-rs returns 常在 / 年.
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    assert Segmenter(engine="rjieba").raw_tokens("城区常在年都有") == reference.lcut("城区常在年都有", HMM=True)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from .privacy import mask_text
@@ -71,9 +73,51 @@ def _s2t() -> Any:
     return _to_traditional
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@cache
+def _triggers() -> tuple[re.Pattern[str], frozenset[str], re.Pattern[str], dict[str, tuple[tuple[int, str], ...]]]:
+    # resources/canonical_triggers.txt (benchmarks/canonical_tables.py derives it from OpenCC's
+    # dictionaries): line 1 the characters t2s or the s2t→t2s round trip changes, then the
+    # strings of other characters the round trip or t2s changes. A character class of BMP
+    # characters is a bitmap test in re; one holding astral characters is a slow range scan,
+    # so those few are a set tested only on texts that hold an astral character.
+    lines = resources.files(__package__).joinpath("resources", "canonical_triggers.txt").read_text("utf-8").splitlines()
+    body = [line for line in lines if not line.startswith("#")]
+    by_anchor: dict[str, list[tuple[int, str]]] = {}
+    for row in body[1:]:
+        if row:
+            t, k = row.split("\t")
+            by_anchor.setdefault(t[int(k)], []).append((int(k), t))
+    anchors = {a: tuple(v) for a, v in by_anchor.items()}
+    bmp = "".join(c for c in body[0] if c <= "\uffff")
+    astral = frozenset(c for c in body[0] if c > "\uffff")
+    return re.compile(f"[{re.escape(bmp)}]"), astral, re.compile(f"[{re.escape(''.join(anchors))}]"), anchors
+
+
+def needs_conversion(text: str) -> bool:
+    """Whether OpenCC ``t2s`` or the s2t→t2s round trip could change ``text``.
+
+    False for most comments (489 of the shared data set's 17,123 texts hold a trigger): then
+    both are the identity and are skipped.
+    """
+    chars, astral, anchor, strings = _triggers()
+    if chars.search(text) is not None:
+        return True
+    if _ASTRAL.search(text) is not None and not astral.isdisjoint(text):
+        return True
+    for m in anchor.finditer(text):
+        i = m.start()
+        for k, t in strings[m.group()]:
+            if k <= i and text.startswith(t, i - k):
+                return True
+    return False
+
+
 def to_simplified(text: str) -> str:
     """Convert traditional Chinese characters to simplified (OpenCC ``t2s``)."""
-    if not text or text.isascii():
+    if not text or text.isascii() or not needs_conversion(text):
         return text
     return _opencc().convert(text)
 
@@ -136,7 +180,8 @@ def canonical_text(text: str) -> str:
     (54 of the 4,651 dev messages differed before, 1 after: see docs/clustering.md).
     For features only: what users see keeps the text as it was written.
     """
-    if not text or text.isascii():
+    if not text or text.isascii() or not needs_conversion(text):
+        # No character or string the round trip changes: it is the identity (and so is t2s).
         return normalise(text)
     return normalise(_s2t().convert(text))
 

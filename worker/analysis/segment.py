@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib import resources
+from itertools import chain
 from typing import Any, Protocol
 
 from .normalise import canonical_text, normalise
@@ -232,6 +233,12 @@ class Segmenter:
         # One shared string per distinct token: a million comments hold ~15 million token
         # occurrences of ~10^5 distinct tokens, and unshared copies cost GBs.
         self._canon: dict[str, str] = {}
+        # Search terms of each distinct raw token (its dictionary parts, then itself), computed
+        # once: search terms are then one dict lookup per token.
+        self._terms: dict[str, tuple[str, ...]] = self._stop_terms()
+
+    def _stop_terms(self) -> dict[str, tuple[str, ...]]:
+        return {w: self._terms_of(w) for w in self.stopwords}
 
     def raw_tokens(self, text: str) -> list[str]:
         """Normalised jieba accurate-mode segmentation, nothing dropped."""
@@ -251,6 +258,31 @@ class Segmenter:
         canon = self._canon
         return [canon[t] for t in toks if t not in drop]
 
+    def analyse(self, text: str) -> tuple[list[str], list[str]]:
+        """``(tokens(text), search_terms(text))`` from one segmentation of ``canonical_text``."""
+        toks = self._engine.cut(canonical_text(text))
+        fresh = set(toks).difference(self._seen)
+        if fresh:
+            self._learn(fresh)
+        drop, canon, terms = self._drop, self._canon, self._terms
+        found = dict.fromkeys(chain.from_iterable(map(terms.__getitem__, toks)))
+        return [canon[t] for t in toks if t not in drop], list(found)
+
+    def _terms_of(self, w: str) -> tuple[str, ...]:
+        stop = self.stopwords
+        has = self._engine.has_word
+        out: dict[str, None] = {}
+        n = len(w)
+        if n > 2:
+            for size in range(2, n):
+                for i in range(n - size + 1):
+                    part = w[i : i + size]
+                    if part not in stop and has(part) and not _is_noise(part):
+                        out.setdefault(part, None)
+        if w not in stop and not _is_noise(w):
+            out.setdefault(w, None)
+        return tuple(out)
+
     def _learn(self, fresh: set[str]) -> None:
         # Set operations in C are much cheaper than a Python test per token, so tokens
         # are classified once and remembered; the memory is bounded by the vocabulary.
@@ -258,7 +290,11 @@ class Segmenter:
             self._seen = set(self.stopwords)
             self._drop = set(self.stopwords)
             self._canon = {}
+            self._terms = self._stop_terms()
         self._seen |= fresh
+        terms = self._terms
+        for t in fresh:
+            terms[t] = tuple(self._canon.get(p, p) for p in self._terms_of(t))
         self._canon.update((t, t) for t in fresh)
         self._drop.update(t for t in fresh if _is_noise(t))
 
@@ -273,22 +309,10 @@ class Segmenter:
         (优化营商环境 → 优化, 营商, 环境, 营商环境, 优化营商环境), so a query for part of
         a term finds documents holding the whole term. jieba's search mode only adds
         2- and 3-character parts, which misses 营商环境 inside 优化营商环境. Use the
-        same call on documents and on queries.
+        same call on documents and on queries. Cut from ``canonical_text`` like ``tokens``
+        (one segmentation gives both: ``analyse``), so 想像 and 想象 find each other.
         """
-        stop = self.stopwords
-        has = self._engine.has_word
-        out: dict[str, None] = {}
-        for w in self._engine.cut(normalise(text)):
-            n = len(w)
-            if n > 2:
-                for size in range(2, n):
-                    for i in range(n - size + 1):
-                        part = w[i : i + size]
-                        if part not in stop and has(part) and not _is_noise(part):
-                            out.setdefault(part, None)
-            if w not in stop and not _is_noise(w):
-                out.setdefault(w, None)
-        return list(out)
+        return self.analyse(text)[1]
 
 
 _default: Segmenter | None = None
