@@ -214,19 +214,23 @@ def distinct_quotes(candidates: Sequence[Quote], k: int = 5) -> list[Quote]:
     return out
 
 
-def quotes(comments: Sequence[tuple[int, str]], k: int = 5, limit: int = QUOTE_MAX) -> list[Quote]:
-    """Up to ``k`` short quotes, one per comment in the given order (representatives first)."""
+def quotes(
+    comments: Sequence[tuple[int, str]], k: int = 5, limit: int = QUOTE_MAX, taken: Sequence[Quote] = ()
+) -> list[Quote]:
+    """Up to ``k`` short quotes, one per comment in the given order (representatives first),
+    none from a comment or near-copying a quote in ``taken`` (quotes already shown)."""
     space = _Space([s for _id, t in comments for s in sentences(t)])
     out: list[Quote] = []
+    used = {q.comment_id for q in taken}
     for comment_id, text in comments:
         pool = sentences(text)
-        if not pool:
+        if not pool or comment_id in used:
             continue
         # The comment's most central sentence that says something not quoted yet: many
         # commenters share a point and differ in what else they say.
         ranked = sorted(pool, key=lambda s: space.centrality(s) * _length_weight(s), reverse=True)
         fresh = [clip(_LEADING_REF.sub("", s) or s, limit) for s in ranked]
-        fresh = [q for q in fresh if not any(_similar(q, o.text) for o in out)]
+        fresh = [q for q in fresh if not any(_similar(q, o.text) for o in (*taken, *out))]
         if not fresh:
             continue
         out.append(Quote(comment_id, fresh[0]))
