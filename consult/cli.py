@@ -22,6 +22,7 @@ from consult.demo import loader as demo
 from consult.digests import reports
 from consult.extensions import db
 from consult.plans import intake
+from consult.search.reindex import reindex
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True, add_version_option=False)
@@ -145,6 +146,14 @@ def sweep_command() -> None:
     """Re-enqueue owed work from the outbox now (the worker's beat does this every 30 s)."""
 
     click.echo(f"re-enqueued {intake.sweep()} event(s)")
+
+
+@main.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Recompute stored search terms (once after an upgrade that changes segmentation)."""
+    changed = reindex()
+    click.echo("re-indexed " + ", ".join(f"{n} {kind}" for kind, n in changed.items()))
 
 
 @main.command("prune-audit")
