@@ -28,6 +28,10 @@ LABEL_MIN, LABEL_MAX = 4, 16
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|\n+")
 _CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”\"「」]")
+# A bracketed character or two inside a word ("村（居）委会") is part of the word, not a break:
+# splitting there labelled an issue "委会参照适用". Clause numbers "（三）" still break.
+_WORD_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])[（(](?![一二三四五六七八九十百零〇\d]+[)）])([\u4e00-\u9fff]{1,3})[)）](?=[\u4e00-\u9fff])")
+
 # Clause references people type ("第二部分（三）第3条", "二（一）2") say where, not what.
 _CLAUSE_REF = re.compile(
     r"第[一二三四五六七八九十百零〇\d]+[编章节条款部分项]+|[（(][一二三四五六七八九十\d]+[)）]|^[一二三四五六七八九十\d]+[、.．]"
@@ -239,6 +243,11 @@ def quotes(
     return out
 
 
+def _clauses(sentence: str) -> list[str]:
+    kept = _WORD_BRACKETS.sub("\x01\\1\x02", sentence)
+    return [part.replace("\x01", "（").replace("\x02", "）") for part in _CLAUSE_BREAK.split(kept)]
+
+
 def _fragment(part: str) -> str:
     part = _ENUMERATION.sub("", _CLAUSE_REF.sub("", part).strip())
     part = _FILLER.sub("", part)
@@ -252,7 +261,7 @@ def phrase_label(texts: Sequence[str], keywords: Sequence[str] = (), fallback: s
         for s in sentences(t):
             # What precedes a colon introduces the point ("强烈要求在意见中明确：…"); it is not the point.
             s = re.split(r"[：:]", s, maxsplit=1)[-1]  # noqa: PLW2901
-            for part in _CLAUSE_BREAK.split(s):
+            for part in _clauses(s):
                 frag = _fragment(part)
                 if LABEL_MIN <= len(frag) <= LABEL_MAX and not is_filler_label(frag):
                     fragments.append(frag)
