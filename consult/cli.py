@@ -15,9 +15,9 @@ from flask.cli import FlaskGroup, with_appcontext
 from consult import create_app
 from consult.accounts import operations as accounts
 from consult.core import audit
-from consult.core.errors import ServiceError
-from consult.core.spreadsheets import TableError
-from consult.core.supervisor import WorkerSupervisor
+from consult.core.files.spreadsheets import TableError
+from consult.core.jobs.supervisor import WorkerSupervisor
+from consult.core.web.errors import ServiceError
 from consult.demo import loader as demo
 from consult.digests import reports
 from consult.extensions import db
