@@ -20,8 +20,9 @@ membership as it was (a random sample would be redrawn entirely).
 from __future__ import annotations
 
 import warnings
+import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -124,11 +125,28 @@ def cluster_two_level(
 ) -> TwoLevelClustering:
     """Cluster pre-tokenised documents into themes and, within each theme, issues.
 
-    ``seed`` is kept for callers and no longer changes the result (see the module doc).
+    ``seed`` is kept for callers and no longer changes the result (see the module doc). The
+    result does not depend on the order of the documents either: they are clustered in an
+    order of their content (the same comments loaded in another order gave other themes).
     """
     del seed
     n = len(token_lists)
     w = damp_weights(weights, n)
+    joined = ["\x1f".join(t) for t in token_lists]
+    order = np.asarray(sorted(range(n), key=lambda i: (zlib.crc32(joined[i].encode("utf-8")), joined[i], i)), dtype=np.int64)
+    if n and not np.array_equal(order, np.arange(n)):
+        found = _cluster_in_order([token_lists[i] for i in order], w[order])
+        back = np.empty(n, dtype=np.int64)
+        back[order] = np.arange(n)
+        return replace(
+            found, theme_of=found.theme_of[back], issue_of=found.issue_of[back],
+            doc_vectors=found.doc_vectors[back], tfidf=sp.csr_matrix(found.tfidf[back]),
+        )
+    return _cluster_in_order(token_lists, w)
+
+
+def _cluster_in_order(token_lists: Sequence[Sequence[str]], w: np.ndarray) -> TwoLevelClustering:
+    n = len(token_lists)
     cleaned = clean_documents(token_lists)
     tfidf = build_tfidf(cleaned, seed=STREAM, max_df=MAX_DF)
     # Copies of one cleaned text are one unit weighing their summed weight (units.py).
