@@ -20,7 +20,6 @@ membership as it was (a random sample would be redrawn entirely).
 from __future__ import annotations
 
 import warnings
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -32,7 +31,7 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 
 from worker.analysis.features import clean_documents
-from worker.analysis.units import distinct_units, document_keys, hash_sample
+from worker.analysis.units import content_order, distinct_units, document_keys, hash_sample
 from worker.analysis.vectorise import build_tfidf, document_vectors
 
 
@@ -132,17 +131,11 @@ def cluster_two_level(
     del seed
     n = len(token_lists)
     w = damp_weights(weights, n)
-    joined = ["\x1f".join(t) for t in token_lists]
-    order = np.asarray(sorted(range(n), key=lambda i: (zlib.crc32(joined[i].encode("utf-8")), joined[i], i)), dtype=np.int64)
-    if n and not np.array_equal(order, np.arange(n)):
-        found = _cluster_in_order([token_lists[i] for i in order], w[order])
-        back = np.empty(n, dtype=np.int64)
-        back[order] = np.arange(n)
-        return replace(
-            found, theme_of=found.theme_of[back], issue_of=found.issue_of[back],
-            doc_vectors=found.doc_vectors[back], tfidf=sp.csr_matrix(found.tfidf[back]),
-        )
-    return _cluster_in_order(token_lists, w)
+    order = content_order(token_lists)
+    found = _cluster_in_order([token_lists[i] for i in order], w[order])
+    back = np.argsort(order)
+    return replace(found, theme_of=found.theme_of[back], issue_of=found.issue_of[back],
+                   doc_vectors=found.doc_vectors[back], tfidf=sp.csr_matrix(found.tfidf[back]))
 
 
 def _cluster_in_order(token_lists: Sequence[Sequence[str]], w: np.ndarray) -> TwoLevelClustering:
