@@ -85,6 +85,21 @@ def test_every_issue_card_reads_as_a_phrase_a_sentence_and_distinct_short_quotes
         assert "涉及：" in page and "雷同意见：" in page  # clauses and campaigns on the cards
 
 
+def test_no_theme_of_a_loaded_demo_plan_is_a_catch_all(app, demo_digests) -> None:  # type: ignore[no-untyped-def]
+    """What `consult demo` shows: on every plan the largest topical theme holds at most 40 % of
+    the opinions digested (generic or unrelated comments go to 其他/未归类 instead)."""
+    from consult.digests.models import Digest
+    from consult.extensions import db
+    from worker.analysis.pipeline import DigestResult
+
+    _client, built = demo_digests
+    with app.app_context():
+        for _plan_id, digest_id in built:
+            result = DigestResult.from_dict(db.session.get(Digest, digest_id).result)
+            sizes = [(t.label, t.size) for t in result.themes if not t.unassigned]
+            assert max(n for _l, n in sizes) <= 0.4 * len(result.assignments), sizes
+
+
 def test_overview_and_word_export_of_each_demo_plan(demo_digests) -> None:  # type: ignore[no-untyped-def]
     client, built = demo_digests
     for plan_id, digest_id in built:

@@ -110,6 +110,10 @@ def build_digest(
     clock = _Clock(progress)
     if not docs:
         return DigestResult(stats={"documents": 0, "units": 0, "themes": 0, "issues": 0})
+    # The same comments in another order (another install, a re-import) give the same digest:
+    # campaigns, representatives and clustering see them in an order of their content.
+    given = {d.id: k for k, d in enumerate(docs)}
+    docs = sorted(docs, key=lambda d: (d.text, d.created_at, d.source, -1 if d.clause_id is None else d.clause_id, d.id))
     clock.step(0.0, "campaigns")
     units = _collapse_campaigns(docs)
     clock.lap("campaigns")
@@ -130,6 +134,8 @@ def build_digest(
     clock.lap("describe")
     clock.step(0.85, "assembling")
     result = _assemble(docs, units, themes, clause_links)
+    for group in (g for th in result.themes for g in (th, *th.issues)):
+        group.member_ids.sort(key=given.__getitem__)  # members listed as they came (oldest first)
     change = compare(result, previous) if previous is not None else None
     clock.lap("assemble")
     result.stats = {
