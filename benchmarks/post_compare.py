@@ -31,11 +31,20 @@ def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def _redis_connections(url: str) -> int:
+    """Connections Redis has accepted so far: a broker connection per publish would show here."""
+    import redis
+
+    return int(redis.Redis.from_url(url).info("stats")["total_connections_received"])
+
+
 def comment_round(root: Path, env: dict[str, str], plan: int, seconds: float) -> dict[str, Any]:
     with web_benchmark.celery_worker(env, root), web_benchmark.serve("consult.wsgi:app", env, root=root) as port:
         citizen = web_benchmark.login(port, scale_plan.CITIZEN_EMAIL)
         token = web_benchmark.csrf(port, f"/plans/{plan}", citizen)  # as web_benchmark.py takes it
+        before = _redis_connections(env["REDIS_URL"])
         row = web_benchmark.post_row(port, f"/plans/{plan}/comments", token, citizen, seconds, f"{root.name}{time.time()}")
+        row["redis_connections_opened"] = _redis_connections(env["REDIS_URL"]) - before
     return {**row, "load_after": _load()}
 
 
