@@ -21,11 +21,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from consult.core.abuse import public_write_limits
-from consult.core.converters import query_int, query_page
-from consult.core.errors import ServiceError, wants_json
-from consult.core.forms import rerender
-from consult.core.permissions import safe_target
+from consult.core.security.abuse import public_write_limits
+from consult.core.security.permissions import safe_target
+from consult.core.web.converters import query_int, query_page
+from consult.core.web.errors import ServiceError, wants_json
+from consult.core.web.forms import rerender
 from consult.extensions import db
 from consult.moderation import operations as moderation
 from consult.plans import comments as comment_service

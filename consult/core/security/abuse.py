@@ -4,7 +4,7 @@ A public form subclasses `PublicForm` (a hidden honeypot field and a signed rend
 submission that fills the honeypot or comes back faster than a person can type is refused
 with 400), and its view stacks `public_write_limits(...)` (per IP, per account and per phone
 number or e-mail, Flask-Limiter's fixed windows in the shared storage: Redis in production,
-counted in one round trip, consult/core/ratelimit.py).
+counted in one round trip, consult/core/security/ratelimit.py).
 See docs/security.md for how a new form adopts both.
 """
 
@@ -25,9 +25,9 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, StringField
 
-from consult.core import ratelimit
-from consult.core.errors import ServiceError
-from consult.core.logins import parse_login
+from consult.core.security import ratelimit
+from consult.core.security.logins import parse_login
+from consult.core.web.errors import ServiceError
 from consult.extensions import limiter
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -163,7 +163,7 @@ def public_write_limits(
     per_phone: str | None = None,
 ) -> Callable[[F], F]:
     """Rate limits on a POST view, all counted in one round trip to the shared store
-    (consult/core/ratelimit.py). Each value is a limit ("10 per minute") or the name of a config
+    (consult/core/security/ratelimit.py). Each value is a limit ("10 per minute") or the name of a config
     key that holds one (so deployments and tests can tune it)."""
 
     def value(limit: str) -> str | Callable[[], str]:
