@@ -31,6 +31,10 @@ def main() -> None:
     parser.add_argument("--url", required=True)
     parser.add_argument("--paths", default="post,plan,digest,feedback,workbench,search")
     parser.add_argument("--lines", type=int, default=14)
+    parser.add_argument("--filter", default=r"consult|worker|sqlalchemy/orm/loading|psycopg/cursor|json/decoder|jinja2/environment",
+                        help="regular expression over the profile's file:function names")
+    parser.add_argument("--repeat", type=int, default=1, help="profile this many requests together (times are their sum)")
+    parser.add_argument("--sql", action="store_true", help="also list the SQL statements of the last request (all connections)")
     args = parser.parse_args()
     import os
 
@@ -52,25 +56,50 @@ def main() -> None:
         "digest": (staff, "GET", f"/staff/plans/{plan_id}/digest"), "feedback": (staff, "GET", f"/plans/{plan_id}/feedback"),
         "workbench": (staff, "GET", f"/staff/plans/{plan_id}/responses"), "search": (None, "GET", "/search?q=校车安全+第三中学"),
     }
+    statements: list[str] = []
+    if args.sql:
+        from sqlalchemy import event
+
+        with app.app_context():
+            engine = db.engine
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            statements.append(" ".join(statement.split())[:110])
+
+        @event.listens_for(engine, "commit")
+        def _commit(conn):  # type: ignore[no-untyped-def]
+            statements.append("COMMIT")
+
+        @event.listens_for(engine, "engine_connect")
+        def _checkout(conn):  # type: ignore[no-untyped-def]
+            statements.append("(connection checkout)")
     for name in args.paths.split(","):
         client, method, path = paths[name]
         client = client or app.test_client()
         data = {"body": f"剖析用意见{time.time()}：建议优化一网通办流程。", "show_pseudonym": "y"} if method == "POST" else None
         client.open(path, method=method, data=data).close()  # warm caches first
-        if data:
-            data["body"] += "再来一条"
         profiler = cProfile.Profile()
-        t0 = time.perf_counter()
-        profiler.enable()
-        response = client.open(path, method=method, data=data)
-        response.close()  # runs the after-response work (the broker publish) inside the profile
-        profiler.disable()
-        elapsed = time.perf_counter() - t0
+        elapsed = 0.0
+        for i in range(args.repeat):
+            if data:
+                data["body"] += f"再来一条{i}"
+            statements.clear()
+            t0 = time.perf_counter()
+            profiler.enable()
+            response = client.open(path, method=method, data=data)
+            response.close()  # runs the after-response work (the broker publish) inside the profile
+            profiler.disable()
+            elapsed += time.perf_counter() - t0
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(r"consult|worker|sqlalchemy/orm/loading|psycopg/cursor|json/decoder|jinja2/environment", args.lines)
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.filter, args.lines)
         lines = [ln for ln in out.getvalue().splitlines() if ln.strip() and ("/" in ln or "ncalls" in ln)]
-        print(f"## {name} {method} {path}: {response.status_code}, {elapsed * 1000:.0f} ms (one request, profiled)")
+        print(f"## {name} {method} {path}: {response.status_code}, {elapsed * 1000 / args.repeat:.1f} ms per request"
+              f" ({args.repeat} request(s) profiled, times below are their sum)")
         print("\n".join(lines[: args.lines + 1]))
+        if args.sql:
+            print(f"-- {len(statements)} SQL events in the last request:")
+            print("\n".join(f"   {s}" for s in statements))
 
 
 if __name__ == "__main__":

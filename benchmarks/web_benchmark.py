@@ -59,12 +59,13 @@ def _wait(port: int, path: str = "/healthz", timeout: float = 180) -> None:
 
 
 @contextlib.contextmanager
-def serve(app: str, env: dict[str, str], path: str = "/healthz") -> Iterator[int]:
+def serve(app: str, env: dict[str, str], path: str = "/healthz", root: Path = ROOT) -> Iterator[int]:
+    """gunicorn (2 sync workers) serving `app` from the checkout at `root` (another worktree: a before/after run)."""
     port = _free_port()
     proc = subprocess.Popen(  # nosec B603  # fixed arguments
         [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
          "--timeout", "120", app],
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
+        env={**os.environ, **env, "PYTHONPATH": str(root)}, cwd=root,
     )
     try:
         _wait(port, path)
@@ -75,11 +76,11 @@ def serve(app: str, env: dict[str, str], path: str = "/healthz") -> Iterator[int
 
 
 @contextlib.contextmanager
-def celery_worker(env: dict[str, str]) -> Iterator[None]:
+def celery_worker(env: dict[str, str], root: Path = ROOT) -> Iterator[None]:
     proc = subprocess.Popen(  # nosec B603  # fixed arguments
         [sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker", "-Q", "celery,digests", "--concurrency", "1",
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, cwd=ROOT, stdout=sys.stderr,
+        env={**os.environ, **env, "PYTHONPATH": str(root)}, cwd=root, stdout=sys.stderr,
     )
     try:
         yield

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import ScalarSelect, Select, func, select
 
 from consult.core import audit, notifications
 from consult.core.models import User
@@ -46,12 +46,21 @@ def words_version() -> int:
     return int(count or 0) * 1_000_000 + int(newest or 0)
 
 
+def words_version_column() -> ScalarSelect[int]:
+    """`words_version()` as a column, for a query the caller makes anyway (the comment POST reads it
+    with the plan): checking the cached automaton is current then costs no round trip of its own."""
+    return select(
+        func.count(SensitiveWord.id) * 1_000_000 + func.coalesce(func.max(SensitiveWord.id), 0)
+    ).scalar_subquery()
+
+
 _cache: dict[int, Automaton] = {}
 
 
-def current_automaton() -> Automaton:
-    """Built once per list version and process; adding or removing a word bumps the version."""
-    version = words_version()
+def current_automaton(version: int | None = None) -> Automaton:
+    """Built once per list version and process; adding or removing a word bumps the version.
+    `version`: the list's version as the caller just read it (`words_version_column`)."""
+    version = words_version() if version is None else version
     automaton = _cache.get(version)
     if automaton is None:
         automaton = Automaton(db.session.scalars(select(SensitiveWord.word).order_by(SensitiveWord.id)))
@@ -60,16 +69,16 @@ def current_automaton() -> Automaton:
     return automaton
 
 
-def screen(text: str) -> list[str]:
+def screen(text: str, version: int | None = None) -> list[str]:
     """The listed sensitive words found in ``text`` (after normalisation), in order of appearance.
 
     For every channel that posts publicly (comments, forum, hearings, suggestions): a non-empty
     result means the post must be stored as pending with the words as its held reason."""
-    return current_automaton().find(text or "")
+    return current_automaton(version).find(text or "")
 
 
-def hold_if_sensitive(comment: Comment) -> list[str]:
-    found = screen(comment.body)
+def hold_if_sensitive(comment: Comment, version: int | None = None) -> list[str]:
+    found = screen(comment.body, version)
     if found:
         comment.status = CommentStatus.PENDING
         comment.held_kind = HELD_WORD

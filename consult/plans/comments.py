@@ -45,8 +45,11 @@ def post_comment(
     show_pseudonym: bool = True,
     submission_id: str | None = None,
     parent_id: int | None = None,
+    words_version: int | None = None,
 ) -> tuple[Comment, bool]:
-    """Store a comment (or a reply to ``parent_id``) with its outbox row in one transaction. Returns (comment, created)."""
+    """Store a comment (or a reply to ``parent_id``) with its outbox row in one transaction. Returns (comment, created).
+
+    `words_version`: the sensitive-word list's version if the caller read it already (saves a query)."""
     if not user.is_verified:
         raise ServiceError(_("发表意见前请先完成手机号或邮箱验证。"), 403)
     if not plan.is_open:
@@ -77,7 +80,7 @@ def post_comment(
         search_terms=search_terms(text),
     )
     # Matching a listed sensitive word holds the comment for review, whatever the plan's mode.
-    moderation.hold_if_sensitive(comment)
+    moderation.hold_if_sensitive(comment, words_version)
     db.session.add(comment)
     try:
         db.session.flush()

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from consult.core.security.abuse import public_write_limits
@@ -26,6 +27,7 @@ from consult.core.web.converters import query_int, query_page
 from consult.core.web.errors import ServiceError, wants_json
 from consult.core.web.forms import rerender
 from consult.extensions import db
+from consult.moderation import operations as moderation
 from consult.plans import comments as comment_service
 from consult.plans import editing
 from consult.plans import operations as plan_service
@@ -42,11 +44,26 @@ SORTS = {"new": Comment.created_at.desc(), "support": Comment.support_count.desc
 
 
 def _plan_or_404(plan_id: int) -> Plan:
-    plan = db.session.get(Plan, plan_id)
+    return _visible_or_404(db.session.get(Plan, plan_id))
+
+
+def _visible_or_404(plan: Plan | None) -> Plan:
     # A draft is seen only by those who may manage it: other departments get the same 404 as anyone.
     if plan is None or (not plan.published and not (current_user.is_authenticated and can_manage_plan(current_user, plan))):
         abort(404, description=_("没有找到该方案。"))
     return plan
+
+
+def _plan_for_posting(plan_id: int) -> tuple[Plan, int]:
+    """The plan, its versions and the sensitive-word list's version in one query (every comment
+    POST pays it). The versions' texts are left unloaded: storing a comment needs their ids only."""
+    row = db.session.execute(
+        select(Plan, moderation.words_version_column())
+        .where(Plan.id == plan_id)
+        .options(joinedload(Plan.versions).load_only(PlanVersion.id, PlanVersion.plan_id, PlanVersion.number))
+    ).unique().first()
+    plan = _visible_or_404(row[0] if row else None)
+    return plan, int(row[1]) if row else 0
 
 
 def _version(plan: Plan) -> PlanVersion:
@@ -170,7 +187,7 @@ def clause(plan_id: int, clause_id: int) -> str:
 @login_required
 @public_write_limits(per_account="COMMENT_RATE_LIMIT", per_ip="COMMENT_IP_RATE_LIMIT")
 def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
-    plan = _plan_or_404(plan_id)
+    plan, words_version = _plan_for_posting(plan_id)
     # The clause list is only needed to show the form again (choices are not validated): not loaded on success.
     form = CommentForm()
     form.guard()
@@ -189,6 +206,7 @@ def post_comment(plan_id: int) -> str | Response | tuple[str, int]:
             show_pseudonym=bool(form.show_pseudonym.data),
             submission_id=form.submission_id.data,
             parent_id=int(parent_value) if parent_value else None,
+            words_version=words_version,
         )
         # Read before the commit expires them: reading after it would re-select the comment and the plan.
         shown = (comment.id, comment.status, comment.clause_id, plan.id)

@@ -22,12 +22,23 @@ log = logging.getLogger(__name__)
 _BROKER_BACKOFF_SECONDS = 10.0
 _broker_down_until = 0.0
 _OWED = "outbox_owed"  # session.info key: events added in the current transaction
-_SENT = "outbox_sent"  # session.info key: events handed to the broker, to stamp once the connection is back
+_SENT = "outbox_sent"  # session.info key: unstamped events handed to the broker, to stamp once the connection is back
+_UNSENT = "outbox_unsent"  # session.info key: stamped events the broker refused, to unstamp once the connection is back
+
+# A row of the hook's hand-over list: (event id, task, ref_id, stamped by its INSERT).
+Row = tuple[int, str, int, bool]
 
 
 def add(task: str, ref_id: int) -> OutboxEvent:
-    """Owe `task(ref_id)`: the row commits with the caller's data, and the after-commit hook publishes it."""
-    row = OutboxEvent(task=task, ref_id=ref_id)
+    """Owe `task(ref_id)`: the row commits with the caller's data, and the after-commit hook publishes it.
+
+    The INSERT already stamps the row as handed over (enqueued_at, attempts 1), so a hand-over that
+    succeeds writes nothing more (it used to cost an UPDATE per comment). A send that fails clears the
+    stamp again (the sweep re-sends the row after 5 s); a process that dies between the commit and the
+    send leaves a stamped row that the sweep re-sends once it is OUTBOX_REDELIVER_AFTER_SECONDS old.
+    While the broker is known to be down rows go in unstamped: the sweep owns them."""
+    stamped = time.monotonic() >= _broker_down_until
+    row = OutboxEvent(task=task, ref_id=ref_id, enqueued_at=datetime.now(UTC) if stamped else None, attempts=int(stamped))
     db.session.add(row)
     db.session.info.setdefault(_OWED, []).append(row)
     return row
@@ -64,20 +75,23 @@ def _after_commit(session: Session) -> None:
         state = inspect(item)
         # Rows added inside a savepoint that rolled back are transient again: nothing was committed.
         if state.persistent and state.identity:
-            rows.append((state.identity[0], state.dict["task"], state.dict["ref_id"]))
+            rows.append((state.identity[0], state.dict["task"], state.dict["ref_id"], state.dict["attempts"] > 0))
     if not rows:
         return
     if has_request_context() and current_app.config.get("OUTBOX_PUBLISH_AFTER_RESPONSE", True):
         g.setdefault("outbox_owed", []).extend(rows)
         return
-    # Stamped once the transaction has handed its connection back: a second checkout while the
+    sent = set(_send(rows))
+    # Unstamped once the transaction has handed its connection back: a second checkout while the
     # committing one is still held can wait for ever on a small pool (threads, a worker's pool).
-    session.info.setdefault(_SENT, []).extend(_send(rows))
+    session.info.setdefault(_SENT, []).extend(row[0] for row in rows if row[0] in sent and not row[3])
+    session.info.setdefault(_UNSENT, []).extend(row[0] for row in rows if row[0] not in sent and row[3])
 
 
 def _after_transaction_end(session: Session, transaction: object) -> None:
     if getattr(transaction, "parent", None) is None:
         _stamp(session.info.pop(_SENT, []))
+        _unstamp(session.info.pop(_UNSENT, []))
 
 
 def _after_rollback(session: Session) -> None:
@@ -91,25 +105,28 @@ def publish(events: Iterable[OutboxEvent]) -> int:
     if not events:
         return 0
     if has_request_context() and current_app.config.get("OUTBOX_PUBLISH_AFTER_RESPONSE", True):
-        g.setdefault("outbox_owed", []).extend((e.id, e.task, e.ref_id) for e in events)
+        g.setdefault("outbox_owed", []).extend((e.id, e.task, e.ref_id, False) for e in events)
         return 0
     return _publish_now(events)
 
 
-def _publish_rows(app: Flask, rows: list[tuple[int, str, int]]) -> None:
-    """After the response: send the (id, task, ref_id) rows the commit made (no re-read of them),
-    then stamp them in one UPDATE. Celery keeps one broker connection per process (its producer pool)."""
+def _publish_rows(app: Flask, rows: list[Row]) -> None:
+    """After the response: send the rows the commit made (no re-read of them). Rows stamped by their
+    INSERT need no SQL when sent; the sweep's rows are stamped in one UPDATE, refused stamped rows
+    unstamped in one. Celery keeps one broker connection per process (its producer pool)."""
     with app.app_context():
         try:
-            _stamp(_send(rows))
+            sent = set(_send(rows))
+            _stamp([row[0] for row in rows if row[0] in sent and not row[3]])
+            _unstamp([row[0] for row in rows if row[0] not in sent and row[3]])
         except Exception as error:  # noqa: BLE001 - the sweep delivers whatever this missed
             log.warning("deferred publish failed, left to the outbox sweep: %s", type(error).__name__)
         finally:
             db.session.remove()
 
 
-def _send(rows: list[tuple[int, str, int]]) -> list[int]:
-    """Hand (id, task, ref_id) rows to the broker; returns the ids sent. Never raises."""
+def _send(rows: list[Row]) -> list[int]:
+    """Hand rows to the broker; returns the ids sent. Never raises."""
     global _broker_down_until
     now = time.monotonic()
     if not rows or now < _broker_down_until:
@@ -120,7 +137,7 @@ def _send(rows: list[tuple[int, str, int]]) -> list[int]:
     celery = current_app.extensions["celery"]
     sent: list[int] = []
     try:
-        for event_id, task, ref_id in rows:
+        for event_id, task, ref_id, _stamped in rows:
             celery.send_task(task, args=[ref_id], retry=False)
             sent.append(event_id)
         _broker_down_until = 0.0
@@ -144,9 +161,23 @@ def _stamp(event_ids: list[int]) -> None:
         log.warning("could not stamp %d published event(s): %s", len(event_ids), type(error).__name__)
 
 
+def _unstamp(event_ids: list[int]) -> None:
+    """Stamped rows the broker did not take: due for the next sweep (5 s), not only after the redelivery delay."""
+    if not event_ids:
+        return
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(OutboxEvent).where(OutboxEvent.id.in_(event_ids), OutboxEvent.processed_at.is_(None))
+                .values(enqueued_at=None, attempts=OutboxEvent.attempts - 1)
+            )
+    except Exception as error:  # noqa: BLE001 - the sweep still re-sends them after the redelivery delay
+        log.warning("could not unstamp %d unsent event(s): %s", len(event_ids), type(error).__name__)
+
+
 def _publish_now(events: Iterable[OutboxEvent]) -> int:
     events = list(events)
-    sent = set(_send([(e.id, e.task, e.ref_id) for e in events]))
+    sent = set(_send([(e.id, e.task, e.ref_id, False) for e in events]))
     if not sent:
         return 0
     for event in events:

@@ -3,7 +3,8 @@
 A public form subclasses `PublicForm` (a hidden honeypot field and a signed render time; a
 submission that fills the honeypot or comes back faster than a person can type is refused
 with 400), and its view stacks `public_write_limits(...)` (per IP, per account and per phone
-number or e-mail, each a Flask-Limiter limit in the shared storage: Redis in production).
+number or e-mail, Flask-Limiter's fixed windows in the shared storage: Redis in production,
+counted in one round trip, consult/core/security/ratelimit.py).
 See docs/security.md for how a new form adopts both.
 """
 
@@ -13,6 +14,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, ClassVar, TypeVar
 
 from flask import abort, current_app, request, session
@@ -23,6 +25,7 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, StringField
 
+from consult.core.security import ratelimit
 from consult.core.security.logins import parse_login
 from consult.core.web.errors import ServiceError
 from consult.extensions import limiter
@@ -159,17 +162,26 @@ def public_write_limits(
     per_login: str | None = None,
     per_phone: str | None = None,
 ) -> Callable[[F], F]:
-    """Stack Flask-Limiter limits on a POST view. Each value is a limit ("10 per minute") or
-    the name of a config key that holds one (so deployments and tests can tune it)."""
+    """Rate limits on a POST view, all counted in one round trip to the shared store
+    (consult/core/security/ratelimit.py). Each value is a limit ("10 per minute") or the name of a config
+    key that holds one (so deployments and tests can tune it)."""
 
     def value(limit: str) -> str | Callable[[], str]:
         return _config_limit(limit) if limit.isupper() else limit
 
+    rules = [
+        (value(limit), key)
+        for limit, key in ((per_ip, ip_key), (per_account, account_key), (per_login, login_key()), (per_phone, phone_key))
+        if limit
+    ]
+
     def decorator(view: F) -> F:
-        wrapped: Any = view
-        for limit, key in ((per_ip, ip_key), (per_account, account_key), (per_login, login_key()), (per_phone, phone_key)):
-            if limit:
-                wrapped = limiter.limit(value(limit), key_func=key, methods=["POST"])(wrapped)
-        return wrapped  # type: ignore[no-any-return]
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if request.method == "POST":
+                ratelimit.check(rules)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
 
     return decorator

@@ -62,11 +62,16 @@ def session_user(user_id: int, version: int, token: str) -> User | None:
     """The user of a live session; None once it was logged out (here or everywhere) or timed out."""
     if not token:
         return None
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
-    if row is None or row.user_id != user_id:
+    # One round trip for both (every signed-in request pays it): the session row and its user.
+    found = db.session.execute(
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.token_hash == _token_hash(token), LoginSession.user_id == user_id)
+    ).first()
+    if found is None:
         return None
-    user = db.session.get(User, user_id)
-    if user is None or user.session_version != version:
+    row, user = found
+    if user.session_version != version:
         return None
     now = datetime.now(UTC)
     if expired(row, user, now):

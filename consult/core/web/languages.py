@@ -8,10 +8,13 @@ the language (templating.local_time).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
+from babel import support
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import get_locale
+from wtforms.i18n import messages_path
 
 from worker.analysis.privacy import mask_text
 
@@ -84,8 +87,32 @@ def remember_choice(response: Response) -> Response:
     return response
 
 
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WtformsMessages:
+    """WTForms' own messages (field defaults, validators) in this request's language, read once per
+    process and language: Flask-WTF reads the .mo file again in every request that builds a form."""
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WtformsMessages()
+
+
+def _share_wtforms_messages() -> None:
+    request.wtforms_translations = _WTFORMS_MESSAGES  # where flask_wtf.i18n looks first
+
+
 def init_app(app: Flask) -> None:
     app.after_request(remember_choice)
+    app.before_request(_share_wtforms_messages)
 
     @app.context_processor
     def _language() -> dict[str, object]:
