@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kombu import Connection
 
-import consult.core.broker  # noqa: F401  # registers atomicfs://
+import consult.core.jobs.broker  # noqa: F401  # registers atomicfs://
 
 
 def run(scheme: str, n: int) -> dict[str, float]:

@@ -20,6 +20,8 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
+from benchmarks.typos import char_edits
+
 TOPICS: dict[str, list[str]] = {
     "养老": ["养老金", "延迟退休", "养老服务", "居家养老", "养老机构", "退休年龄", "医养结合"],
     "医疗": ["医保报销", "异地就医", "看病难", "家庭医生", "分级诊疗", "药品集采", "挂号难"],
@@ -106,17 +108,7 @@ LETTERS = [
 
 
 def _edit(rng: random.Random, text: str) -> str:
-    chars = list(text)
-    for _ in range(rng.randint(0, 3)):
-        pos = rng.randrange(len(chars))
-        op = rng.random()
-        if op < 0.33:
-            chars.insert(pos, rng.choice("的了是在很也都"))
-        elif op < 0.66 and len(chars) > 20:
-            del chars[pos]
-        else:
-            chars[pos] = rng.choice("的了是在很也都")
-    out = "".join(chars)
+    out = char_edits(rng, text, (0, 3))
     if rng.random() < 0.4:
         out += f"我住{rng.randint(1, 40)}栋，联系电话139{rng.randint(10**7, 10**8 - 1)}。"
     return out

@@ -18,8 +18,12 @@ import difflib
 import json
 import os
 import random
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.typos import FILLERS, char_edits  # noqa: E402
 
 SHARED = Path(os.environ.get("CONSULT_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared"))
 
@@ -36,26 +40,12 @@ def real_messages() -> list[str]:
     return [t for t in dict.fromkeys(texts) if t]
 
 
-def _edit(rng: random.Random, text: str) -> str:
-    chars = list(text)
-    for _ in range(rng.randint(1, 4)):
-        pos = rng.randrange(len(chars))
-        op = rng.random()
-        if op < 0.33:
-            chars.insert(pos, rng.choice("的了是在很也都，。"))
-        elif op < 0.66 and len(chars) > 20:
-            del chars[pos]
-        else:
-            chars[pos] = rng.choice("的了是在很也都")
-    return "".join(chars)
-
-
 def build(n: int, seed: int = 1) -> list[str]:
     real = real_messages()
     rng = random.Random(seed)
     out = real[:n]
     while len(out) < n:
-        out.append(_edit(rng, rng.choice(real)))
+        out.append(char_edits(rng, rng.choice(real), (1, 4), FILLERS + "，。"))
     return out
 
 

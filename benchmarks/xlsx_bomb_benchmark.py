@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from openpyxl import load_workbook  # noqa: E402
 
-from consult.core.spreadsheets import TableError, read_table, write_xlsx  # noqa: E402
+from consult.core.files.spreadsheets import TableError, read_table, write_xlsx  # noqa: E402
 
 
 def bomb(mb: int) -> bytes:

@@ -15,19 +15,11 @@ from consult.api.staff_views import bp as api_staff_bp
 from consult.api.staff_views import pages as api_tokens_bp
 from consult.api.views import bp as api_bp
 from consult.config import load_config
-from consult.core import (
-    celery,
-    converters,
-    database,
-    errors,
-    forms,
-    languages,
-    logmask,
-    outbox,
-    permissions,
-    security,
-    templating,
-)
+from consult.core import database
+from consult.core.jobs import celery, outbox
+from consult.core.security import headers as security
+from consult.core.security import logmask, permissions
+from consult.core.web import converters, errors, forms, languages, templating
 from consult.digests.views import bp as digests_bp
 from consult.evaluation.staff_views import bp as evaluation_bp
 from consult.evaluation.views import bp as evaluator_bp

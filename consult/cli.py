@@ -15,13 +15,14 @@ from flask.cli import FlaskGroup, with_appcontext
 from consult import create_app
 from consult.accounts import operations as accounts
 from consult.core import audit
-from consult.core.errors import ServiceError
-from consult.core.spreadsheets import TableError
-from consult.core.supervisor import WorkerSupervisor
+from consult.core.files.spreadsheets import TableError
+from consult.core.jobs.supervisor import WorkerSupervisor
+from consult.core.web.errors import ServiceError
 from consult.demo import loader as demo
 from consult.digests import reports
 from consult.extensions import db
 from consult.plans import intake
+from consult.search.reindex import reindex
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True, add_version_option=False)
@@ -145,6 +146,14 @@ def sweep_command() -> None:
     """Re-enqueue owed work from the outbox now (the worker's beat does this every 30 s)."""
 
     click.echo(f"re-enqueued {intake.sweep()} event(s)")
+
+
+@main.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Recompute stored search terms (once after an upgrade that changes segmentation)."""
+    changed = reindex()
+    click.echo("re-indexed " + ", ".join(f"{n} {kind}" for kind, n in changed.items()))
 
 
 @main.command("prune-audit")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from consult.core import tasks
+from consult.core.jobs import tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,7 +107,7 @@ def _rate_limit_settings(redis_url: str) -> dict[str, Any]:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Limits on public writes (consult/core/abuse.py), per account, per IP address, per phone
+        # Limits on public writes (consult/core/security/abuse.py), per account, per IP address, per phone
         # number or e-mail. One office behind one NAT address is many people: the IP limits
         # are wide and stop floods only.
         "COMMENT_RATE_LIMIT": env("CONSULT_COMMENT_RATE_LIMIT", "10 per minute"),
@@ -131,7 +131,7 @@ def _mail_settings() -> dict[str, Any]:
     """Notification e-mails: SMTP when MAIL_SERVER is set, else printed to the log."""
     env = os.environ.get
     return {
-        "SITE_URL": env("CONSULT_SITE_URL", ""),  # consult.core.links
+        "SITE_URL": env("CONSULT_SITE_URL", ""),  # consult.core.web.links
         "MAIL_SERVER": env("MAIL_SERVER", ""),
         "MAIL_PORT": int(env("MAIL_PORT", "25")),
         "MAIL_USE_TLS": env("MAIL_USE_TLS", "0") == "1",
@@ -160,7 +160,7 @@ def _broker_transport_options(redis_url: str, broker_dir: Path) -> dict[str, Any
 def _celery_settings(redis_url: str, broker_dir: Path) -> dict[str, Any]:
     return {
         # Embedded default: kombu's filesystem transport with atomic publishes
-        # (consult/core/broker.py), a real broker that needs no server.
+        # (consult/core/jobs/broker.py), a real broker that needs no server.
         "broker_url": redis_url or "atomicfs://",
         "task_ignore_result": True,
         "task_acks_late": True,
@@ -211,7 +211,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         **_cookie_settings(production),
         # A form submitted back sooner than this after it was rendered came from a bot
-        # (consult/core/abuse.py). Off in tests unless a test sets it.
+        # (consult/core/security/abuse.py). Off in tests unless a test sets it.
         "FORM_MIN_FILL_SECONDS": 0.0
         if overrides.get("TESTING")
         else float(env("CONSULT_FORM_MIN_FILL_SECONDS", "2")),

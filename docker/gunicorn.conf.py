@@ -1,6 +1,6 @@
 """Gunicorn settings of the image (`--config`): the access log never holds a survey link's token.
 
-The app masks every log record it sees (consult.core.logmask, installed by create_app), gunicorn's
+The app masks every log record it sees (consult.core.security.logmask, installed by create_app), gunicorn's
 access lines included; this logger masks the request line, path, query and referrer atoms before
 formatting as well, so the guarantee does not depend on the app being loaded in the process that
 writes the line (master, preload, a custom access-log format)."""
@@ -11,7 +11,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from consult.core.logmask import clean_message
+from consult.core.security.logmask import clean_message
 
 
 class MaskedAccessLogger(Logger):

@@ -8,7 +8,8 @@ from celery import shared_task
 from flask import current_app
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from consult.core import audit, notifications, outbox, tasks
+from consult.core import audit, notifications
+from consult.core.jobs import outbox, tasks
 from consult.digests import engine
 from consult.digests import operations as digests
 from consult.extensions import db

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from consult.core.abuse import PublicForm
+from consult.core.security.abuse import PublicForm
 
 
 class RegisterForm(PublicForm):

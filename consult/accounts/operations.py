@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, select, update
 
 from consult.accounts.passwords import password_problem
-from consult.core.errors import ServiceError
-from consult.core.hashing import check_secret, dummy_hash, hash_secret
-from consult.core.logins import parse_login
 from consult.core.models import Department, LoginSession, Role, User, VerificationCode
-from consult.core.senders import get_sender
+from consult.core.security.hashing import check_secret, dummy_hash, hash_secret
+from consult.core.security.logins import parse_login
+from consult.core.security.senders import get_sender
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.plans.models import Comment, CommentVote
 

@@ -13,13 +13,13 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.operations import find_user, register, send_code, use_code
 from consult.accounts.passwords import password_problem
-from consult.core import sessions
-from consult.core.errors import ServiceError
-from consult.core.hashing import check_secret, dummy_hash, hash_secret
-from consult.core.logins import parse_login
 from consult.core.models import LoginSession, Role, User, VerificationCode
-from consult.core.senders import get_sender
+from consult.core.security import sessions
+from consult.core.security.hashing import check_secret, dummy_hash, hash_secret
+from consult.core.security.logins import parse_login
+from consult.core.security.senders import get_sender
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 
 PSEUDONYM_MAX = 40

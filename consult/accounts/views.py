@@ -19,13 +19,13 @@ from consult.accounts.forms import (
     ResetRequestForm,
     VerifyForm,
 )
-from consult.core import sessions
-from consult.core.abuse import public_write_limits
-from consult.core.buttons import EmptyForm
-from consult.core.errors import ServiceError
-from consult.core.forms import rerender
 from consult.core.models import User
-from consult.core.permissions import safe_target
+from consult.core.security import sessions
+from consult.core.security.abuse import public_write_limits
+from consult.core.security.permissions import safe_target
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.errors import ServiceError
+from consult.core.web.forms import rerender
 from consult.extensions import db
 
 bp = Blueprint("accounts", __name__, template_folder="templates", url_prefix="/account")

@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
 from consult.core import audit
-from consult.core.errors import ServiceError
 from consult.core.models import AuditEntry, Department, Role, User
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from worker.analysis.normalise import mask_personal
 

@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from consult.admin import operations as service
 from consult.admin.forms import DepartmentForm, RoleForm
 from consult.core import audit, audit_labels
-from consult.core.converters import bounded_int
-from consult.core.errors import ServiceError, form_errors_text
-from consult.core.permissions import roles_required
-from consult.core.spreadsheets import write_csv, write_xlsx
+from consult.core.files.spreadsheets import write_csv, write_xlsx
+from consult.core.security.permissions import roles_required
+from consult.core.web.converters import bounded_int
+from consult.core.web.errors import ServiceError, form_errors_text
 from consult.extensions import db
 from worker.analysis.normalise import mask_personal
 

@@ -10,8 +10,8 @@ from flask import Blueprint, abort, current_app, request
 from flask_babel import gettext as _
 
 from consult.api.registry import operation_of
-from consult.core.abuse import ip_key
-from consult.core.problems import PROBLEM_TYPE
+from consult.core.security.abuse import ip_key
+from consult.core.web.problems import PROBLEM_TYPE
 from consult.extensions import limiter
 
 MAX_DEPTH = 8

@@ -13,7 +13,7 @@ from flask import current_app
 
 from consult.api import published, serializers
 from consult.core import channels
-from consult.core.spreadsheets import safe_cell
+from consult.core.files.spreadsheets import safe_cell
 from consult.extensions import db
 from consult.plans.models import Clause, Comment, Plan
 from consult.responses import feedback, publications

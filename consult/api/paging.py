@@ -14,7 +14,7 @@ from flask import Response, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select
 
-from consult.core.errors import ServiceError
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 
 DEFAULT_LIMIT = 20

@@ -8,7 +8,7 @@ from consult.api import opendata
 from consult.api.guards import protect
 from consult.api.paging import cached_json
 from consult.api.registry import build, document
-from consult.core.spreadsheets import write_xlsx
+from consult.core.files.spreadsheets import write_xlsx
 
 bp = Blueprint("api_data", __name__, template_folder="templates", url_prefix="/api")
 protect(bp)

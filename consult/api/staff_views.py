@@ -20,11 +20,11 @@ from consult.api.models import ApiToken
 from consult.api.paging import LIST_PARAMS, cached_json, keyset, page, page_args
 from consult.api.registry import document
 from consult.api.staffapi import ApiFieldErrors
-from consult.core.buttons import EmptyForm
-from consult.core.errors import ServiceError
-from consult.core.forms import rerender
-from consult.core.permissions import staff_required
-from consult.core.problems import problem
+from consult.core.security.permissions import staff_required
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.errors import ServiceError
+from consult.core.web.forms import rerender
+from consult.core.web.problems import problem
 from consult.digests.models import Digest
 from consult.extensions import csrf, db
 from consult.responses.models import Response as Answer

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from consult.api.models import ApiImport, ApiToken
 from consult.api.serializers import masked_deep
 from consult.core import audit, channels
-from consult.core.errors import ServiceError
+from consult.core.web.errors import ServiceError
 from consult.digests.models import Digest
 from consult.extensions import db
 from consult.plans import imports

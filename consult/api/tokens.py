@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from consult.api.models import ApiToken
 from consult.core import audit
-from consult.core.errors import ServiceError
 from consult.core.models import User
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 
 SCOPES = {

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 
-from consult.core import links, outbox, tasks
+from consult.core.jobs import outbox, tasks
 from consult.core.mail import send_mail
 from consult.core.models import Notification, User
+from consult.core.web import links
 from consult.extensions import db
 
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 
-from consult.core.errors import ServiceError
+from consult.core.web.errors import ServiceError
 from worker.analysis.normalise import strip_invisible
 from worker.analysis.privacy import mask_text
 from worker.analysis.segment import Segmenter

@@ -10,8 +10,8 @@ from importlib import resources
 
 from sqlalchemy import select
 
-from consult.core.hashing import hash_secret
 from consult.core.models import Role, User
+from consult.core.security.hashing import hash_secret
 from consult.evaluation import imports, operations
 from consult.evaluation.models import (
     EvaluationStatus,

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from consult.core import outbox, tasks
-from consult.core.hashing import hash_secret
+from consult.core.jobs import outbox, tasks
 from consult.core.models import Role, User
+from consult.core.security.hashing import hash_secret
 from consult.core.text import search_terms
 from consult.experts.channel import EXPERT, ORIGIN
 from consult.experts.fields import weighted_total

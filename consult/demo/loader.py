@@ -9,7 +9,7 @@ from importlib import resources
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from consult.core import outbox, tasks
+from consult.core.jobs import outbox, tasks
 from consult.core.models import User
 from consult.core.text import search_terms
 from consult.demo import channels as demo_channels

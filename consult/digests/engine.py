@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import outbox, tasks
+from consult.core.jobs import outbox, tasks
 from consult.digests import plan_scope, scopes
 from consult.digests.models import CLAIMABLE, Digest, DigestStatus
 from consult.extensions import db

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from consult.core.errors import ServiceError
+from consult.core.web.errors import ServiceError
 from consult.digests.engine import BUILD_TASK, build, enqueue
 from consult.digests.models import Digest, DigestStatus
 from consult.digests.plan_scope import (

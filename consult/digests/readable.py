@@ -102,7 +102,7 @@ def _issue_view(result: DigestResult, number: int, t: int, i: int, texts: dict[i
     # the other members, so an issue of three or more opinions shows 3-5 different quotes.
     picked = distinct_quotes(stored)
     if len(picked) < QUOTES_MIN:
-        more = [Quote(q.comment_id, mask_personal(q.text)) for q in quotes(sample, k=10)]
+        more = [Quote(q.comment_id, mask_personal(q.text)) for q in quotes(sample, k=10, taken=picked)]
         picked = distinct_quotes([*picked, *more])
     position = {m: k for k, m in enumerate(issue.member_ids)}
     return IssueView(

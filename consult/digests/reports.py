@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 from flask import has_app_context, render_template
 
-from consult.core import channels, clock, pdf
-from consult.core.languages import N_
-from consult.core.spreadsheets import TableError, decimal, percent, read_table, write_xlsx
+from consult.core import channels, clock
+from consult.core.files import pdf
+from consult.core.files.spreadsheets import TableError, decimal, percent, read_table, write_xlsx
+from consult.core.web.languages import N_
 from consult.digests import readable
 from worker.analysis.normalise import mask_personal
 from worker.analysis.phrasing import clip
@@ -210,7 +211,7 @@ def docx_report(title: str, result: DigestResult, opinions: dict[int, Opinion], 
 
 
 def pdf_report(title: str, result: DigestResult, opinions: dict[int, Opinion], clause_labels: dict[int, str] | None = None, *, number: int = 1, clause_order: list[int] | None = None) -> bytes:
-    """The same report as the DOCX, as an A4 PDF with the CJK font embedded (consult.core.pdf)."""
+    """The same report as the DOCX, as an A4 PDF with the CJK font embedded (consult.core.files.pdf)."""
     return pdf.render(title, report_blocks(title, result, opinions, clause_labels, number=number, clause_order=clause_order))
 
 

@@ -22,10 +22,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from consult.core import audit, channels
-from consult.core.buttons import EmptyForm
-from consult.core.converters import query_page
-from consult.core.errors import ServiceError
-from consult.core.permissions import safe_target, staff_required
+from consult.core.security.permissions import safe_target, staff_required
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.converters import query_page
+from consult.core.web.errors import ServiceError
 from consult.digests import engine, page_data, readable, reports, store
 from consult.digests import operations as digests
 from consult.digests.forms import ImportForm

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from consult.core.files.spreadsheets import safe_cell
 from consult.core.models import Department
-from consult.core.spreadsheets import safe_cell
 from consult.digests.reports import _a4, _table, local
 from consult.evaluation import evidence as evidence_mod
 from consult.evaluation import formulas as f

@@ -2,7 +2,7 @@
 
 Every row is checked first and every error is reported with its row number; a file with any error
 adds nothing, so a file is never half imported. Size, inflation and shape limits are those of
-consult.core.spreadsheets."""
+consult.core.files.spreadsheets."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 
 from consult.core import audit
-from consult.core.errors import ServiceError
-from consult.core.logins import parse_login
+from consult.core.files.spreadsheets import TableError, read_table
 from consult.core.models import Department, Role, User
-from consult.core.spreadsheets import TableError, read_table
+from consult.core.security.logins import parse_login
+from consult.core.web.errors import ServiceError
 from consult.evaluation.models import EvaluationStatus, ThirdPartyEvaluation
 from consult.extensions import db
 from consult.ledger.models import ReformTask

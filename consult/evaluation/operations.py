@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from consult.core import audit
-from consult.core.errors import ServiceError
 from consult.core.models import Department, Role, User
+from consult.core.web.errors import ServiceError
 from consult.evaluation.imports import parse_distribution
 from consult.evaluation.models import (
     KIND_LABELS,

@@ -15,12 +15,12 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from consult.core import audit
-from consult.core.buttons import EmptyForm
-from consult.core.converters import query_int
-from consult.core.errors import ServiceError
-from consult.core.forms import form_view, rerender
 from consult.core.models import Department, Role, User
-from consult.core.permissions import roles_required, staff_required
+from consult.core.security.permissions import roles_required, staff_required
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.converters import query_int
+from consult.core.web.errors import ServiceError
+from consult.core.web.forms import form_view, rerender
 from consult.evaluation import annual, downloads, imports, operations, public, scorecard
 from consult.evaluation.forms import (
     AssignForm,

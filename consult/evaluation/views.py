@@ -9,10 +9,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.core.errors import ServiceError
-from consult.core.forms import rerender
 from consult.core.models import Role
-from consult.core.permissions import roles_required
+from consult.core.security.permissions import roles_required
+from consult.core.web.errors import ServiceError
+from consult.core.web.forms import rerender
 from consult.evaluation import downloads, operations
 from consult.evaluation.forms import EvaluatorForm, ReportFileForm
 from consult.evaluation.models import ThirdPartyEvaluation

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.core import audit
-from consult.core.errors import ServiceError
 from consult.core.models import User
+from consult.core.web.errors import ServiceError
 from consult.experts.fields import CRITERION_CODES, criterion_label, weighted_total
 from consult.experts.invitations import is_past_deadline
 from consult.experts.models import ExpertInvitation, ExpertScore, InvitationStatus

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.core import audit, notifications
-from consult.core.errors import ServiceError
 from consult.core.models import Role, User
-from consult.core.templating import local_today
+from consult.core.web.errors import ServiceError
+from consult.core.web.templating import local_today
 from consult.experts.models import Expert, ExpertConflict, ExpertInvitation, InvitationStatus
 from consult.experts.pool import optional_text
 from consult.extensions import db

@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from consult.core import audit, outbox, tasks
-from consult.core.errors import ServiceError
+from consult.core import audit
+from consult.core.jobs import outbox, tasks
 from consult.core.models import User
-from consult.core.templating import local_time, local_today
 from consult.core.text import clean_text, search_terms
+from consult.core.web.errors import ServiceError
+from consult.core.web.templating import local_time, local_today
 from consult.experts.channel import EXPERT, ORIGIN
 from consult.experts.fields import field_labels
 from consult.experts.invitations import is_past_deadline

@@ -12,12 +12,13 @@ from sqlalchemy import delete, func, select
 
 from consult.accounts.operations import find_user, use_code
 from consult.accounts.recovery import check_new_password
-from consult.core import audit, notifications, sessions
-from consult.core.errors import ServiceError
-from consult.core.hashing import hash_secret
-from consult.core.logins import parse_login
+from consult.core import audit, notifications
 from consult.core.models import Department, Role, User, VerificationCode
+from consult.core.security import sessions
+from consult.core.security.hashing import hash_secret
+from consult.core.security.logins import parse_login
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
 from consult.experts.fields import FIELDS
 from consult.experts.models import Expert, ExpertConflict
 from consult.extensions import db

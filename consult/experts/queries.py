@@ -7,8 +7,8 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.core.errors import ServiceError
 from consult.core.models import Department
+from consult.core.web.errors import ServiceError
 from consult.experts.models import Expert, ExpertInvitation
 from consult.experts.pool import experts
 from consult.extensions import db

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.core.buttons import EmptyForm
-from consult.core.errors import ServiceError
-from consult.core.forms import rerender
-from consult.core.permissions import roles_required, staff_required
+from consult.core.security.permissions import roles_required, staff_required
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.errors import ServiceError
+from consult.core.web.forms import rerender
 from consult.experts import evaluation, invitations, opinions, pool, queries, report
 from consult.experts.fields import CRITERIA, FIELDS, field_labels
 from consult.experts.forms import ConflictForm, ExpertForm, InviteForm

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.core.abuse import public_write_limits
-from consult.core.errors import ServiceError
-from consult.core.forms import rerender
 from consult.core.models import Role
-from consult.core.permissions import roles_required
+from consult.core.security.abuse import public_write_limits
+from consult.core.security.permissions import roles_required
+from consult.core.web.errors import ServiceError
+from consult.core.web.forms import rerender
 from consult.experts import channel, evaluation, invitations, models, opinions, pool  # noqa: F401  (channel registered)
 from consult.experts.fields import CRITERIA, field_labels
 from consult.experts.forms import ConclusionForm, OpinionForm, RespondForm, ScoreForm, WelcomeForm

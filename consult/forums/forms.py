@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
-from consult.core.abuse import PublicForm
+from consult.core.security.abuse import PublicForm
 
 
 class ThreadForm(PublicForm):

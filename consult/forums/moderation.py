@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from consult.core import audit
-from consult.core.errors import ServiceError
 from consult.core.models import User
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.forums import operations as forums
 from consult.forums.models import Board, Post, Thread

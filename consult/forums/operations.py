@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from consult.core import notifications
-from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text, search_terms
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.forums.channel import FORUM
 from consult.forums.models import DOMAINS, Board, Post, PostVote, Thread

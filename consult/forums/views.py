@@ -20,9 +20,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from consult.core.converters import MAX_ID, query_int, query_page
-from consult.core.errors import ServiceError, wants_json
-from consult.core.permissions import safe_target, staff_required
+from consult.core.security.permissions import safe_target, staff_required
+from consult.core.web.converters import MAX_ID, query_int, query_page
+from consult.core.web.errors import ServiceError, wants_json
 from consult.extensions import db, limiter
 from consult.forums import moderation as forum_moderation
 from consult.forums import operations as forum_service

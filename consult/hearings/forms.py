@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from consult.core.abuse import PublicForm
+from consult.core.security.abuse import PublicForm
 
 STANCES = [("support", _l("支持")), ("oppose", _l("反对")), ("other", _l("其他意见"))]
 _TIME = "%Y-%m-%dT%H:%M"

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.core import audit
-from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.hearings.channel import HEARING, MINUTES
 from consult.hearings.models import Hearing, HearingMinutesPart

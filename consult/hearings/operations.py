@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from consult.core import audit, clock, notifications
 from consult.core.database import is_postgres
-from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.hearings.channel import HEARING, STATEMENT
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from consult.core import pdf
-from consult.core.templating import local_time as local
+from consult.core.files import pdf
+from consult.core.web.templating import local_time as local
 from consult.hearings import operations as service
 from consult.hearings.models import Hearing
 from worker.analysis import lottery

@@ -13,10 +13,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.core.buttons import EmptyForm
-from consult.core.errors import ServiceError
-from consult.core.forms import rerender
-from consult.core.permissions import staff_required
+from consult.core.security.permissions import staff_required
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.errors import ServiceError
+from consult.core.web.forms import rerender
 from consult.extensions import db, limiter
 from consult.hearings import operations as service
 from consult.hearings import participants_pdf as participant_list

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from consult.core import notifications
-from consult.core.buttons import EmptyForm
 from consult.core.models import Notification
-from consult.core.permissions import safe_target
+from consult.core.security.permissions import safe_target
+from consult.core.web.buttons import EmptyForm
 from consult.extensions import db
 from consult.ledger import queries as ledger_queries
 from consult.moderation import operations as moderation

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from consult.core.languages import N_
+from consult.core.web.languages import N_
 
 AT_RISK_DAYS = 30
 AT_RISK_PROGRESS = 70

@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy import select
 
 from consult.core import audit
+from consult.core.files.spreadsheets import TableError, read_table
 from consult.core.models import Department, User
-from consult.core.spreadsheets import TableError, read_table
 from consult.extensions import db
 from consult.ledger.models import ReformTask, TaskPartner
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from consult.core import notifications
 from consult.core.models import Role, User
-from consult.core.templating import local_today
+from consult.core.web.templating import local_today
 from consult.extensions import db
 from consult.ledger import flags as rules
 from consult.ledger.models import ReformTask

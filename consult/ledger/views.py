@@ -11,13 +11,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.core.buttons import EmptyForm
-from consult.core.converters import query_int
-from consult.core.errors import ServiceError
-from consult.core.forms import rerender
 from consult.core.models import AuditEntry, Department, Role
-from consult.core.permissions import roles_required
-from consult.core.templating import local_today
+from consult.core.security.permissions import roles_required
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.converters import query_int
+from consult.core.web.errors import ServiceError
+from consult.core.web.forms import rerender
+from consult.core.web.templating import local_today
 from consult.extensions import db
 from consult.ledger import flags as rules
 from consult.ledger import imports as ledger_imports

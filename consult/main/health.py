@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select, text
 
-from consult.core.celery import last_heartbeat
+from consult.core.jobs.celery import last_heartbeat
 from consult.core.models import OutboxEvent
 from consult.extensions import db
 

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
 from consult.extensions import db, limiter
 from consult.moderation.models import Flag
 

@@ -16,9 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from consult.core import audit, notifications
-from consult.core.errors import ServiceError
 from consult.core.models import User
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.moderation import flags
 from consult.moderation.models import Flag, SensitiveWord

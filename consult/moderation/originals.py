@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from consult.core.errors import ServiceError
 from consult.core.models import User
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.forums import operations as forums
 from consult.forums.models import Post, Thread

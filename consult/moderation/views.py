@@ -14,11 +14,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from consult.core import audit, channels
-from consult.core.buttons import EmptyForm
-from consult.core.converters import bounded_int
-from consult.core.errors import ServiceError, form_errors_text
-from consult.core.forms import rerender
-from consult.core.permissions import roles_required, safe_target, staff_required
+from consult.core.security.permissions import roles_required, safe_target, staff_required
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.converters import bounded_int
+from consult.core.web.errors import ServiceError, form_errors_text
+from consult.core.web.forms import rerender
 from consult.extensions import db, limiter
 from consult.moderation import operations as service
 from consult.moderation import originals

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import outbox, tasks
-from consult.core.errors import ServiceError
+from consult.core.jobs import outbox, tasks
 from consult.core.models import User
 from consult.core.text import clean_text, search_terms
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.moderation import operations as moderation
 from consult.plans import editing

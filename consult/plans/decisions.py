@@ -13,10 +13,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from consult.core import audit, channels
-from consult.core.errors import ServiceError
 from consult.core.models import User
-from consult.core.templating import local_time
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
+from consult.core.web.templating import local_time
 from consult.extensions import db
 from consult.plans.models import (
     Comment,

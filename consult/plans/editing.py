@@ -13,10 +13,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.core import outbox, tasks
-from consult.core.errors import ServiceError
+from consult.core.jobs import outbox, tasks
 from consult.core.models import User
 from consult.core.text import clean_text, search_terms
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.moderation import operations as moderation
 from consult.plans.models import Comment, CommentRevision, CommentStatus, Moderation, Plan

@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from consult.core.abuse import PublicForm
+from consult.core.security.abuse import PublicForm
 
 
 class CommentForm(PublicForm):

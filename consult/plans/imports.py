@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.core import channels, outbox, tasks
-from consult.core.errors import ServiceError
-from consult.core.spreadsheets import TableError, read_table
+from consult.core import channels
+from consult.core.files.spreadsheets import TableError, read_table
+from consult.core.jobs import outbox, tasks
 from consult.core.text import search_terms
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.plans.models import Comment, CommentStatus, ImportBatch, Plan
 from worker.analysis.normalise import strip_invisible

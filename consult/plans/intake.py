@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
-from consult.core import outbox, tasks
+from consult.core.jobs import outbox, tasks
 from consult.core.models import UserWord
 from consult.extensions import db
 from consult.plans.models import Comment

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from consult.core import channels, outbox, tasks
+from consult.core import channels
+from consult.core.jobs import outbox, tasks
 from consult.core.models import User
 from consult.core.text import search_terms
 from consult.extensions import db

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from consult.core.errors import ServiceError
 from consult.core.models import Department, User
 from consult.core.text import clean_text, search_terms
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.plans.models import Clause, Comment, CommentStatus, Moderation, Plan, PlanVersion
 from worker.analysis.clauses import flatten, split_clauses

@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.core.buttons import EmptyForm
-from consult.core.errors import ServiceError
-from consult.core.forms import rerender
-from consult.core.permissions import staff_required
+from consult.core.security.permissions import staff_required
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.errors import ServiceError
+from consult.core.web.forms import rerender
 from consult.extensions import db
 from consult.plans import decisions
 from consult.plans.access import can_manage_plan, managed_plan

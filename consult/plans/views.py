@@ -20,11 +20,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
-from consult.core.abuse import public_write_limits
-from consult.core.converters import query_int, query_page
-from consult.core.errors import ServiceError, wants_json
-from consult.core.forms import rerender
-from consult.core.permissions import safe_target
+from consult.core.security.abuse import public_write_limits
+from consult.core.security.permissions import safe_target
+from consult.core.web.converters import query_int, query_page
+from consult.core.web.errors import ServiceError, wants_json
+from consult.core.web.forms import rerender
 from consult.extensions import db
 from consult.plans import comments as comment_service
 from consult.plans import editing

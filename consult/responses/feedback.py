@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from consult.core import channels, notifications
-from consult.core.errors import ServiceError
 from consult.core.models import User
+from consult.core.web.errors import ServiceError
 from consult.digests import operations as digests
 from consult.digests import page_data, readable
 from consult.extensions import db

@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.core import audit
-from consult.core.errors import ServiceError
+from consult.core.files.spreadsheets import TableError, read_table
 from consult.core.models import User
-from consult.core.spreadsheets import TableError, read_table
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
 from consult.digests import store
 from consult.digests.models import Digest, DigestStatus
 from consult.extensions import db

@@ -20,10 +20,11 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import audit, outbox, tasks
-from consult.core.errors import ServiceError
+from consult.core import audit
+from consult.core.jobs import outbox, tasks
 from consult.core.models import User, utcnow
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.plans.models import Comment, CommentStatus, Plan, PlanStatus
 from consult.responses import feedback

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from consult.core import audit, channels
-from consult.core.buttons import EmptyForm
-from consult.core.converters import query_int, query_page
-from consult.core.errors import ServiceError
-from consult.core.permissions import safe_target, staff_required
-from consult.core.spreadsheets import write_xlsx
+from consult.core.files.spreadsheets import write_xlsx
+from consult.core.security.permissions import safe_target, staff_required
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.converters import query_int, query_page
+from consult.core.web.errors import ServiceError
 from consult.digests import operations as digests
 from consult.extensions import db
 from consult.plans import editing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from consult.core.converters import query_page
+from consult.core.web.converters import query_page
 from consult.search.passages import passage
 from consult.search.site import search
 

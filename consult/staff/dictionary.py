@@ -7,9 +7,9 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.core import outbox, tasks
-from consult.core.errors import ServiceError
+from consult.core.jobs import outbox, tasks
 from consult.core.models import User, UserWord
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.plans.intake import dictionary_version
 

@@ -10,12 +10,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from consult.core import audit
-from consult.core.buttons import EmptyForm
-from consult.core.documents import DocumentError, extract_text
-from consult.core.errors import ServiceError, form_errors_text
-from consult.core.forms import rerender
-from consult.core.permissions import roles_required, staff_required
-from consult.core.templating import local_today
+from consult.core.files.documents import DocumentError, extract_text
+from consult.core.security.permissions import roles_required, staff_required
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.errors import ServiceError, form_errors_text
+from consult.core.web.forms import rerender
+from consult.core.web.templating import local_today
 from consult.extensions import db
 from consult.ledger import queries as ledger_queries
 from consult.plans import operations as plan_service

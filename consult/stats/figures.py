@@ -27,7 +27,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from consult.core import channels
-from consult.core.languages import N_
+from consult.core.web.languages import N_
 from consult.digests import operations as digests
 from consult.digests import readable
 from consult.digests.reports import STANCE_LABELS, local

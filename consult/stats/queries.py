@@ -18,8 +18,8 @@ from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from consult.core import channels
-from consult.core.languages import N_
 from consult.core.models import Department
+from consult.core.web.languages import N_
 from consult.extensions import db
 from consult.hearings.models import Hearing, HearingApplication, HearingMinutesPart
 from consult.plans.models import Comment, Plan

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from consult.core.spreadsheets import write_csv
+from consult.core.files.spreadsheets import write_csv
 from consult.stats import charts
 from consult.stats.figures import plan_figures, site_figures
 

@@ -15,7 +15,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from consult.core.errors import ServiceError
+from consult.core.web.errors import ServiceError
 from consult.digests import engine
 from consult.digests.models import Digest
 from consult.digests.scopes import Scope, register

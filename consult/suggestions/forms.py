@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from consult.core.abuse import PublicForm
+from consult.core.security.abuse import PublicForm
 from consult.suggestions.models import DOMAINS
 
 # The stored value stays the Chinese name (DOMAINS); only the label follows the language.

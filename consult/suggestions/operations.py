@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.core import audit, notifications
-from consult.core.errors import ServiceError
 from consult.core.models import Department, User
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.suggestions.models import DOMAINS, Suggestion, SuggestionEvent, SuggestionStatus
 

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from consult.core import audit
-from consult.core.converters import query_page
-from consult.core.errors import ServiceError
-from consult.core.forms import form_view, rerender
 from consult.core.models import Department
-from consult.core.permissions import roles_required, staff_required
+from consult.core.security.permissions import roles_required, staff_required
+from consult.core.web.converters import query_page
+from consult.core.web.errors import ServiceError
+from consult.core.web.forms import form_view, rerender
 from consult.digests import reports
 from consult.digests.models import Digest
 from consult.extensions import db, limiter

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from consult.core.errors import ServiceError
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.plans import mirror as channels
 from consult.surveys import questions as kinds

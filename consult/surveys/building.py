@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.core import audit
-from consult.core.errors import ServiceError
-from consult.core.languages import N_
 from consult.core.models import User
+from consult.core.web.errors import ServiceError
+from consult.core.web.languages import N_
 from consult.extensions import db
 from consult.plans.models import Plan
 from consult.plans.operations import department_named

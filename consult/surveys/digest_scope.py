@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.core import audit
-from consult.core.errors import ServiceError
 from consult.core.models import User
+from consult.core.web.errors import ServiceError
 from consult.digests import engine
 from consult.digests.models import Digest
 from consult.digests.scopes import Scope, register

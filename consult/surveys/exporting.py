@@ -1,5 +1,5 @@
 """Exports of a survey: raw answers (a row per response, personal data masked) and the aggregates,
-as CSV or XLSX. Formula starts are neutralised by `consult.core.spreadsheets`."""
+as CSV or XLSX. Formula starts are neutralised by `consult.core.files.spreadsheets`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from consult.core.spreadsheets import percent, write_csv, write_xlsx
+from consult.core.files.spreadsheets import percent, write_csv, write_xlsx
 from consult.extensions import db
 from consult.surveys import questions as kinds
 from consult.surveys.models import Survey, SurveyAnswer, SurveyResponse, SurveyVersion

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from consult.core import audit, clock
-from consult.core.errors import ServiceError
+from consult.core.files.spreadsheets import TableError, read_table
 from consult.core.models import User
-from consult.core.spreadsheets import TableError, read_table
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.surveys.building import status
 from consult.surveys.models import Survey, SurveyDraft, SurveyInvitation

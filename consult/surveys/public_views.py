@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from consult.core.errors import ServiceError, wants_json
+from consult.core.web.errors import ServiceError, wants_json
 from consult.extensions import db, limiter
 from consult.surveys import answering, building, questions
 from consult.surveys import invitations as invites

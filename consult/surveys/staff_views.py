@@ -26,13 +26,13 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from consult.core import audit, clock
-from consult.core.buttons import EmptyForm
-from consult.core.converters import query_int
-from consult.core.errors import ServiceError, form_errors_text
-from consult.core.links import absolute
+from consult.core.files.spreadsheets import write_csv
 from consult.core.models import Department
-from consult.core.permissions import roles_required, staff_required
-from consult.core.spreadsheets import write_csv
+from consult.core.security.permissions import roles_required, staff_required
+from consult.core.web.buttons import EmptyForm
+from consult.core.web.converters import query_int
+from consult.core.web.errors import ServiceError, form_errors_text
+from consult.core.web.links import absolute
 from consult.extensions import db
 from consult.plans.models import Plan
 from consult.surveys import building, exporting, tickets

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.core import audit, clock, notifications
-from consult.core.errors import ServiceError
 from consult.core.models import User
+from consult.core.web.errors import ServiceError
 from consult.extensions import db
 from consult.surveys import questions as kinds
 from consult.surveys.building import local_day

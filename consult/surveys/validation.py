@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from consult.core.errors import ServiceError
+from consult.core.web.errors import ServiceError
 from consult.surveys import questions
 from consult.surveys.questions.base import Row
 from consult.surveys.spec import answerable

@@ -49,7 +49,7 @@ def _unique(prefix: str) -> str:
 
 def _seed(app) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     from consult.accounts import operations as accounts
-    from consult.core.hashing import hash_secret
+    from consult.core.security.hashing import hash_secret
     from consult.experts import pool
     from consult.extensions import db
     from consult.forums import operations as forums

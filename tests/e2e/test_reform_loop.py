@@ -22,8 +22,8 @@ TASK = "企业开办“一网通办”改革"
 
 def _seed(app) -> dict:  # type: ignore[no-untyped-def]
     from consult.accounts import operations as accounts
-    from consult.core.hashing import hash_secret
     from consult.core.models import Department
+    from consult.core.security.hashing import hash_secret
     from consult.digests.models import Digest
     from consult.evaluation.models import Indicator
     from consult.experts import pool

@@ -37,15 +37,15 @@ def _field(html: str, name: str) -> str:
 
 
 class _clock:
-    """Move consult.core.abuse's clock forward, as if the person had spent `seconds` on the form."""
+    """Move consult.core.security.abuse's clock forward, as if the person had spent `seconds` on the form."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
 
     def __enter__(self) -> None:
-        import consult.core.abuse
+        import consult.core.security.abuse
 
-        self.saved = consult.core.abuse.time
+        self.saved = consult.core.security.abuse.time
         shifted = self.seconds
 
         class Shifted:
@@ -53,12 +53,12 @@ class _clock:
             def time() -> float:
                 return time.time() + shifted
 
-        consult.core.abuse.time = Shifted  # type: ignore[assignment]
+        consult.core.security.abuse.time = Shifted  # type: ignore[assignment]
 
     def __exit__(self, *exc: object) -> None:
-        import consult.core.abuse
+        import consult.core.security.abuse
 
-        consult.core.abuse.time = self.saved
+        consult.core.security.abuse.time = self.saved
 
 
 def test_thousand_comments_in_a_minute_from_one_client(guarded_app) -> None:  # type: ignore[no-untyped-def]
@@ -153,7 +153,7 @@ def test_codes_are_limited_per_phone_number_and_registrations_per_address(guarde
 
 
 def test_a_render_token_is_bound_to_its_session_and_cannot_be_replayed_without_end(guarded_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from consult.core import abuse
+    from consult.core.security import abuse
 
     _, plan_id = seed_open_plan(guarded_app)
     client = _signed_in(guarded_app)

@@ -1,4 +1,4 @@
-"""The forum, hearing and suggestion forms carry the same bot traps as comments (consult.core.abuse)."""
+"""The forum, hearing and suggestion forms carry the same bot traps as comments (consult.core.security.abuse)."""
 
 from __future__ import annotations
 

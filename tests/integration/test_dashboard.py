@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -84,7 +85,9 @@ def test_dashboard_figures(any_app, make_user, make_plan) -> None:  # type: igno
     chart = html[html.index('id="chart-dash-daily"'):html.index("</svg>", html.index('id="chart-dash-daily"'))]
     assert ">日期<" in chart and ">意见数（条）<" in chart
     assert re.search(r'text-anchor="end"[^>]*>0<', chart) and chart.count("<line") >= 4
-    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
+    # The chart counts office-local days: after 16:00 UTC Shanghai is already on the next date.
+    local = ZoneInfo(any_app.config["BABEL_DEFAULT_TIMEZONE"])
+    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).astimezone(local).date().isoformat()
     assert dict(days)[two_days_ago] == "2"
     # Today: 2 + 1 late on the open plan and 3 pending on the other; two days ago: 2.
     assert sum(int(n) for _d, n in days) == 3 + 3 + 2

@@ -135,7 +135,7 @@ def test_an_unknown_scope_is_refused_before_anything_is_written(app) -> None:  #
 def test_an_old_survey_digest_message_builds_nothing_by_its_stale_id(app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
     """A `consult.build_survey_digest` message from before the move names a survey_text_digest id,
     now possibly another digest's: it is settled, and that digest is left to its own build."""
-    from consult.core import outbox
+    from consult.core.jobs import outbox
     from consult.core.models import OutboxEvent
     from consult.digests import engine
     from consult.digests.models import Digest, DigestStatus

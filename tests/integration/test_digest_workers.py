@@ -40,7 +40,7 @@ def _plan(app, title: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_two_plans_digests_build_at_once_on_two_workers(tmp_path: Path) -> None:
-    from consult.core import outbox, tasks
+    from consult.core.jobs import outbox, tasks
     from consult.digests import operations as digests
     from consult.digests.models import Digest
     from consult.extensions import db

@@ -11,13 +11,13 @@ import pytest
 from kombu import Connection
 from kombu.transport import virtual
 
-from consult.core import broker
+from consult.core.jobs import broker
 
 ROOT = Path(__file__).resolve().parents[2]
 
 PUBLISHER = """
 import sys
-import consult.core.broker
+import consult.core.jobs.broker
 from kombu import Connection
 folder, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 options = {"data_folder_in": folder, "data_folder_out": folder, "control_folder": folder + "-control", "store_processed": False}

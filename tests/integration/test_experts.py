@@ -21,7 +21,7 @@ def _staff(app, make_user, role: str = "staff"):  # type: ignore[no-untyped-def]
 
 
 def test_office_creates_an_expert_who_sets_a_password_from_the_welcome_mail(app, make_user) -> None:  # type: ignore[no-untyped-def]
-    from consult.core import tasks
+    from consult.core.jobs import tasks
     from consult.core.models import Notification, OutboxEvent, User
     from consult.extensions import db
 

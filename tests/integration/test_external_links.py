@@ -34,7 +34,7 @@ def test_consult_run_tells_its_worker_the_port_it_serves(monkeypatch) -> None:  
 
 
 def test_invitation_sheet_links_follow_the_request_host_without_a_setting(app) -> None:  # type: ignore[no-untyped-def]
-    from consult.core.links import absolute
+    from consult.core.web.links import absolute
 
     with app.test_request_context("/", base_url="http://consult.internal:8443"):
         assert absolute("/s/abc") == "http://consult.internal:8443/s/abc"

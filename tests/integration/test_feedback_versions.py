@@ -101,8 +101,8 @@ def test_the_public_report_reads_the_stored_publication_not_the_answers(seeded, 
 
 
 def test_a_large_plans_version_is_built_by_the_worker_task(seeded, make_user) -> None:  # type: ignore[no-untyped-def]
+    from consult.core.jobs.tasks import BUILD_FEEDBACK
     from consult.core.models import OutboxEvent
-    from consult.core.tasks import BUILD_FEEDBACK
     from consult.extensions import db
     from consult.responses.models import FeedbackPublication
     from worker import tasks as worker_tasks
@@ -132,7 +132,7 @@ def test_a_large_plans_version_is_built_by_the_worker_task(seeded, make_user) ->
 def test_a_build_that_loses_the_database_is_retried_and_a_real_fault_is_shown_failed(seeded, make_user, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy.exc import OperationalError
 
-    from consult.core.tasks import BUILD_FEEDBACK
+    from consult.core.jobs.tasks import BUILD_FEEDBACK
     from consult.extensions import db
     from consult.responses import publications
     from consult.responses.models import FeedbackPublication, PublicationStatus

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 
 def test_notify_fills_the_inbox_and_owes_an_email_only_when_there_is_an_address(any_app, make_user) -> None:  # type: ignore[no-untyped-def]
-    from consult.core import notifications, tasks
+    from consult.core import notifications
+    from consult.core.jobs import tasks
     from consult.core.models import Notification, OutboxEvent, User
     from consult.extensions import db
 
@@ -34,7 +35,8 @@ def test_notify_fills_the_inbox_and_owes_an_email_only_when_there_is_an_address(
 
 
 def test_email_copy_is_sent_once_and_a_dead_mail_server_leaves_it_owed(app, make_user, caplog) -> None:  # type: ignore[no-untyped-def]
-    from consult.core import notifications, tasks
+    from consult.core import notifications
+    from consult.core.jobs import tasks
     from consult.core.models import Notification, OutboxEvent
     from consult.extensions import db
     from tests.support.processes import free_port
@@ -87,7 +89,7 @@ def test_audit_entry_masks_the_actor_and_survives_account_deletion(any_app, make
 
 
 def test_mirrored_channel_opinion_is_analysed_but_not_listed_and_follows_its_origin(any_app, make_plan, make_user) -> None:  # type: ignore[no-untyped-def]
-    from consult.core import tasks
+    from consult.core.jobs import tasks
     from consult.core.models import OutboxEvent, User
     from consult.digests import operations as digests
     from consult.extensions import db
@@ -123,8 +125,8 @@ def test_mirrored_channel_opinion_is_analysed_but_not_listed_and_follows_its_ori
 
 
 def test_a_post_is_flagged_once_per_person_and_resolving_closes_the_reports(any_app, make_user) -> None:  # type: ignore[no-untyped-def]
-    from consult.core.errors import ServiceError
     from consult.core.models import User
+    from consult.core.web.errors import ServiceError
     from consult.extensions import db
     from consult.moderation import flags
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from consult.core import celery as worker_heartbeat
+from consult.core.jobs import celery as worker_heartbeat
 from consult.core.models import OutboxEvent
 from consult.extensions import db
 

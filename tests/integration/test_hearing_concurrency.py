@@ -75,7 +75,7 @@ def _seats(app, hearing_id: int) -> tuple[list[int], Counter]:  # type: ignore[n
 
 
 def test_concurrent_sign_ups_never_double_book_a_seat(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
-    from consult.core.errors import ServiceError
+    from consult.core.web.errors import ServiceError
 
     hearing_id = _hearing(any_app, make_plan(), capacity=5)
     users = [make_user()[0] for _ in range(16)]
@@ -123,8 +123,8 @@ def test_concurrent_cancellations_and_sign_ups_keep_seats_unique(any_app, make_u
 
 
 def test_two_staff_pressing_draw_at_once_give_one_draw(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
-    from consult.core.errors import ServiceError
     from consult.core.models import User
+    from consult.core.web.errors import ServiceError
     from consult.extensions import db
     from consult.hearings import operations as hearings
     from consult.hearings.models import Hearing, HearingApplication

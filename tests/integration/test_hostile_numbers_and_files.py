@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from werkzeug.routing import MapAdapter
 
-from consult.core.spreadsheets import TableError, read_table, write_xlsx
+from consult.core.files.spreadsheets import TableError, read_table, write_xlsx
 from tests.conftest import csrf_from, login
 from tests.support.hostile import HOSTILE_NUMBERS, NUMBER_PARAMS, OVERSIZED_CSV, XML_ILLEGAL
 

@@ -56,7 +56,7 @@ def test_a_hearing_seat_notification_and_its_email_give_beijing_time(app, make_u
 
 
 def test_exports_print_local_time(app) -> None:  # type: ignore[no-untyped-def]
-    from consult.core.spreadsheets import write_csv, write_xlsx
+    from consult.core.files.spreadsheets import write_csv, write_xlsx
 
     instant = datetime(2026, 12, 3, 21, 3, tzinfo=UTC)  # 05:03 the next morning in Beijing
     with app.app_context():

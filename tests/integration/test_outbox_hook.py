@@ -20,7 +20,7 @@ class Broker:
 
 @pytest.fixture
 def broker(app, monkeypatch):  # type: ignore[no-untyped-def]
-    from consult.core import outbox
+    from consult.core.jobs import outbox
 
     fake = Broker()
     monkeypatch.setattr(app.extensions["celery"], "send_task", fake.send_task)
@@ -29,7 +29,7 @@ def broker(app, monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def test_committed_outbox_row_is_published_right_after_the_commit_outside_a_request(app, broker) -> None:  # type: ignore[no-untyped-def]
-    from consult.core import outbox, tasks
+    from consult.core.jobs import outbox, tasks
     from consult.core.models import OutboxEvent
     from consult.extensions import db
 
@@ -47,7 +47,7 @@ def test_committed_outbox_row_is_published_right_after_the_commit_outside_a_requ
 
 
 def test_rolled_back_work_is_never_published(app, broker) -> None:  # type: ignore[no-untyped-def]
-    from consult.core import outbox, tasks
+    from consult.core.jobs import outbox, tasks
     from consult.extensions import db
 
     with app.app_context():
@@ -68,7 +68,7 @@ def test_rolled_back_work_is_never_published(app, broker) -> None:  # type: igno
 
 
 def test_a_posted_comment_is_published_after_the_response(app, broker, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
-    from consult.core import tasks
+    from consult.core.jobs import tasks
     from consult.extensions import db
     from consult.plans.models import Comment
 

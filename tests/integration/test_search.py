@@ -135,3 +135,49 @@ def test_postgres_answers_a_term_query_from_the_full_text_index(postgres_app) ->
         plan = "\n".join(r[0] for r in db.session.execute(text(f"EXPLAIN {compiled}")))
         db.session.rollback()
     assert index.PG_INDEX in plan, plan
+
+
+def test_reindex_brings_rows_stored_with_old_terms_back_into_search(any_app, make_user, make_plan) -> None:  # type: ignore[no-untyped-def]
+    """Rows indexed by an older release (terms cut from the raw traditional text) are found
+    again after `consult reindex`, and a second run changes nothing."""
+    from sqlalchemy import update
+
+    from consult.core.models import User
+    from consult.extensions import db
+    from consult.forums.models import Board, Post, Thread
+    from consult.plans import comments
+    from consult.plans.models import Comment, Plan
+
+    plan_id = make_plan(title="關於停車收費的方案")
+    user_id, _, _ = make_user()
+    with any_app.app_context():
+        comment, _ = comments.post_comment(user=db.session.get(User, user_id), plan=db.session.get(Plan, plan_id), body="建議夜間停車費減半")
+        board = Board(title="综合讨论")
+        db.session.add(board)
+        db.session.flush()
+        thread = Thread(board_id=board.id, title="小區綠化", author_label="居民甲")
+        db.session.add(thread)
+        db.session.flush()
+        db.session.add(Post(thread_id=thread.id, is_opener=True, body="綠化帶被佔用", author_label="居民甲"))
+        db.session.flush()
+        # What an older release stored: the traditional words themselves, not their canonical form.
+        db.session.execute(update(Comment).where(Comment.id == comment.id).values(search_terms=" 建議 夜間 停車費 減半 "))
+        db.session.execute(update(Plan).where(Plan.id == plan_id).values(search_terms=" 關於 停車 收費 "))
+        db.session.execute(update(Post).values(search_terms=""))
+        db.session.commit()
+    client = any_app.test_client()
+    assert "建議夜間停車費減半" not in _results(client, "夜间停车")
+    assert "綠化帶被佔用" not in _results(client, "绿化")
+
+    from consult.cli import main
+
+    runner = any_app.test_cli_runner()
+    result = runner.invoke(main, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "1 comments" in result.output and "1 posts" in result.output and "1 plans" in result.output
+    page = _results(client, "夜间停车")
+    assert "建議夜間停車費減半" in page
+    assert "綠化帶被佔用" in _results(client, "小区绿化")  # the opener is indexed with its thread's title
+    assert "關於停車收費的方案" in _results(client, "停车收费")
+    again = runner.invoke(main, ["reindex"])
+    assert "0 comments, 0 posts, 0 plans" in again.output

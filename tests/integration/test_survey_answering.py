@@ -118,7 +118,7 @@ def test_skip_logic_requires_the_shown_question(app) -> None:  # type: ignore[no
 
 def test_double_submit_stores_one_response(any_app) -> None:  # type: ignore[no-untyped-def]
     """Two tabs submitting the same link: the conditional UPDATE lets exactly one through."""
-    from consult.core.errors import ServiceError
+    from consult.core.web.errors import ServiceError
     from consult.extensions import db
     from consult.surveys import answering
     from consult.surveys.models import SurveyResponse
@@ -139,7 +139,7 @@ def test_concurrent_double_submit_on_postgres(postgres_app) -> None:  # type: ig
     """Two real connections race on one link: one response is stored, the other gets 409."""
     import threading
 
-    from consult.core.errors import ServiceError
+    from consult.core.web.errors import ServiceError
     from consult.extensions import db
     from consult.surveys import answering
     from consult.surveys.models import SurveyResponse
@@ -235,7 +235,7 @@ def test_open_survey_one_response_per_visitor(app) -> None:  # type: ignore[no-u
 
 
 def test_unpublished_spec_errors_are_clear(app) -> None:  # type: ignore[no-untyped-def]
-    from consult.core.errors import ServiceError
+    from consult.core.web.errors import ServiceError
     from consult.surveys.spec import parse
 
     for bad, message in [

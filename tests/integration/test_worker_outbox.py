@@ -78,7 +78,7 @@ def _post(app: Flask, user_id: int, plan_id: int, body: str) -> float:
 
 
 def _state(app: Flask) -> tuple[int, int, int]:
-    from consult.core import outbox
+    from consult.core.jobs import outbox
     from consult.extensions import db
     from consult.plans.models import Comment
 

@@ -565,7 +565,7 @@ def _write_attempts(path: Path, load: Load) -> None:
 def _converge(report: Report, app: Any, stack: Stack, ids: dict[str, Any], schedule: Schedule, timeout: float) -> None:
     from sqlalchemy import func, select
 
-    from consult.core import outbox
+    from consult.core.jobs import outbox
     from consult.core.models import OutboxEvent
     from consult.digests import operations as digests
     from consult.digests.models import Digest

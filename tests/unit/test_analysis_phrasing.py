@@ -67,3 +67,22 @@ def test_phrase_label_skips_the_lead_in_before_a_colon() -> None:
 def test_quotes_drop_a_leading_clause_reference() -> None:
     got = quotes([(1, "第二部分（三）第3条：信用修复机制很关键，企业犯过一次小错不应该被一直卡着招投标。")])
     assert got[0].text.startswith("信用修复机制很关键")
+
+
+def test_quotes_topping_up_shown_ones_take_another_sentence_of_a_comment() -> None:
+    from worker.analysis.phrasing import Quote, distinct_quotes
+
+    shown = [Quote(1, "加装电梯补贴标准太低。")]
+    # Comment 2's most central sentence repeats the shown quote; its other point is still worth quoting.
+    items = [(1, "加装电梯补贴标准太低。"), (2, "加装电梯的补贴标准太低。审批要跑六个部门，流程太长。")]
+    more = quotes(items, k=5, taken=shown)
+    assert [q.comment_id for q in more] == [2] and "审批" in more[0].text
+    assert len(distinct_quotes([*shown, *more])) == 2
+
+
+def test_phrase_label_keeps_a_bracketed_character_inside_a_word() -> None:
+    texts = ["村（居）委会参照适用很有必要。", "村（居）委会参照适用，好。", "村（居）委会参照适用是好事。"]
+    label = phrase_label(texts, ["参照", "适用"])
+    assert label.startswith("村（居）委会"), label  # not "委会参照适用"
+    # A clause number in brackets is still where a label may not reach across.
+    assert "（三）" not in phrase_label(["第二部分（三）信用修复机制很关键。"] * 2, ["信用", "修复"])

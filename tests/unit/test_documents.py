@@ -8,7 +8,7 @@ import zipfile
 import docx
 import pytest
 
-from consult.core.documents import (
+from consult.core.files.documents import (
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
     DocumentError,

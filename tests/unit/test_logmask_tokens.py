@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from gunicorn.config import Config
 
-from consult.core import logmask
+from consult.core.security import logmask
 
 TOKEN = "Zk3_q-8Jd13812345678abcdEFGHijkl"
 GUNICORN_CONF = Path(__file__).resolve().parents[2] / "docker" / "gunicorn.conf.py"

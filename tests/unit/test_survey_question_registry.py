@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from consult.core.errors import ServiceError
+from consult.core.web.errors import ServiceError
 from consult.surveys import questions
 from consult.surveys.models import SurveyQuestion
 from consult.surveys.questions.choice import Single

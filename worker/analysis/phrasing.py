@@ -28,6 +28,10 @@ LABEL_MIN, LABEL_MAX = 4, 16
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])|\n+")
 _CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”\"「」]")
+# A bracketed character or two inside a word ("村（居）委会") is part of the word, not a break:
+# splitting there labelled an issue "委会参照适用". Clause numbers "（三）" still break.
+_WORD_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])[（(](?![一二三四五六七八九十百零〇\d]+[)）])([\u4e00-\u9fff]{1,3})[)）](?=[\u4e00-\u9fff])")
+
 # Clause references people type ("第二部分（三）第3条", "二（一）2") say where, not what.
 _CLAUSE_REF = re.compile(
     r"第[一二三四五六七八九十百零〇\d]+[编章节条款部分项]+|[（(][一二三四五六七八九十\d]+[)）]|^[一二三四五六七八九十\d]+[、.．]"
@@ -214,25 +218,34 @@ def distinct_quotes(candidates: Sequence[Quote], k: int = 5) -> list[Quote]:
     return out
 
 
-def quotes(comments: Sequence[tuple[int, str]], k: int = 5, limit: int = QUOTE_MAX) -> list[Quote]:
-    """Up to ``k`` short quotes, one per comment in the given order (representatives first)."""
+def quotes(
+    comments: Sequence[tuple[int, str]], k: int = 5, limit: int = QUOTE_MAX, taken: Sequence[Quote] = ()
+) -> list[Quote]:
+    """Up to ``k`` short quotes, one per comment in the given order (representatives first),
+    none from a comment or near-copying a quote in ``taken`` (quotes already shown)."""
     space = _Space([s for _id, t in comments for s in sentences(t)])
     out: list[Quote] = []
+    used = {q.comment_id for q in taken}
     for comment_id, text in comments:
         pool = sentences(text)
-        if not pool:
+        if not pool or comment_id in used:
             continue
         # The comment's most central sentence that says something not quoted yet: many
         # commenters share a point and differ in what else they say.
         ranked = sorted(pool, key=lambda s: space.centrality(s) * _length_weight(s), reverse=True)
         fresh = [clip(_LEADING_REF.sub("", s) or s, limit) for s in ranked]
-        fresh = [q for q in fresh if not any(_similar(q, o.text) for o in out)]
+        fresh = [q for q in fresh if not any(_similar(q, o.text) for o in (*taken, *out))]
         if not fresh:
             continue
         out.append(Quote(comment_id, fresh[0]))
         if len(out) >= k:
             break
     return out
+
+
+def _clauses(sentence: str) -> list[str]:
+    kept = _WORD_BRACKETS.sub("\x01\\1\x02", sentence)
+    return [part.replace("\x01", "（").replace("\x02", "）") for part in _CLAUSE_BREAK.split(kept)]
 
 
 def _fragment(part: str) -> str:
@@ -248,7 +261,7 @@ def phrase_label(texts: Sequence[str], keywords: Sequence[str] = (), fallback: s
         for s in sentences(t):
             # What precedes a colon introduces the point ("强烈要求在意见中明确：…"); it is not the point.
             s = re.split(r"[：:]", s, maxsplit=1)[-1]  # noqa: PLW2901
-            for part in _CLAUSE_BREAK.split(s):
+            for part in _clauses(s):
                 frag = _fragment(part)
                 if LABEL_MIN <= len(frag) <= LABEL_MAX and not is_filler_label(frag):
                     fragments.append(frag)

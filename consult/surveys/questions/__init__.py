@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from consult.core.errors import ServiceError
+from consult.core.web.errors import ServiceError
 from consult.surveys.questions.base import QuestionType, Row
 from consult.surveys.questions.choice import Multiple, Single
 from consult.surveys.questions.matrix import Matrix

@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 
 from flask_babel import gettext as _
 
-from consult.core.errors import ServiceError
-from consult.core.spreadsheets import decimal, percent
+from consult.core.files.spreadsheets import decimal, percent
 from consult.core.text import clean_text
+from consult.core.web.errors import ServiceError
 
 MAX_OPTIONS = 30
 MAX_REASON = 1000

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from consult.core.errors import ServiceError
-from consult.core.languages import N_
+from consult.core.web.errors import ServiceError
+from consult.core.web.languages import N_
 from consult.surveys.questions.base import (
     Form,
     Grouped,

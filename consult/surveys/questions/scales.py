@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from consult.core.languages import N_
+from consult.core.web.languages import N_
 from consult.surveys.questions.base import (
     MAX_REASON,
     Form,

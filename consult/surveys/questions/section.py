@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from consult.core.languages import N_
+from consult.core.web.languages import N_
 from consult.surveys.questions.base import QuestionType
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from consult.core.languages import N_
+from consult.core.web.languages import N_
 from consult.surveys.questions.base import Form, Grouped, QuestionType, Row, first, free_text
 from worker.analysis.normalise import mask_personal
 

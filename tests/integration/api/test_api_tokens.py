@@ -164,8 +164,8 @@ def test_tokens_need_the_scope_and_must_be_valid_unrevoked_unexpired_and_staff(a
 
 def test_only_staff_may_create_tokens_and_scopes_are_checked(any_app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
     from consult.api import tokens
-    from consult.core.errors import ServiceError
     from consult.core.models import User
+    from consult.core.web.errors import ServiceError
     from consult.extensions import db
 
     citizen = _staff(any_app, make_user, role="citizen")

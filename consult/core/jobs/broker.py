@@ -82,4 +82,4 @@ class Transport(filesystem.Transport):
     global_state = virtual.BrokerState()  # its own, not shared with kombu's filesystem transport
 
 
-TRANSPORT_ALIASES.setdefault(SCHEME, "consult.core.broker:Transport")
+TRANSPORT_ALIASES.setdefault(SCHEME, "consult.core.jobs.broker:Transport")

@@ -23,8 +23,8 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField, StringField
 
-from consult.core.errors import ServiceError
-from consult.core.logins import parse_login
+from consult.core.security.logins import parse_login
+from consult.core.web.errors import ServiceError
 from consult.extensions import limiter
 
 F = TypeVar("F", bound=Callable[..., Any])

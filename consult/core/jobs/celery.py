@@ -14,7 +14,7 @@ from celery import Celery, Task
 from celery.signals import worker_ready, worker_shutdown
 from flask import Flask
 
-import consult.core.broker  # noqa: F401  # registers the atomicfs:// transport with kombu
+import consult.core.jobs.broker  # noqa: F401  # registers the atomicfs:// transport with kombu
 
 log = logging.getLogger("consult.worker")
 

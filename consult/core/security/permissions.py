@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
 from consult.core.models import STAFF_ROLES, User
-from consult.core.sessions import session_user
+from consult.core.security.sessions import session_user
 from consult.extensions import login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])

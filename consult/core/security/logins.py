@@ -7,7 +7,7 @@ import re
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from consult.core.errors import ServiceError
+from consult.core.web.errors import ServiceError
 
 PHONE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 

@@ -21,7 +21,7 @@ class CodeSender(Protocol):
 class LogSender:
     def send(self, destination: str, code: str) -> None:
         # Framed and at WARNING so that it stands out in `make run`'s output and survives a quiet
-        # level; one line, because every log line has its line breaks escaped (consult.core.logmask).
+        # level; one line, because every log line has its line breaks escaped (consult.core.security.logmask).
         log.warning("%s 验证码 verification code for %s: %s %s", ">" * 20, destination, code, "<" * 20)
 
     def notify(self, destination: str, message: str) -> None:

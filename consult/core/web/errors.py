@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from consult.core.problems import is_api_request, problem
+from consult.core.web.problems import is_api_request, problem
 from consult.extensions import db
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from wtforms import Field
 from wtforms.meta import DefaultMeta
 
-from consult.core.errors import ServiceError, wants_json
+from consult.core.web.errors import ServiceError, wants_json
 from consult.extensions import db
 
 F = TypeVar("F", bound=FlaskForm)

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 
-from consult.core.errors import ServiceError
+from consult.core.web.errors import ServiceError
 
 FAMILY = "cjk"
 # GB/T 9704 margins in mm: top 37, bottom 35, left 28, right 26 (as consult.digests.reports._a4).

@@ -1,0 +1,1 @@
+"""Files in and out: uploaded plan bodies, PDF reports, CSV and XLSX tables."""

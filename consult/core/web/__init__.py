@@ -1,0 +1,1 @@
+"""What every page shares: error pages, forms that survive a refusal, buttons, URL converters, languages, template filters, links."""
