@@ -241,3 +241,22 @@ def test_distinct_units() -> None:
     unit_of, first = distinct_units([["a", "b"], ["c"], ["a", "b"], [], ["ab"], []])
     assert unit_of.tolist() == [0, 1, 0, 2, 3, 2]
     assert first.tolist() == [0, 1, 3, 4]
+
+
+def test_the_same_comments_in_another_order_give_the_same_themes_and_issues() -> None:
+    """Two installs load one plan's comments in different orders (or a rebuild reads them in
+    another order): the digest must not change. Demo comments of a 280-opinion plan, whose
+    groups k-means can cut in more than one way."""
+    from consult.demo.comments import _split, generate_comments
+    from worker.analysis.segment import Segmenter
+
+    key = "yiwangtongban"
+    texts = [c.text for c in generate_comments(key, [k for k, _n, _l in _split(key)], 280, seed=3)]
+    tokens = Segmenter().tokens_many(texts)
+    order = np.random.default_rng(1).permutation(len(texts))
+    a = cluster_two_level(tokens)
+    b = cluster_two_level([tokens[i] for i in order])
+    np.testing.assert_array_equal(a.theme_of[order], b.theme_of)
+    np.testing.assert_array_equal(a.issue_of[order], b.issue_of)
+    np.testing.assert_array_equal(a.doc_vectors[order], b.doc_vectors)
+    assert (a.tfidf[order] != b.tfidf).nnz == 0

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -31,7 +31,7 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 
 from worker.analysis.features import clean_documents
-from worker.analysis.units import distinct_units, document_keys, hash_sample
+from worker.analysis.units import content_order, distinct_units, document_keys, hash_sample
 from worker.analysis.vectorise import build_tfidf, document_vectors
 
 
@@ -124,11 +124,22 @@ def cluster_two_level(
 ) -> TwoLevelClustering:
     """Cluster pre-tokenised documents into themes and, within each theme, issues.
 
-    ``seed`` is kept for callers and no longer changes the result (see the module doc).
+    ``seed`` is kept for callers and no longer changes the result (see the module doc). The
+    result does not depend on the order of the documents either: they are clustered in an
+    order of their content (the same comments loaded in another order gave other themes).
     """
     del seed
     n = len(token_lists)
     w = damp_weights(weights, n)
+    order = content_order(token_lists)
+    found = _cluster_in_order([token_lists[i] for i in order], w[order])
+    back = np.argsort(order)
+    return replace(found, theme_of=found.theme_of[back], issue_of=found.issue_of[back],
+                   doc_vectors=found.doc_vectors[back], tfidf=sp.csr_matrix(found.tfidf[back]))
+
+
+def _cluster_in_order(token_lists: Sequence[Sequence[str]], w: np.ndarray) -> TwoLevelClustering:
+    n = len(token_lists)
     cleaned = clean_documents(token_lists)
     tfidf = build_tfidf(cleaned, seed=STREAM, max_df=MAX_DF)
     # Copies of one cleaned text are one unit weighing their summed weight (units.py).

@@ -33,6 +33,14 @@ def distinct_units(token_lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np
     return unit_of, np.asarray(first, dtype=np.int64)
 
 
+def content_order(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
+    """Indices of the documents sorted by their content (hash, then tokens; copies by position),
+    so that a computation over them in this order cannot depend on the order they came in."""
+    joined = ["\x1f".join(t) for t in token_lists]
+    keys = [zlib.crc32(j.encode("utf-8")) for j in joined]
+    return np.asarray(sorted(range(len(joined)), key=lambda i: (keys[i], joined[i], i)), dtype=np.int64)
+
+
 def document_keys(token_lists: Sequence[Sequence[str]]) -> np.ndarray:
     """A stable 64-bit hash of each document's tokens (equal documents, equal keys)."""
     return np.fromiter(
