@@ -161,8 +161,9 @@ def main() -> None:
     args = parser.parse_args()
     url, built = ensure_plan(args.comments, args.rebuild, args.database)
     load = os.getloadavg()
-    print(json.dumps({**built, **run(url, args.timeout, args.redis), "load_average": [round(x, 1) for x in load]},
-                     ensure_ascii=False))
+    figures = run(url, args.timeout, args.redis)
+    print(json.dumps({**built, **figures, "load_average": [round(x, 1) for x in load],
+                      "load_average_end": [round(x, 1) for x in os.getloadavg()]}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -151,3 +151,39 @@ def test_an_old_survey_digest_message_builds_nothing_by_its_stale_id(app, make_u
         assert db.session.get(Digest, digest_id).status == DigestStatus.QUEUED
         rows = {e.task: e.processed_at for e in db.session.scalars(select(OutboxEvent).where(OutboxEvent.ref_id == digest_id))}
         assert rows[engine.LEGACY_SURVEY_TASK] is not None and rows[engine.BUILD_TASK] is None
+
+
+@pytest.mark.parametrize("sources", [None, ["web"], ["letter"]])
+def test_a_plan_digest_reads_the_analysed_comments_of_its_sources(any_app, make_user, make_plan, sources) -> None:  # type: ignore[no-untyped-def]
+    # PostgreSQL reads the driver's cursor directly, SQLite through SQLAlchemy: the same documents
+    # (ids in order, texts, tokens, aware UTC times, own clauses) for every choice of sources.
+    from consult.core import channels
+    from consult.core.models import User
+    from consult.digests import operations as digests
+    from consult.digests import scopes
+    from consult.extensions import db
+    from consult.plans import comments
+    from consult.plans.intake import current_segmenter
+    from consult.plans.models import Comment, CommentStatus, Plan
+
+    if sources and sources[0] not in channels.sources():
+        pytest.skip("no letter channel registered")
+    plan_id = make_plan()
+    user_id = make_user()[0]
+    with any_app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        posted = [comments.post_comment(user=db.session.get(User, user_id), plan=plan, body=t)[0] for t in TEXTS]
+        ids = [c.id for c in posted]
+        db.session.get(Comment, ids[1]).source = "letter"
+        db.session.get(Comment, ids[2]).status = CommentStatus.REJECTED
+        db.session.commit()
+        digest = digests.request_digest(plan, sources=sources)[0]
+        db.session.commit()
+        docs, _clauses = scopes.get("plan").load(digest, current_segmenter()[0])
+        expected = [c for c in db.session.scalars(select(Comment).where(Comment.id.in_(ids)).order_by(Comment.id))
+                    if c.status != CommentStatus.REJECTED and (not sources or c.source in sources)]
+        assert [d.id for d in docs] == [c.id for c in expected]
+        assert [(d.text, d.source, d.clause_id, d.created_at) for d in docs] == [
+            (c.body, c.source, c.clause_id or c.clause_override_id, c.created_at) for c in expected]
+        assert all(d.created_at.utcoffset() == timedelta(0) for d in docs)
+        assert [d.tokens for d in docs] == [current_segmenter()[0].tokens(c.body) for c in expected]

@@ -1,8 +1,10 @@
 """Stance labels a reviewer would agree with on typical consultation comments."""
 
+import numpy as np
 import pytest
 
-from worker.analysis import stance_model
+from worker.analysis import stance_corpus, stance_model
+from worker.analysis.normalise import normalise
 from worker.analysis.stance import Stance, analyse_stance, stance_of
 from worker.analysis.stance_model import stance_of as model_stance_of
 
@@ -94,5 +96,21 @@ def test_stances_of_many_comments_are_the_calls_made_one_by_one():
         "请问什么时候开始实施？", "今天天气不错", "至今没有解决，严重影响生活", "並不反對，但是希望能否延期？",
         "能否公开反馈吗？", "不太支持", "", "？？？", "非常支持！好政策。", "投诉物业乱收费，置之不理。",
     ]
-    assert stance_model.stances_of(texts) == [model_stance_of(t) for t in texts]
-    assert stance_model.stances_of([]) == []
+    assert stance_corpus.stances_of(texts) == [model_stance_of(t) for t in texts]
+    assert stance_corpus.stances_of([]) == []
+
+
+def test_corpus_features_are_those_of_each_text():
+    # Cues across the joined texts' borders, a negated support cue at a text's start, 不太 and
+    # 太 at the start, heads with and without a stop, blank and punctuation-only texts.
+    texts = [
+        "不太支持这个方案", "太贵了，至今没有解决？", "支持。不同意", "反对", "并不反对！！", "？？", "",
+        "请问何时实施？希望尽快。严重影响出行，多次投诉无人管", "太", "。；", "谁来管？怎么办？",
+        "非常好" * 30 + "？",
+    ]
+    norms = [normalise(t) for t in texts]
+    joined, starts = stance_corpus._joined(norms)
+    doc, kind, at = stance_corpus._cues(joined, starts)
+    forms = {k: stance_corpus._counts(r, joined, starts) for k, r in stance_model._FORM_RE.items()}
+    rows = stance_corpus._features(norms, np.arange(len(texts)), doc, kind, at, forms)
+    assert rows.tolist() == [stance_model.features(t) for t in texts]

@@ -555,3 +555,19 @@ def test_chapter_article_references_in_a_regulation() -> None:
     refs = _plan(body)
     ((cid, conf),) = map_to_clauses([[]], refs, texts=["第二章第四条复核期限太短"])
     assert refs[cid].label.startswith("第四条") and conf == 0.95
+
+
+def test_score_matrix_rows_are_the_per_comment_scores() -> None:
+    # The whole-corpus scores (used by map_to_clauses) equal the comment-by-comment dicts, float
+    # for float: repeated words, words no clause has, an empty comment, a comment sharing nothing.
+    from worker.analysis.clauses.mapping import _Index
+    from worker.analysis.results import ClauseRef
+
+    clauses = [ClauseRef(id=10 + k, label=label, tokens=tokens) for k, (label, tokens) in enumerate([
+        ("第一条", ["执法", "人员", "持证", "上岗", "执法"]), ("第二条", ["处罚", "复核", "程序"]),
+        ("第三条", ["执法", "程序", "公开", "公开", "公开"])])]
+    docs = [["执法", "执法", "程序", "天气", "执法"], [], ["天气", "很好"], ["公开", "处罚", "人员", "公开", "复核"] * 3,
+            ["程序"]]
+    index = _Index(clauses)
+    matrix = index.score_matrix(docs)
+    assert [{i: float(v) for i, v in enumerate(row) if v > 0} for row in matrix] == [index.scores(d) for d in docs]

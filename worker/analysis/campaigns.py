@@ -226,7 +226,9 @@ def _verify(sig: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
     step = 200_000
     for s in range(0, len(pairs), step):
         p = pairs[s : s + step]
-        ok[s : s + step] = (sig[p[:, 0]] == sig[p[:, 1]]).mean(axis=1) >= threshold
+        # The share of equal positions, as ``mean`` gives it (the same integer over the same
+        # count) without mean's float sum of a boolean array: half the time of verifying.
+        ok[s : s + step] = np.count_nonzero(sig[p[:, 0]] == sig[p[:, 1]], axis=1) / sig.shape[1] >= threshold
     return ok
 
 

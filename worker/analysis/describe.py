@@ -161,20 +161,22 @@ def key_phrase(
     w = np.ones(len(token_lists)) if weights is None else np.asarray(weights, dtype=float)
     cover: Counter[tuple[str, ...]] = Counter()
     docs_with: Counter[tuple[str, ...]] = Counter()
+    # A phrase starts and ends with a scored term of two or more characters that is not a generic
+    # opinion word: only the few positions holding one are looked at (the scored terms are
+    # 3 x n_keywords words), not every 2- and 3-gram of every document.
+    ends = {t for t in term_scores if len(t) >= 2 and t not in GENERIC_OPINION_WORDS}
     for toks, wi in zip(token_lists, w, strict=True):
         seen: set[tuple[str, ...]] = set()
-        for size in (2, 3):
-            for i in range(len(toks) - size + 1):
-                gram = tuple(toks[i : i + size])
-                if gram in seen or len(gram[0]) < 2 or len(gram[-1]) < 2:
+        if not ends.isdisjoint(toks):
+            n = len(toks)
+            for i, tok in enumerate(toks):
+                if tok not in ends:
                     continue
-                if gram[0] in GENERIC_OPINION_WORDS or gram[-1] in GENERIC_OPINION_WORDS:
-                    continue
-                if len(set(gram)) < size:
-                    continue
-                if gram[0] not in term_scores or gram[-1] not in term_scores:
-                    continue
-                seen.add(gram)
+                for size in (2, 3):
+                    if i + size <= n and toks[i + size - 1] in ends:
+                        gram = tuple(toks[i : i + size])
+                        if len(set(gram)) == size:
+                            seen.add(gram)
         for gram in seen:
             cover[gram] += wi
             docs_with[gram] += 1

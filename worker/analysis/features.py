@@ -162,22 +162,19 @@ def canonicalise(
 def clean_documents(token_lists: Sequence[Sequence[str]]) -> list[list[str]]:
     """``clean_tokens`` on every document, canonical spellings, then corpus boilerplate removed."""
     drop = theme_stopwords()
-    # Decide once per distinct token: 0 keep, 1 drop, 2 clause reference.
+    # Decide once per distinct token: 0 keep, 1 drop, 2 clause reference; then a document
+    # holding none to drop or check (most) is copied as it is, decided by one set test in C.
     kind: dict[str, int] = {}
+    for toks in token_lists:
+        for t in toks:
+            if t not in kind:
+                kind[t] = 2 if is_clause_reference(t) else 1 if (t in drop or _MASKED.search(t)) else 0
+    dropped = {t for t, k in kind.items() if k == 1}
+    references = {t for t, k in kind.items() if k == 2}
     cleaned = []
     for toks in token_lists:
-        flags = []
-        for t in toks:
-            k = kind.get(t)
-            if k is None:
-                k = kind[t] = (
-                    2 if is_clause_reference(t) else 1 if (t in drop or _MASKED.search(t)) else 0
-                )
-            flags.append(k)
-        if not any(flags):
-            cleaned.append(list(toks))
-        elif 2 not in flags:
-            cleaned.append([t for t, k in zip(toks, flags, strict=True) if not k])
+        if references.isdisjoint(toks):
+            cleaned.append(list(toks) if dropped.isdisjoint(toks) else [t for t in toks if t not in dropped])
         else:
             cleaned.append(clean_tokens(toks, drop))
     cleaned = canonicalise(cleaned, [t for t, k in kind.items() if not k])

@@ -46,7 +46,7 @@ from .results import (
     Theme,
     intern_all,
 )
-from .stance_model import stances_of
+from .stance_corpus import stances_of
 from .summarise import quotes_of, summary_of
 
 __all__ = [

@@ -26,13 +26,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
-
-import numpy as np
 
 from .normalise import normalise
 from .stance import CueHit, Stance, analyse_normalised, scan_cues
@@ -165,68 +162,6 @@ def classify(
 
 
 def stance_of(text: str) -> Stance:
-    """The stance digests count: ``classify``'s call, ``neutral`` (未判定) when unsure."""
+    """The stance digests count: ``classify``'s call, ``neutral`` (未判定) when unsure (a digest
+    decides all its comments at once with ``stance_corpus.stances_of``, the same calls)."""
     return classify(text).stance
-
-
-# Rules' scores in ``stance._TIE_ORDER`` (oppose, support, suggestion, question), per cue kind.
-_RULE_SCORE = {"oppose": (0, 2.0), "grievance": (0, 2.0), "support": (1, 1.5), "suggestion": (2, 1.0), "question": (3, 1.0)}
-_RULE_STANCE = (Stance.OPPOSE, Stance.SUPPORT, Stance.SUGGESTION, Stance.QUESTION)
-_QUESTION_RUNS = re.compile(r"\?+")
-
-
-def _rules_stance(norm: str, hits: list[CueHit]) -> Stance:
-    """``analyse_normalised(norm, hits).stance`` without building its scores and cue list."""
-    scores = [0.0, 0.0, 0.0, 0.0]
-    for hit in hits:
-        if hit.kind == "polite":
-            scores[3] += 0.5
-            scores[2] += 0.5
-        else:
-            k, w = _RULE_SCORE[hit.kind]
-            scores[k] += w
-    questions = len(_QUESTION_RUNS.findall(norm))
-    if questions:
-        scores[3] += min(questions, 3)
-    top = max(scores)
-    return _RULE_STANCE[scores.index(top)] if top > 0 else Stance.NEUTRAL
-
-
-def stances_of(texts: Sequence[str], threshold: float | None = None, model: dict[str, Any] | None = None) -> list[Stance]:
-    """``stance_of`` of every text, the same calls: the model's logits for all judged texts at once
-    (numpy, summed in the same order as ``_probabilities``), identical texts decided once."""
-    model = model or _model()
-    cut = model["threshold"] if threshold is None else threshold
-    out: list[Stance | None] = [None] * len(texts)
-    first: dict[str, int] = {}
-    rows: list[list[float]] = []
-    judged: list[int] = []
-    for k, text in enumerate(texts):
-        if first.setdefault(text, k) != k:
-            continue
-        norm = normalise(text)
-        hits = scan_cues(norm)
-        rules = _rules_stance(norm, hits)
-        if rules == Stance.NEUTRAL and not has_complaint_form(norm):
-            out[k] = Stance.NEUTRAL
-        elif rules == Stance.SUPPORT:
-            out[k] = Stance.SUPPORT
-        else:
-            rows.append(_features(norm, hits))
-            judged.append(k)
-    if rows:
-        x = np.asarray(rows, dtype=np.float64)
-        w = np.asarray(model["coef"], dtype=np.float64)
-        acc = np.zeros((len(rows), w.shape[0]))
-        for j in range(x.shape[1]):  # left to right, as sum() over the features does
-            acc += x[:, j : j + 1] * w[:, j]
-        logits = (np.asarray(model["intercept"], dtype=np.float64) + acc).tolist()
-        classes = model["classes"]
-        for k, row in zip(judged, logits, strict=True):
-            top = max(row)
-            exp = {c: math.exp(v - top) for c, v in zip(classes, row, strict=True)}
-            total = sum(exp.values())
-            probs = {c: v / total for c, v in exp.items()}
-            best = max(probs, key=lambda c: probs[c])
-            out[k] = Stance(best) if probs[best] >= cut else Stance.NEUTRAL
-    return [s if s is not None else out[first[t]] for s, t in zip(out, texts, strict=True)]  # type: ignore[misc]

@@ -50,19 +50,15 @@ def keep_token(token: str, min_chars: int = 2) -> bool:
 
 def filter_tokens(token_lists: Sequence[Sequence[str]], min_chars: int = 2) -> list[list[str]]:
     """Drop tokens that carry no topic from every document."""
-    # Comments repeat a small vocabulary: decide once per distinct token, not per use.
+    # Comments repeat a small vocabulary: decide once per distinct token, not per use, and
+    # copy a document with nothing to drop as it is (one set test in C).
     verdict: dict[str, bool] = {}
-    out = []
     for toks in token_lists:
-        kept = []
         for t in toks:
-            ok = verdict.get(t)
-            if ok is None:
-                ok = verdict[t] = keep_token(t, min_chars)
-            if ok:
-                kept.append(t)
-        out.append(kept)
-    return out
+            if t not in verdict:
+                verdict[t] = keep_token(t, min_chars)
+    drop = {t for t, ok in verdict.items() if not ok}
+    return [list(toks) if drop.isdisjoint(toks) else [t for t in toks if t not in drop] for toks in token_lists]
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -104,11 +100,25 @@ def build_tfidf(
         vocabulary = _pick_vocabulary(sample, min_df=1, max_df=1.0, max_features=max_features)
     if not vocabulary:
         return Tfidf(sp.csr_matrix((n, 0), dtype=np.float32), [])
-    counts = CountVectorizer(analyzer=_identity, vocabulary=vocabulary, dtype=np.float32).transform(
-        docs
-    )
+    counts = _counts(docs, vocabulary)
     matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
     return Tfidf(sp.csr_matrix(matrix, dtype=np.float32), vocabulary)
+
+
+def _counts(docs: list[list[str]], vocabulary: list[str]) -> sp.csr_matrix:
+    """``CountVectorizer(vocabulary=vocabulary, dtype=float32).transform(docs)``: the same matrix
+    (counts, sorted indices, no duplicates) from numpy instead of a Python dict per document."""
+    column = {t: j for j, t in enumerate(vocabulary)}
+    get = column.get
+    cols = [get(t, -1) for toks in docs for t in toks]
+    rows = np.repeat(np.arange(len(docs), dtype=np.int64), [len(toks) for toks in docs])
+    cols_a = np.asarray(cols, dtype=np.int64)
+    known = cols_a >= 0
+    matrix = sp.csr_matrix((np.ones(int(known.sum()), dtype=np.float32), (rows[known], cols_a[known])),
+                           shape=(len(docs), len(vocabulary)), dtype=np.float32)
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    return matrix
 
 
 def _pick_vocabulary(

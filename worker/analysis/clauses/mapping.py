@@ -25,7 +25,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+
 from .references import (
+    _ANCHORS,
     ClauseRef,
     _token_references,
     compatible,
@@ -33,6 +36,7 @@ from .references import (
     find_references,
     parse_label,
 )
+from .structure import _LEGAL_KIND
 
 EXPLICIT_CONFIDENCE = 0.95
 AMBIGUOUS_EXPLICIT_CONFIDENCE = 0.8
@@ -156,8 +160,42 @@ class _Index:
                 scores[idx] = scores.get(idx, 0.0) + w * cw
         return scores
 
+    def score_matrix(self, doc_tokens: Sequence[Sequence[str]], coded: _Coded | None = None) -> np.ndarray:
+        """``scores`` of every document as a (documents × clauses) array, 0.0 where a clause
+        shares no word: the same floats, summed in the same order (the documents' distinct
+        tokens in order of first occurrence, as ``Counter`` keeps them), a column of tokens at
+        a time instead of a Python loop per document."""
+        n, m = len(doc_tokens), len(self.clauses)
+        out = np.zeros((n, m))
+        words, ids, doc = coded or _code(doc_tokens)
+        if not ids.size:
+            return out
+        _, first, counts = np.unique(doc * len(words) + ids, return_index=True, return_counts=True)
+        order = np.argsort(first, kind="stable")  # (document, token) pairs by first occurrence
+        first, counts = first[order], counts[order]
+        pdoc, ptok = doc[first], ids[first]
+        idf = np.asarray([self.idf.get(t, 1.0) for t in words])
+        log = np.asarray([1.0 + math.log(c) for c in range(1, int(counts.max()) + 1)])
+        v = log[counts - 1] * idf[ptok]
+        rank = np.arange(len(pdoc)) - np.searchsorted(pdoc, pdoc)  # position among its document's tokens
+        norm = np.zeros(n)
+        for sel in _by_rank(rank):  # left to right per document, as sum() does
+            norm[pdoc[sel]] += v[sel] * v[sel]
+        w = v / np.sqrt(norm)[pdoc]
+        posting = np.zeros((len(words), m))
+        known = np.asarray([t in self.postings for t in words], dtype=bool)
+        for k in np.flatnonzero(known).tolist():
+            for idx, cw in self.postings[words[k]]:
+                posting[k, idx] = cw
+        keep = known[ptok]
+        pdoc, ptok, w = pdoc[keep], ptok[keep], w[keep]
+        rank = np.arange(len(pdoc)) - np.searchsorted(pdoc, pdoc)
+        for sel in _by_rank(rank):
+            out[pdoc[sel]] += w[sel, None] * posting[ptok[sel]]
+        return out
+
     def explicit(
-        self, text: str | None, tokens: Sequence[str], scores: dict[int, float]
+        self, text: str | None, tokens: Sequence[str], scores: Any
     ) -> tuple[int, float] | None:
         """(clause index, confidence) from a cited designation, or None."""
         for chain in find_reference_chains(text or ""):
@@ -201,17 +239,61 @@ def map_to_clauses(
     if not clauses:
         return [(None, 0.0) for _ in doc_tokens]
     index = _Index(clauses)
+    coded = _code(doc_tokens)
+    matrix = index.score_matrix(doc_tokens, coded)
+    # Only a text holding 第, （ or ( can cite a clause (every reference pattern needs one), and
+    # only tokens holding one or naming a kind (条, 章 ...) can: the rest skip ``explicit``.
+    words, ids, doc = coded
+    cite_word = np.asarray([_may_cite(t) for t in words], dtype=bool)
+    may_cite = np.bincount(doc[cite_word[ids]], minlength=len(doc_tokens)) > 0 if ids.size else np.zeros(len(doc_tokens), bool)
+    if texts is not None:
+        may_cite |= np.asarray([any(a in t for a in _ANCHORS) for t in texts], dtype=bool)
+    # The best clause (the lowest index of a tie, as sorting by (-score, index) gives) and the
+    # runner-up's score (0.0 when no other clause shares a word).
+    best = matrix.argmax(axis=1).tolist()
+    top = matrix.max(axis=1).tolist()
+    second = (np.sort(matrix, axis=1)[:, -2] if matrix.shape[1] > 1 else np.zeros(len(doc_tokens))).tolist()
     results: list[tuple[int | None, float]] = []
     for d, tokens in enumerate(doc_tokens):
-        scores = index.scores(tokens)
-        hit = index.explicit(texts[d] if texts is not None else None, tokens, scores)
+        hit = index.explicit(texts[d] if texts is not None else None, tokens, _Row(matrix[d])) if may_cite[d] else None
         if hit is not None:
             results.append((clauses[hit[0]].id, hit[1]))
             continue
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        if not ranked or ranked[0][1] < min_similarity:
+        if top[d] <= 0.0 or top[d] < min_similarity:
             results.append((None, 0.0))
             continue
-        second = ranked[1][1] if len(ranked) > 1 else 0.0
-        results.append((clauses[ranked[0][0]].id, _calibrate(ranked[0][1], second)))
+        results.append((clauses[best[d]].id, _calibrate(top[d], second[d])))
     return results
+
+
+_Coded = tuple[list[str], np.ndarray, np.ndarray]
+
+
+def _code(doc_tokens: Sequence[Sequence[str]]) -> _Coded:
+    """The distinct tokens, every token's index among them and its document's index."""
+    vocab: dict[str, int] = {}
+    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for toks in doc_tokens for t in toks), dtype=np.int64)
+    doc = np.repeat(np.arange(len(doc_tokens), dtype=np.int64), [len(toks) for toks in doc_tokens])
+    return list(vocab), ids, doc
+
+
+def _may_cite(token: str) -> bool:
+    """``_token_references``'s test of a token (false for every token: no reference)."""
+    return any(a in token for a in _ANCHORS) or token in _LEGAL_KIND
+
+
+class _Row:
+    """A document's row of the score matrix, read like ``_Index.scores``'s dict."""
+
+    def __init__(self, row: np.ndarray) -> None:
+        self.row = row
+
+    def get(self, idx: int, default: float = 0.0) -> float:
+        return float(self.row[idx])
+
+
+def _by_rank(rank: np.ndarray) -> list[np.ndarray]:
+    """Indices of the entries of each rank 0, 1, 2 ... in turn."""
+    order = np.argsort(rank, kind="stable")
+    bounds = np.searchsorted(rank[order], np.arange(int(rank.max(initial=-1)) + 2))
+    return [order[bounds[j] : bounds[j + 1]] for j in range(len(bounds) - 1)]
