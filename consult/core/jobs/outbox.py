@@ -149,30 +149,27 @@ def _send(rows: list[Row]) -> list[int]:
 
 def _stamp(event_ids: list[int]) -> None:
     """Note the hand-over on its own connection (the session has just committed and may not emit SQL)."""
-    if not event_ids:
-        return
-    try:
-        with db.engine.begin() as connection:
-            connection.execute(
-                update(OutboxEvent).where(OutboxEvent.id.in_(event_ids))
-                .values(enqueued_at=datetime.now(UTC), attempts=OutboxEvent.attempts + 1)
-            )
-    except Exception as error:  # noqa: BLE001 - the timestamps are an optimisation only
-        log.warning("could not stamp %d published event(s): %s", len(event_ids), type(error).__name__)
+    _restamp(event_ids, sent=True)
 
 
 def _unstamp(event_ids: list[int]) -> None:
     """Stamped rows the broker did not take: due for the next sweep (5 s), not only after the redelivery delay."""
+    _restamp(event_ids, sent=False)
+
+
+def _restamp(event_ids: list[int], *, sent: bool) -> None:
     if not event_ids:
         return
+    query = update(OutboxEvent).where(OutboxEvent.id.in_(event_ids))
+    if sent:
+        query = query.values(enqueued_at=datetime.now(UTC), attempts=OutboxEvent.attempts + 1)
+    else:
+        query = query.where(OutboxEvent.processed_at.is_(None)).values(enqueued_at=None, attempts=OutboxEvent.attempts - 1)
     try:
         with db.engine.begin() as connection:
-            connection.execute(
-                update(OutboxEvent).where(OutboxEvent.id.in_(event_ids), OutboxEvent.processed_at.is_(None))
-                .values(enqueued_at=None, attempts=OutboxEvent.attempts - 1)
-            )
-    except Exception as error:  # noqa: BLE001 - the sweep still re-sends them after the redelivery delay
-        log.warning("could not unstamp %d unsent event(s): %s", len(event_ids), type(error).__name__)
+            connection.execute(query)
+    except Exception as error:  # noqa: BLE001 - an optimisation only: the sweep re-sends after the redelivery delay
+        log.warning("could not %s %d event(s): %s", "stamp" if sent else "unstamp", len(event_ids), type(error).__name__)
 
 
 def _publish_now(events: Iterable[OutboxEvent]) -> int:
