@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -82,3 +84,34 @@ def test_a_posted_comment_is_published_after_the_response(app, broker, make_user
     with app.app_context():
         comment_id = db.session.scalar(select(Comment.id))
     assert broker.sent == [(tasks.SEGMENT_COMMENT, [comment_id])]
+
+
+def test_a_row_stamped_at_insert_that_the_broker_refuses_is_due_for_the_next_sweep(app, broker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Rows are stamped as handed over in their own INSERT; when the send then fails the stamp is
+    taken back, so the 5-second sweep re-sends the row instead of the 60-second redelivery."""
+    from consult.core.jobs import outbox, tasks
+    from consult.core.models import OutboxEvent
+    from consult.extensions import db
+
+    def refuse(name: str, args: list[int], retry: bool = True) -> None:
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(app.extensions["celery"], "send_task", refuse)
+    with app.app_context():
+        row = outbox.add(tasks.SEGMENT_COMMENT, 9)
+        assert row.enqueued_at is not None and row.attempts == 1  # stamped in the INSERT
+        db.session.commit()
+        db.session.remove()
+        event = db.session.scalar(select(OutboxEvent).where(OutboxEvent.ref_id == 9))
+        assert event.enqueued_at is None and event.attempts == 0 and event.processed_at is None
+        # While the broker is known to be down, new rows go in unstamped and nothing is tried.
+        assert outbox.add(tasks.SEGMENT_COMMENT, 10).enqueued_at is None
+        db.session.commit()
+        monkeypatch.setattr(app.extensions["celery"], "send_task", broker.send_task)
+        monkeypatch.setattr(outbox, "_broker_down_until", 0.0)
+        outbox.add(tasks.SEGMENT_COMMENT, 11)  # sent and stamped: owed again only after the redelivery delay
+        db.session.commit()
+        soon = datetime.now(UTC) + timedelta(seconds=6)
+        assert sorted(e.ref_id for e in outbox.due(soon)) == [9, 10]
+        assert outbox.publish(outbox.due(soon)) == 2
+        assert sorted(args for _n, args in broker.sent) == [[9], [10], [11]]
