@@ -220,6 +220,7 @@ def _demo_feedback(now: datetime) -> int:
         plan.versions.append(revised)
         db.session.flush()
         build_clauses(revised)
+        plan.search_terms = search_terms(f"{plan.title} {plan.summary} {revised.body}")  # search finds the current text
         db.session.add(FeedbackReport(plan_id=plan.id, summary="感谢社会各界的意见建议。现将采纳情况反馈如下。", from_version_id=base.id, to_version_id=revised.id, published_at=now))
         db.session.flush()
         publications.ensure_first(plan, commit=False)  # its version 1, stored as the public page shows it
